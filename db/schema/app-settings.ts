@@ -1,0 +1,31 @@
+import { bigint, inet, index, boolean, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { timestamps, version } from "./columns";
+
+/** Operator settings (audit comment required, admin 2FA required, …), one row per key. */
+export const appSettings = pgTable("app_settings", {
+  key: text().primaryKey(),
+  value: jsonb().$type<unknown>().notNull(),
+  ...version,
+  ...timestamps,
+});
+
+/**
+ * Sign-in attempts, kept for throttling by email-and-IP and by IP. Not audited itself: every
+ * attempt also writes a LOGIN entry to the audit log.
+ */
+export const loginAttempts = pgTable(
+  "login_attempts",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    email: text().notNull(),
+    ip: inet(),
+    succeeded: boolean().notNull(),
+    attemptedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // failures of one email from one IP in the throttle window
+    index("login_attempts_email_ip_idx").on(t.email, t.ip, t.attemptedAt),
+    // failures from one IP in the throttle window
+    index("login_attempts_ip_idx").on(t.ip, t.attemptedAt),
+  ],
+);

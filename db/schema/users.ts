@@ -1,0 +1,36 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, pgTable, text, timestamp, uniqueIndex, index } from "drizzle-orm/pg-core";
+import { accounts } from "./accounts";
+import { timestamps, version } from "./columns";
+import { userRole, userStatus } from "./enums";
+
+/** Staff users and portal users (a customer's or carrier's contacts); portal roles need an account. */
+export const users = pgTable(
+  "users",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    email: text().notNull(),
+    name: text().notNull(),
+    role: userRole().notNull(),
+    accountId: bigint({ mode: "number" }).references(() => accounts.id, { onDelete: "restrict" }),
+    status: userStatus().notNull().default("invited"),
+    passwordHash: text(),
+    // Single-use invitation / password-reset token (hash only) and its expiry.
+    passwordTokenHash: text(),
+    passwordTokenExpiresAt: timestamp({ withTimezone: true }),
+    totpSecret: text(),
+    timeZone: text().notNull().default("UTC"),
+    lastLoginAt: timestamp({ withTimezone: true }),
+    ...version,
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
+    // portal users of one account
+    index("users_account_idx").on(t.accountId),
+    check(
+      "users_portal_role_has_account",
+      sql`(${t.role} in ('customer', 'carrier')) = (${t.accountId} is not null)`,
+    ),
+  ],
+);

@@ -1,0 +1,14 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(__dirname) } },
+  test: {
+    include: ["test/**/*.test.ts", "lib/**/*.test.ts", "db/**/*.test.ts"],
+    environment: "node",
+    pool: "forks",
+    globalSetup: ["test/global-setup.ts"],
+    hookTimeout: 60_000,
+    testTimeout: 30_000,
+  },
+});
