@@ -10,5 +10,7 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     hookTimeout: 60_000,
     testTimeout: 30_000,
+    reporters: ["default", "json"],
+    outputFile: { json: "reports/vitest.json" },
   },
 });

@@ -2,8 +2,17 @@
 export type PgErrorInfo = { code?: string; message: string; constraint?: string };
 
 export function pgErrorOf(err: unknown): PgErrorInfo | null {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const candidate = e as { code?: unknown; message?: unknown; constraint?: unknown; constraint_name?: unknown };
+  for (
+    let e: unknown = err, depth = 0;
+    e && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
+    const candidate = e as {
+      code?: unknown;
+      message?: unknown;
+      constraint?: unknown;
+      constraint_name?: unknown;
+    };
     if (typeof candidate.code === "string" && /^[0-9A-Z]{5}$/.test(candidate.code)) {
       return {
         code: candidate.code,

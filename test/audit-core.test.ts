@@ -6,6 +6,7 @@ import { systemActor, type ActorContext } from "@/lib/audit/actor";
 import { REDACTED, REDACTED_CHANGED } from "@/lib/audit/redact";
 import { AUDITED_TABLE_NAMES } from "@/lib/audit/tables";
 import { pgErrorOf } from "@/db/errors";
+import { queryRows } from "@/db/raw";
 import { createTestDatabase } from "./db";
 
 /** Expects the database itself to refuse, with a message matching `pattern`. */
@@ -49,6 +50,10 @@ async function createCustomer(name: string, creditLimit = "500.00") {
   });
   return after!;
 }
+
+const countAuditRows = async () =>
+  (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from audit_log`))[0]!
+    .n;
 
 const entriesFor = (table: string, pk: string | number) =>
   database.db
@@ -159,9 +164,7 @@ describe("auditedMutation", () => {
   });
 
   it("refuses to update or delete a record that does not exist, writing nothing", async () => {
-    const [{ n: before }] = (
-      await database.db.execute(sql`select count(*)::int as n from audit_log`)
-    ).rows as [{ n: number }];
+    const before = await countAuditRows();
     await expect(
       auditedMutation(database.db, actor, {
         table: "accounts",
@@ -174,9 +177,7 @@ describe("auditedMutation", () => {
             .then(() => {}),
       }),
     ).rejects.toBeInstanceOf(RecordNotFoundError);
-    const [{ n: after }] = (
-      await database.db.execute(sql`select count(*)::int as n from audit_log`)
-    ).rows as [{ n: number }];
+    const after = await countAuditRows();
     expect(after).toBe(before);
   });
 
@@ -252,10 +253,13 @@ describe("auditedMutation", () => {
 
 describe("the database guards", () => {
   it("puts the guard trigger on every audited table", async () => {
-    const { rows } = await database.db.execute(sql`
+    const rows = await queryRows<{ table: string }>(
+      database.db,
+      sql`
       select c.relname as table from pg_trigger t join pg_class c on c.oid = t.tgrelid
-      where t.tgname = 'audit_guard'`);
-    const guarded = (rows as { table: string }[]).map((r) => r.table).sort();
+      where t.tgname = 'audit_guard'`,
+    );
+    const guarded = rows.map((r) => r.table).sort();
     expect(guarded).toEqual([...AUDITED_TABLE_NAMES].sort());
   });
 

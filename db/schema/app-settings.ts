@@ -1,4 +1,4 @@
-import { bigint, inet, index, boolean, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, inet, index, jsonb, pgEnum, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { timestamps, version } from "./columns";
 
 /** Operator settings (audit comment required, admin 2FA required, …), one row per key. */
@@ -8,6 +8,10 @@ export const appSettings = pgTable("app_settings", {
   ...version,
   ...timestamps,
 });
+
+export const LOGIN_OUTCOMES = ["success", "invalid", "throttled", "disabled"] as const;
+export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
+export const loginOutcome = pgEnum("login_outcome", LOGIN_OUTCOMES);
 
 /**
  * Sign-in attempts, kept for throttling by email-and-IP and by IP. Not audited itself: every
@@ -19,7 +23,7 @@ export const loginAttempts = pgTable(
     id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     email: text().notNull(),
     ip: inet(),
-    succeeded: boolean().notNull(),
+    outcome: loginOutcome().notNull(),
     attemptedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -54,7 +54,13 @@ export type MutationResult<T extends AuditedTableName> = {
   auditId: number;
 };
 
-async function readRow(tx: Tx, table: PgTable, pk: Parameters<typeof eq>[0], id: Pk, lock: boolean) {
+async function readRow(
+  tx: Tx,
+  table: PgTable,
+  pk: Parameters<typeof eq>[0],
+  id: Pk,
+  lock: boolean,
+) {
   const query = tx.select().from(table).where(eq(pk, id));
   const rows = (await (lock ? query.for("update") : query)) as Row[];
   return rows[0] ?? null;
@@ -85,7 +91,8 @@ export async function auditedMutation<T extends AuditedTableName>(
   return db.transaction(async (tx) => {
     const before =
       spec.id === undefined ? null : await readRow(tx, def.table, def.pk, spec.id, true);
-    if (spec.id !== undefined && before === null) throw new RecordNotFoundError(spec.table, spec.id);
+    if (spec.id !== undefined && before === null)
+      throw new RecordNotFoundError(spec.table, spec.id);
 
     await setAuditContext(tx, spec.table);
     const returnedId = await spec.change(tx, before as RowOf<T> | null);
@@ -109,11 +116,7 @@ export async function auditedMutation<T extends AuditedTableName>(
       tableName: spec.table,
       recordPk: String(subject[pkField(spec.table)] ?? id),
       message,
-      ...redactPair(
-        before && rowToJson(before),
-        after && rowToJson(after),
-        def.secretFields,
-      ),
+      ...redactPair(before && rowToJson(before), after && rowToJson(after), def.secretFields),
       accountId: spec.links?.accountId ?? def.accountId(subject),
       ingressId: spec.links?.ingressId ?? ("ingressId" in def ? def.ingressId(subject) : null),
       relatedIds: [

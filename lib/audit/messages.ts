@@ -72,6 +72,8 @@ export function describeChange(
   }
   const labels = fields.map(fieldLabel);
   const list =
-    labels.length <= 4 ? labels.join(", ") : `${labels.slice(0, 3).join(", ")} and ${labels.length - 3} more`;
+    labels.length <= 4
+      ? labels.join(", ")
+      : `${labels.slice(0, 3).join(", ")} and ${labels.length - 3} more`;
   return `Changed ${list} of ${subject}`;
 }

@@ -108,7 +108,8 @@ export const AUDITED_TABLES = {
     table: cdrFieldSettings,
     pk: cdrFieldSettings.id,
     noun: () => "CDR field settings",
-    name: (row) => (row.accountId ? `of account ${String(row.accountId)}` : `for ${String(row.accountType)}s`),
+    name: (row) =>
+      row.accountId ? `of account ${String(row.accountId)}` : `for ${String(row.accountType)}s`,
     secretFields: [],
     quietFields: [],
     accountId: (row) => num(row.accountId),
@@ -161,3 +162,10 @@ export const AUDITED_TABLE_NAMES = Object.keys(AUDITED_TABLES) as AuditedTableNa
 /** Tables named in audit entries without being written through the core (events, bulk loads). */
 export const AUDIT_EVENT_TABLES = ["cdrs", "audit_log", "sessions"] as const;
 export const AUDIT_TABLE_FILTER_VALUES = [...AUDITED_TABLE_NAMES, ...AUDIT_EVENT_TABLES].sort();
+
+/** What the `branding` role sees of the audit log. */
+export const BRANDING_TABLES: readonly AuditedTableName[] = [
+  "portal_branding",
+  "branding_versions",
+  "branding_assets",
+];

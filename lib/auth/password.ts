@@ -5,7 +5,10 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password);
 }
 
-export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+export async function verifyPassword(
+  passwordHash: string | null,
+  password: string,
+): Promise<boolean> {
   // Hash even when there is no user, so timing does not tell which emails exist.
   if (!passwordHash) {
     await hash(password);

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { HarnessError } from "./log";
+import { onTeardown } from "./teardown";
+import { findPostgresBinaries, startPostgresCluster } from "./postgres-cluster";
+
+export const E2E_DATABASE = "trunkline_e2e";
+
+export type TestDatabase = {
+  kind: "external" | "cluster" | "pglite";
+  description: string;
+  /** What the seed script and the server get: DATABASE_URL, or PGLITE_DIR on the fallback. */
+  env: { DATABASE_URL: string } | { PGLITE_DIR: string };
+  /** For specs that read the database directly; unset on PGlite (the server holds the folder). */
+  url?: string;
+  stop: () => Promise<void>;
+};
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+
+/**
+ * The hosts a connection string points at, the way postgres.js reads it: the authority part
+ * (possibly a comma-separated list), or `?host=` which wins; an empty host means PGHOST or
+ * localhost. Parsed by hand because `new URL` rejects an empty host and multi-host lists.
+ */
+export function hostsOf(url: string): string[] {
+  const afterScheme = url.replace(/^[a-z]+:\/\//i, "");
+  const authority = afterScheme.split(/[/?]/)[0] ?? "";
+  const hostPart = authority.slice(authority.lastIndexOf("@") + 1);
+  const query = url.includes("?") ? new URLSearchParams(url.slice(url.indexOf("?") + 1)) : null;
+  const raw = query?.get("host") ?? hostPart;
+  const hosts = raw
+    .split(",")
+    .map((h) => decodeURIComponent(h.trim()))
+    .map((h) => (h.startsWith("[") ? h.slice(0, h.indexOf("]") + 1) : h.replace(/:\d+$/, "")))
+    .filter(Boolean);
+  return hosts.length > 0 ? hosts : [process.env.PGHOST || "localhost"];
+}
+
+/** Tests write and wipe data freely, so they only ever run against this machine's own server. */
+export function isLocalDatabaseUrl(url: string): boolean {
+  return hostsOf(url).every((h) => h.startsWith("/") || LOCAL_HOSTS.has(h.toLowerCase()));
+}
+
+export async function chooseDatabase(): Promise<TestDatabase> {
+  const given = process.env.TEST_DATABASE_URL?.trim();
+  if (given) {
+    if (!isLocalDatabaseUrl(given)) {
+      throw new HarnessError(
+        `TEST_DATABASE_URL points at ${hostsOf(given).join(", ")}: end-to-end tests only run ` +
+          "against a local database (localhost, 127.0.0.1, ::1 or a unix socket).",
+      );
+    }
+    return {
+      kind: "external",
+      description: `TEST_DATABASE_URL on ${hostsOf(given).join(", ")}`,
+      env: { DATABASE_URL: given },
+      url: given,
+      stop: async () => {},
+    };
+  }
+
+  const binaries = findPostgresBinaries();
+  if (binaries) {
+    const cluster = await startPostgresCluster(binaries, E2E_DATABASE);
+    return {
+      kind: "cluster",
+      description: `throwaway PostgreSQL ${cluster.version} at ${cluster.url}`,
+      env: { DATABASE_URL: cluster.url },
+      url: cluster.url,
+      stop: cluster.stop,
+    };
+  }
+
+  const dir = mkdtempSync(path.join(tmpdir(), "trunkline-e2e-pglite-"));
+  const stop = onTeardown("remove the PGlite folder", async () =>
+    rmSync(dir, { recursive: true, force: true }),
+  );
+  return {
+    kind: "pglite",
+    description:
+      `PGlite in ${dir} — NO Postgres server found (no initdb/pg_ctl in /usr/lib/postgresql/*/bin ` +
+      "or on PATH), so e2e runs on the embedded database, not the production path; " +
+      "`apt-get install -y postgresql` or TEST_DATABASE_URL fixes that",
+    env: { PGLITE_DIR: dir },
+    stop,
+  };
+}

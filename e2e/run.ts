@@ -1,0 +1,113 @@
+/**
+ * `npm run test:e2e [playwright args]`: a throwaway database, the seeded app on a free port, then
+ * Playwright against it; everything is torn down however the run ends.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { findChromium } from "./harness/chromium";
+import { chooseDatabase } from "./harness/database";
+import { run } from "./harness/exec";
+import { freePort } from "./harness/free-port";
+import { HarnessError, indent, log, phase, seconds } from "./harness/log";
+import { isTearingDown, tearDown } from "./harness/teardown";
+import { startServer } from "./harness/server";
+
+const ROOT = path.resolve(__dirname, "..");
+const SERVER_TIMEOUT_MS = 240_000; // the first start may run `next build`
+
+function bin(name: string): string {
+  const local = path.join(ROOT, "node_modules", ".bin", name);
+  if (!existsSync(local)) throw new HarnessError(`${local} is missing: run \`npm ci\` first.`);
+  return local;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    log(`${signal}: stopping`);
+    void tearDown().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  });
+}
+
+function runPlaywright(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(bin("playwright"), ["test", ...args], { cwd: ROOT, env, stdio: "inherit" });
+    child.on("error", (err) => {
+      log(`could not run Playwright: ${err.message}`);
+      resolve(1);
+    });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(): Promise<number> {
+  // Checked first: it costs nothing, while the steps before Playwright take a minute or more.
+  const browser = findChromium();
+  if (!browser) {
+    log("no Chromium found (neither /usr/bin/chromium nor Playwright's own). Install it with:");
+    log("  npx playwright install chromium");
+    return 1;
+  }
+  log(`browser: ${browser.description}`);
+
+  // The children must never pick up the developer's own database from the environment.
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  delete baseEnv.DATABASE_URL;
+  delete baseEnv.PGLITE_DIR;
+
+  const db = await phase("database", chooseDatabase, (d) => d.description);
+  const dbEnv = { ...baseEnv, ...db.env };
+
+  await phase("seed", () => run(bin("tsx"), ["scripts/seed.ts"], { cwd: ROOT, env: dbEnv }));
+
+  const port = await freePort();
+  const server = await phase(
+    "server",
+    () =>
+      startServer({
+        command: bin("tsx"),
+        args: ["scripts/start.ts"],
+        cwd: ROOT,
+        env: {
+          ...dbEnv,
+          PORT: String(port),
+          AUTH_SECRET: randomBytes(32).toString("base64url"),
+          AUTH_TRUST_HOST: "true",
+        },
+        port,
+        timeoutMs: SERVER_TIMEOUT_MS,
+      }),
+    (s) => `${s.baseUrl} serves /login`,
+  );
+
+  const started = performance.now();
+  log(
+    `playwright: starting${process.argv.length > 2 ? ` (${process.argv.slice(2).join(" ")})` : ""}`,
+  );
+  const code = await runPlaywright(process.argv.slice(2), {
+    ...baseEnv,
+    E2E_BASE_URL: server.baseUrl,
+    E2E_DATABASE_URL: db.url ?? "",
+    E2E_DATABASE_KIND: db.kind,
+    E2E_CHROMIUM: browser.executablePath ?? "",
+  });
+  log(`playwright: exited with code ${code} (${seconds(started)})`);
+  if (code !== 0) {
+    log(`app server output (last 40 lines):\n${indent(server.output(40) || "(nothing)")}`);
+  }
+  return code;
+}
+
+const started = performance.now();
+main()
+  .catch((err: unknown) => {
+    if (isTearingDown()) return 1;
+    log(err instanceof HarnessError ? err.message : String((err as Error).stack ?? err));
+    return 1;
+  })
+  .then(async (code) => {
+    await tearDown();
+    log(`total: ${seconds(started)}`);
+    process.exit(code);
+  });

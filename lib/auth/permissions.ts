@@ -1,0 +1,32 @@
+import type { UserRole } from "@/db/schema";
+
+/**
+ * Roles map to permissions here and nowhere else; a role missing from the table gets nothing.
+ * Checked on the server by layouts, pages, the action wrapper and API handlers.
+ */
+export const PERMISSIONS = [
+  "audit:read",
+  "audit:read-all-tables",
+  "audit:export",
+  "accounts:read",
+  "accounts:manage",
+  "cdr:read",
+  "users:manage",
+  "api-keys:manage",
+  "branding:manage",
+  "settings:manage",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  support: ["audit:read", "audit:read-all-tables", "accounts:read", "accounts:manage", "cdr:read"],
+  auditor: ["audit:read", "audit:read-all-tables", "audit:export", "accounts:read", "cdr:read"],
+  branding: ["audit:read", "branding:manage"],
+  customer: ["audit:read", "audit:export", "cdr:read"],
+  carrier: ["audit:read", "audit:export", "cdr:read"],
+};
+
+export function can(role: string, permission: Permission): boolean {
+  return (ROLE_PERMISSIONS[role as UserRole] ?? []).includes(permission);
+}

@@ -1,0 +1,81 @@
+import { eq } from "drizzle-orm";
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+import { getDb } from "@/db/client";
+import { users, type PortalRole, type StaffRole, type UserRole } from "@/db/schema";
+import { PORTAL_LABEL, type ActorContext } from "@/lib/audit/actor";
+import { requestContextFrom } from "@/lib/http/request-context";
+import { auth } from "./auth";
+import { isPortalRole, isStaffRole } from "./roles";
+
+export type CurrentUser = {
+  id: number;
+  name: string;
+  email: string;
+  role: UserRole;
+  accountId: number | null;
+  timeZone: string;
+};
+
+/**
+ * The signed-in user as the database has them now: a disabled user or a changed role takes
+ * effect on the next request, not when the session cookie expires.
+ */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const session = await auth();
+  const id = Number(session?.user?.id);
+  if (!Number.isSafeInteger(id)) return null;
+  const db = await getDb();
+  const [row] = await db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      role: users.role,
+      accountId: users.accountId,
+      status: users.status,
+      timeZone: users.timeZone,
+    })
+    .from(users)
+    .where(eq(users.id, id));
+  if (!row || row.status !== "active") return null;
+  const { status: _status, ...user } = row;
+  return user;
+});
+
+/** For Control Panel pages and layouts: staff only, optionally narrowed to some roles. */
+export async function requireStaff(
+  roles?: readonly StaffRole[],
+): Promise<CurrentUser & { role: StaffRole }> {
+  const user = await getCurrentUser();
+  if (!user) redirect("/login");
+  if (!isStaffRole(user.role)) redirect("/portal");
+  if (roles && !roles.includes(user.role)) forbidden();
+  return user as CurrentUser & { role: StaffRole };
+}
+
+/** For Customer Portal pages and layouts: account users only, always with their account. */
+export async function requirePortalUser(): Promise<
+  CurrentUser & { role: PortalRole; accountId: number }
+> {
+  const user = await getCurrentUser();
+  if (!user) redirect("/login");
+  if (!isPortalRole(user.role) || user.accountId === null) redirect("/audit-log");
+  return user as CurrentUser & { role: PortalRole; accountId: number };
+}
+
+/** The audit actor for a change made by the signed-in user in this request. */
+export async function actorFor(user: CurrentUser, comment?: string | null): Promise<ActorContext> {
+  const request = requestContextFrom(await headers());
+  const portal = isPortalRole(user.role);
+  return {
+    type: portal ? "portal" : "user",
+    userId: user.id,
+    label: portal ? PORTAL_LABEL : user.name,
+    detail: portal ? `${user.name} <${user.email}>` : null,
+    channel: portal ? "portal" : "control_panel",
+    comment: comment ?? null,
+    ...request,
+  };
+}

@@ -1,0 +1,72 @@
+import ipaddr from "ipaddr.js";
+
+/**
+ * The one place that decides a request's client IP. X-Forwarded-For is honoured only when the
+ * connection comes from a configured trusted proxy, and only valid addresses are ever returned.
+ */
+
+/** Set by the Trunkline server from the socket's address; any inbound copy is overwritten. */
+export const PEER_IP_HEADER = "x-trunkline-peer-ip";
+
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+export type TrustedProxies = Range[];
+
+/** Parses the normalised form: IPv4-mapped IPv6 (::ffff:1.2.3.4) becomes plain IPv4. */
+export function parseIp(text: string | null | undefined): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (!text) return null;
+  const trimmed = text.trim().replace(/^\[(.*)\]$/, "$1");
+  if (!ipaddr.isValid(trimmed)) return null;
+  // ipaddr.isValid accepts shorthand like "10.1" that no proxy would send.
+  if (!ipaddr.IPv4.isValidFourPartDecimal(trimmed) && !ipaddr.IPv6.isValid(trimmed)) return null;
+  const addr = ipaddr.parse(trimmed);
+  return addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (addr as ipaddr.IPv6).toIPv4Address()
+    : addr;
+}
+
+/** "127.0.0.1, 10.0.0.0/8, ::1" → ranges; throws on an entry that is neither an IP nor a CIDR. */
+export function parseTrustedProxies(spec: string): TrustedProxies {
+  return spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry): Range => {
+      if (entry.includes("/")) {
+        try {
+          return ipaddr.parseCIDR(entry);
+        } catch {
+          throw new Error(`TRUSTED_PROXIES: "${entry}" is not a valid CIDR`);
+        }
+      }
+      const addr = parseIp(entry);
+      if (!addr) throw new Error(`TRUSTED_PROXIES: "${entry}" is not a valid IP address`);
+      return [addr, addr.kind() === "ipv4" ? 32 : 128];
+    });
+}
+
+function isTrusted(addr: ipaddr.IPv4 | ipaddr.IPv6, trusted: TrustedProxies): boolean {
+  return trusted.some(([range, bits]) => addr.kind() === range.kind() && addr.match(range, bits));
+}
+
+/**
+ * Walks X-Forwarded-For from the nearest hop back while hops are trusted proxies; the first
+ * untrusted hop is the client. Without a trusted peer the header is ignored entirely.
+ */
+export function resolveClientIp(
+  peer: string | null | undefined,
+  forwardedFor: string | null | undefined,
+  trusted: TrustedProxies,
+): string | null {
+  const peerAddr = parseIp(peer);
+  if (!peerAddr) return null;
+  if (!forwardedFor || !isTrusted(peerAddr, trusted)) return peerAddr.toString();
+  const hops = forwardedFor.split(",").map((h) => h.trim());
+  let client = peerAddr;
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = parseIp(hops[i]);
+    if (!hop) break; // a garbled hop: stop at the last address we could trust
+    client = hop;
+    if (!isTrusted(hop, trusted)) break;
+  }
+  return client.toString();
+}
