@@ -73,6 +73,7 @@ export async function openPostgres(url: string): Promise<Database> {
   let where = "the DATABASE_URL server";
   try {
     const u = new URL(url);
+    if (u.protocol !== "postgres:" && u.protocol !== "postgresql:") throw new Error(u.protocol);
     where = `${u.hostname}:${u.port || 5432}${u.pathname}`;
   } catch {
     throw new DatabaseUnavailableError("DATABASE_URL is not a valid postgres:// URL.");

@@ -1,45 +1,53 @@
-import type { AuditRow } from "@/db/queries/audit-log";
+import type { AuditListRow } from "@/db/queries/audit-log";
 import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-columns";
+import { DiffDialog } from "./diff-dialog";
 
 const ACTION_STYLES: Record<string, string> = {
-  CREATE: "bg-emerald-50 text-emerald-700",
-  POST: "bg-emerald-50 text-emerald-700",
-  UPDATE: "bg-sky-50 text-sky-700",
-  PUT: "bg-sky-50 text-sky-700",
-  DELETE: "bg-red-50 text-red-700",
-  LOGIN: "bg-slate-100 text-slate-700",
-  GENERATE: "bg-violet-50 text-violet-700",
-  PUBLISH: "bg-amber-50 text-amber-800",
-  SEND: "bg-indigo-50 text-indigo-700",
+  CREATE: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
+  POST: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
+  UPDATE: "bg-sky-50 text-sky-700 ring-sky-600/20",
+  PUT: "bg-sky-50 text-sky-700 ring-sky-600/20",
+  DELETE: "bg-red-50 text-red-700 ring-red-600/20",
+  LOGIN: "bg-slate-100 text-slate-700 ring-slate-500/20",
+  GENERATE: "bg-violet-50 text-violet-700 ring-violet-600/20",
+  PUBLISH: "bg-amber-50 text-amber-800 ring-amber-600/20",
+  SEND: "bg-indigo-50 text-indigo-700 ring-indigo-600/20",
 };
 
-function formatTime(at: Date, timeZone: string) {
-  return new Intl.DateTimeFormat("en-GB", {
-    dateStyle: "medium",
-    timeStyle: "medium",
-    timeZone,
-  }).format(at);
+export function formatDateTime(at: Date, timeZone: string) {
+  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone }).format(at);
 }
 
-/** The audit table; only the columns passed in are rendered, and only they were fetched. */
+/**
+ * The audit table. It renders what it is given: the rows hold only the columns the viewer may
+ * see, because only those were selected.
+ */
 export function AuditTable({
   rows,
   columns,
+  headers,
+  ariaSort = {},
   timeZone,
+  entryUrl,
+  emptyText,
 }: {
-  rows: AuditRow[];
+  rows: AuditListRow[];
   columns: readonly AuditColumnKey[];
+  headers: Partial<Record<AuditColumnKey, React.ReactNode>>;
+  ariaSort?: Partial<Record<AuditColumnKey, "ascending" | "descending">>;
   timeZone: string;
+  entryUrl: (id: number) => string;
+  emptyText: string;
 }) {
   const visible = AUDIT_COLUMNS.filter((c) => columns.includes(c.key));
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="min-w-full text-sm">
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <table className="min-w-full text-sm" data-testid="audit-table">
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
           <tr>
             {visible.map((c) => (
-              <th key={c.key} scope="col" className="px-3 py-2 whitespace-nowrap">
-                {c.header}
+              <th key={c.key} scope="col" aria-sort={ariaSort[c.key]} className="px-3 py-2 whitespace-nowrap">
+                {headers[c.key] ?? c.header}
               </th>
             ))}
           </tr>
@@ -47,16 +55,16 @@ export function AuditTable({
         <tbody className="divide-y divide-slate-100">
           {rows.length === 0 ? (
             <tr>
-              <td colSpan={visible.length} className="px-3 py-8 text-center text-slate-500">
-                No audit entries yet.
+              <td colSpan={visible.length} className="px-3 py-10 text-center text-slate-500">
+                {emptyText}
               </td>
             </tr>
           ) : null}
           {rows.map((row) => (
-            <tr key={row.id} className="align-top hover:bg-slate-50">
+            <tr key={row.id} className="align-top hover:bg-slate-50" data-entry-id={row.id}>
               {visible.map((c) => (
-                <td key={c.key} className="px-3 py-2">
-                  <Cell column={c.key} row={row} timeZone={timeZone} />
+                <td key={c.key} className="px-3 py-2" data-column={c.key}>
+                  <Cell column={c.key} row={row} timeZone={timeZone} entryUrl={entryUrl} />
                 </td>
               ))}
             </tr>
@@ -67,16 +75,26 @@ export function AuditTable({
   );
 }
 
-function Cell({ column, row, timeZone }: { column: AuditColumnKey; row: AuditRow; timeZone: string }) {
+function Cell({
+  column,
+  row,
+  timeZone,
+  entryUrl,
+}: {
+  column: AuditColumnKey;
+  row: AuditListRow;
+  timeZone: string;
+  entryUrl: (id: number) => string;
+}) {
   switch (column) {
     case "user":
       return <span className="whitespace-nowrap">{row.user}</span>;
     case "ip":
-      return <span className="font-mono text-xs">{row.ip ?? "—"}</span>;
+      return <span className="font-mono text-xs whitespace-nowrap">{row.ip ?? "—"}</span>;
     case "occurredAt":
       return row.occurredAt ? (
-        <time dateTime={row.occurredAt.toISOString()} title={row.occurredAt.toISOString()} className="whitespace-nowrap">
-          {formatTime(row.occurredAt, timeZone)}
+        <time dateTime={row.cursorAt} title={row.cursorAt} className="whitespace-nowrap">
+          {formatDateTime(row.occurredAt, timeZone)}
         </time>
       ) : null;
     case "recordPk":
@@ -84,7 +102,7 @@ function Cell({ column, row, timeZone }: { column: AuditColumnKey; row: AuditRow
     case "action":
       return (
         <span
-          className={`rounded px-1.5 py-0.5 text-xs font-semibold ${ACTION_STYLES[row.action ?? ""] ?? ""}`}
+          className={`rounded px-1.5 py-0.5 text-xs font-semibold ring-1 ring-inset ${ACTION_STYLES[row.action ?? ""] ?? ""}`}
         >
           {row.action}
         </span>
@@ -92,8 +110,17 @@ function Cell({ column, row, timeZone }: { column: AuditColumnKey; row: AuditRow
     case "tableName":
       return <span className="font-mono text-xs">{row.tableName}</span>;
     case "message":
-      return <span>{row.message}</span>;
+      return (
+        <span>
+          {row.message}
+          {row.comment ? <span className="mt-0.5 block text-xs text-slate-500">Reason: {row.comment}</span> : null}
+        </span>
+      );
     case "data":
-      return <span className="text-slate-400">—</span>;
+      return row.hasData ? (
+        <DiffDialog entryUrl={entryUrl(row.id)} label={`Entry #${row.id}${row.message ? `: ${row.message}` : ""}`} />
+      ) : (
+        <span className="text-slate-400">—</span>
+      );
   }
 }

@@ -23,7 +23,11 @@ export async function findAccountSummary(db: DbOrTx, accountId: number) {
 }
 
 /** Today's (UTC) traffic of a customer (calls it sent) or a carrier (calls it terminated). */
-export async function findTodayTraffic(db: DbOrTx, accountId: number, type: "customer" | "carrier") {
+export async function findTodayTraffic(
+  db: DbOrTx,
+  accountId: number,
+  type: "customer" | "carrier",
+) {
   const owner = type === "customer" ? cdrs.customerId : cdrs.carrierId;
   const [row] = await db
     .select({
@@ -32,6 +36,11 @@ export async function findTodayTraffic(db: DbOrTx, accountId: number, type: "cus
       minutes: sql<string>`coalesce(round(sum(${cdrs.duration}) / 60, 1), 0)::text`,
     })
     .from(cdrs)
-    .where(and(eq(owner, accountId), gte(cdrs.dt, sql`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`)));
+    .where(
+      and(
+        eq(owner, accountId),
+        gte(cdrs.dt, sql`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`),
+      ),
+    );
   return row ?? { attempts: 0, connected: 0, minutes: "0" };
 }

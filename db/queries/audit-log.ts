@@ -1,7 +1,14 @@
-import { desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
+import { queryRows } from "@/db/raw";
 import { auditLog } from "@/db/schema";
 import type { AuditColumnKey } from "@/lib/visibility/audit-columns";
+
+/**
+ * Reads of the audit page: keyset pagination over an allow-listed sort, each sort served by an
+ * index `(column, occurred_at desc nulls last, id desc nulls last)` (db/schema/audit-log.ts).
+ */
 
 /** Which entries a viewer may see at all: everything, one account's, or some tables'. */
 export type AuditScope =
@@ -20,39 +27,217 @@ export function scopeCondition(scope: AuditScope): SQL | undefined {
   }
 }
 
-export type AuditRow = {
+export const AUDIT_SORT_KEYS = [
+  "occurredAt",
+  "user",
+  "ip",
+  "recordPk",
+  "action",
+  "tableName",
+  "message",
+] as const;
+export type AuditSortKey = (typeof AUDIT_SORT_KEYS)[number];
+export type SortDir = "asc" | "desc";
+export type AuditSort = { key: AuditSortKey; dir: SortDir };
+export const DEFAULT_SORT: AuditSort = { key: "occurredAt", dir: "desc" };
+
+/** The leading sort expression per key (as indexed) and whether it can be null. */
+const SORT_COLUMNS: Record<
+  Exclude<AuditSortKey, "occurredAt">,
+  { expr: SQL; nullable: boolean }
+> = {
+  user: { expr: sql`${auditLog.actorLabel}`, nullable: false },
+  ip: { expr: sql`${auditLog.ip}`, nullable: true },
+  recordPk: { expr: sql`${auditLog.recordPk}`, nullable: true },
+  action: { expr: sql`${auditLog.action}::text`, nullable: false },
+  tableName: { expr: sql`${auditLog.tableName}`, nullable: false },
+  message: { expr: sql`left(${auditLog.message}, 100)`, nullable: false },
+};
+
+/**
+ * A position in the ordered log: the leading sort value (absent for the time sort), and the
+ * exact occurred_at (microseconds, as text: a JS Date would lose them) and id.
+ */
+const cursorSchema = z.tuple([
+  z.string().max(200).nullable(),
+  z.string().max(40),
+  z.number().int().positive(),
+]);
+export type AuditCursor = z.infer<typeof cursorSchema>;
+
+export function encodeCursor(cursor: AuditCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+/** Null for anything that is not a cursor this module made (the page then starts at the top). */
+export function decodeCursor(text: string | undefined | null): AuditCursor | null {
+  if (!text || text.length > 400) return null;
+  try {
+    const parsed = cursorSchema.safeParse(
+      JSON.parse(Buffer.from(text, "base64url").toString("utf8")),
+    );
+    if (!parsed.success || Number.isNaN(Date.parse(parsed.data[1]))) return null;
+    return parsed.data;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The index scanned forward gives (col asc nulls last, occurred_at desc, id desc); backward the
+ * exact mirror. A page in "desc" order, or a step back, walks it backward.
+ */
+function orderBy(sort: AuditSort, backward: boolean): SQL {
+  if (sort.key === "occurredAt") {
+    // Time sort: "desc" is the index's forward direction.
+    const dir = sort.dir === "desc" ? !backward : backward;
+    const d = sql.raw(dir ? "desc nulls last" : "asc nulls first");
+    return sql`${auditLog.occurredAt} ${d}, ${auditLog.id} ${d}`;
+  }
+  const walkBackward = sort.dir === "desc" ? !backward : backward;
+  const lead = sql.raw(walkBackward ? "desc nulls first" : "asc nulls last");
+  const rest = sql.raw(walkBackward ? "asc nulls first" : "desc nulls last");
+  return sql`${SORT_COLUMNS[sort.key].expr} ${lead}, ${auditLog.occurredAt} ${rest}, ${auditLog.id} ${rest}`;
+}
+
+/** Rows strictly after `cursor` in the walk order that `orderBy(sort, backward)` produces. */
+function afterCursor(sort: AuditSort, cursor: AuditCursor, backward: boolean): SQL {
+  const [value, at, id] = cursor;
+  const tuple = sql`(${auditLog.occurredAt}, ${auditLog.id})`;
+  const pos = sql`(${at}::timestamptz, ${id}::bigint)`;
+  if (sort.key === "occurredAt") {
+    const older = sort.dir === "desc" ? !backward : backward;
+    return older ? sql`${tuple} < ${pos}` : sql`${tuple} > ${pos}`;
+  }
+  const { expr, nullable } = SORT_COLUMNS[sort.key];
+  const walkBackward = sort.dir === "desc" ? !backward : backward;
+  // Within one leading value the index order is time descending; walking backward, ascending.
+  const timeNext = walkBackward ? sql`${tuple} > ${pos}` : sql`${tuple} < ${pos}`;
+  if (value === null) {
+    // Nulls sort last forward (first backward): past a null only more nulls, or nothing.
+    return walkBackward
+      ? sql`(${expr} is not null or ${timeNext})`
+      : sql`(${expr} is null and ${timeNext})`;
+  }
+  const beyond = walkBackward ? sql`${expr} < ${value}` : sql`${expr} > ${value}`;
+  const nulls = nullable && !walkBackward ? sql` or ${expr} is null` : sql``;
+  return sql`(${beyond} or (${expr} = ${value} and ${timeNext})${nulls})`;
+}
+
+export type AuditListRow = {
   id: number;
+  cursorAt: string;
+  sortValue: string | null;
+  hasData: boolean;
   user?: string;
+  actorType?: string;
   ip?: string | null;
   occurredAt?: Date;
   recordPk?: string | null;
   action?: string;
   tableName?: string;
   message?: string;
+  comment?: string | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
 };
 
-/** Newest entries in scope, selecting only the columns the viewer may see. */
-export async function findRecentAuditEntries(
+export type AuditPageParams = {
+  scope: AuditScope;
+  where?: SQL;
+  sort: AuditSort;
+  cursor: AuditCursor | null;
+  /** "next" reads past the cursor; "prev" reads the page before it. */
+  direction: "next" | "prev";
+  pageSize: number;
+  columns: readonly AuditColumnKey[];
+  /** Also select before/after (exports); the page loads them per entry instead. */
+  withData?: boolean;
+};
+
+export type AuditPage = {
+  rows: AuditListRow[];
+  /** Cursor of the last row when more follow, for "Older"/"Next". */
+  nextCursor: string | null;
+  /** Cursor of the first row when rows precede it, for "Newer"/"Previous". */
+  prevCursor: string | null;
+};
+
+/** Only the columns the viewer may see are selected: hidden data is never fetched. */
+function selection(columns: readonly AuditColumnKey[], sort: AuditSort, withData: boolean) {
+  const visible = new Set(columns);
+  return {
+    id: auditLog.id,
+    cursorAt: sql<string>`to_char(${auditLog.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    sortValue:
+      sort.key === "occurredAt"
+        ? sql<null>`null`
+        : sql<string | null>`(${SORT_COLUMNS[sort.key].expr})::text`,
+    hasData: sql<boolean>`(${auditLog.before} is not null or ${auditLog.after} is not null)`,
+    ...(visible.has("user") ? { user: auditLog.actorLabel, actorType: auditLog.actorType } : {}),
+    ...(visible.has("ip") ? { ip: sql<string | null>`host(${auditLog.ip})` } : {}),
+    ...(visible.has("occurredAt") ? { occurredAt: auditLog.occurredAt } : {}),
+    ...(visible.has("recordPk") ? { recordPk: auditLog.recordPk } : {}),
+    ...(visible.has("action") ? { action: auditLog.action } : {}),
+    ...(visible.has("tableName") ? { tableName: auditLog.tableName } : {}),
+    ...(visible.has("message") ? { message: auditLog.message, comment: auditLog.comment } : {}),
+    ...(withData && visible.has("data") ? { before: auditLog.before, after: auditLog.after } : {}),
+  };
+}
+
+const cursorOf = (row: AuditListRow): string => encodeCursor([row.sortValue, row.cursorAt, row.id]);
+
+export async function findAuditPage(db: DbOrTx, params: AuditPageParams): Promise<AuditPage> {
+  const { sort, cursor, pageSize } = params;
+  const backward = params.direction === "prev" && cursor !== null;
+  const rows = (await db
+    .select(selection(params.columns, sort, params.withData ?? false))
+    .from(auditLog)
+    .where(
+      and(
+        scopeCondition(params.scope),
+        params.where,
+        cursor ? afterCursor(sort, cursor, backward) : undefined,
+      ),
+    )
+    .orderBy(orderBy(sort, backward))
+    .limit(pageSize + 1)) as AuditListRow[];
+
+  const more = rows.length > pageSize;
+  const page = rows.slice(0, pageSize);
+  if (backward) page.reverse();
+  const first = page[0];
+  const last = page.at(-1);
+  return {
+    rows: page,
+    nextCursor: last && (backward ? true : more) ? cursorOf(last) : null,
+    prevCursor: first && (backward ? more : cursor !== null) ? cursorOf(first) : null,
+  };
+}
+
+export const EXACT_COUNT_CAP = 10_000;
+
+/** Exact up to the cap (cheap through the filter's index); beyond it, the planner's estimate. */
+export async function countAuditEntries(
   db: DbOrTx,
   scope: AuditScope,
-  columns: readonly AuditColumnKey[],
-  limit = 50,
-): Promise<AuditRow[]> {
-  const visible = new Set(columns);
-  const rows = await db
-    .select({
-      id: auditLog.id,
-      ...(visible.has("user") ? { user: auditLog.actorLabel } : {}),
-      ...(visible.has("ip") ? { ip: sql<string | null>`host(${auditLog.ip})` } : {}),
-      ...(visible.has("occurredAt") ? { occurredAt: auditLog.occurredAt } : {}),
-      ...(visible.has("recordPk") ? { recordPk: auditLog.recordPk } : {}),
-      ...(visible.has("action") ? { action: auditLog.action } : {}),
-      ...(visible.has("tableName") ? { tableName: auditLog.tableName } : {}),
-      ...(visible.has("message") ? { message: auditLog.message } : {}),
-    })
-    .from(auditLog)
-    .where(scopeCondition(scope))
-    .orderBy(desc(auditLog.occurredAt), desc(auditLog.id))
-    .limit(limit);
-  return rows as AuditRow[];
+  where?: SQL,
+): Promise<{ count: number; exact: boolean }> {
+  const condition = and(scopeCondition(scope), where);
+  const filtered = sql`select 1 from ${auditLog} ${condition ? sql`where ${condition}` : sql``}`;
+  const [capped] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from (${filtered} limit ${EXACT_COUNT_CAP + 1}) capped`,
+  );
+  const n = capped?.n ?? 0;
+  if (n <= EXACT_COUNT_CAP) return { count: n, exact: true };
+  const [plan] = await queryRows<{ "QUERY PLAN": unknown }>(
+    db,
+    sql`explain (format json) ${filtered}`,
+  );
+  const json = plan?.["QUERY PLAN"];
+  const parsed = (typeof json === "string" ? JSON.parse(json) : json) as [
+    { Plan: { "Plan Rows": number } },
+  ];
+  return { count: Math.max(parsed[0].Plan["Plan Rows"], n), exact: false };
 }

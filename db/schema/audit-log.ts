@@ -60,7 +60,16 @@ export const auditLog = pgTable(
     index("audit_log_related_idx").using("gin", t.relatedIds),
     // free-text search in the message
     index("audit_log_message_trgm_idx").using("gin", t.message.op("gin_trgm_ops")),
-    // ip: equality and CIDR containment (btree serves <<= through the inet prefix range)
-    index("audit_log_ip_idx").on(t.ip),
+    // ip: equality and CIDR containment (btree serves <<= through the inet prefix range), and
+    // sort by IP
+    index("audit_log_ip_idx").on(t.ip, t.occurredAt.desc(), t.id.desc()),
+    // sort by Action (no filter index: nine values are not selective)
+    index("audit_log_action_sort_idx").on(t.action, t.occurredAt.desc(), t.id.desc()),
+    // sort by Message (its first 100 characters)
+    index("audit_log_message_sort_idx").on(
+      sql`left(${t.message}, 100)`,
+      t.occurredAt.desc(),
+      t.id.desc(),
+    ),
   ],
 );

@@ -13,6 +13,7 @@ import {
   portalBranding,
   users,
 } from "@/db/schema";
+import type { AUDITED_TABLE_NAME_LIST } from "./table-names";
 
 type Row = Record<string, unknown>;
 
@@ -159,13 +160,9 @@ export const AUDITED_TABLES = {
 export type AuditedTableName = keyof typeof AUDITED_TABLES;
 export const AUDITED_TABLE_NAMES = Object.keys(AUDITED_TABLES) as AuditedTableName[];
 
-/** Tables named in audit entries without being written through the core (events, bulk loads). */
-export const AUDIT_EVENT_TABLES = ["cdrs", "audit_log", "sessions"] as const;
-export const AUDIT_TABLE_FILTER_VALUES = [...AUDITED_TABLE_NAMES, ...AUDIT_EVENT_TABLES].sort();
+// The browser-safe list in table-names.ts must name exactly the registry's tables.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sameTables: Same<AuditedTableName, (typeof AUDITED_TABLE_NAME_LIST)[number]> = true;
+void _sameTables;
 
-/** What the `branding` role sees of the audit log. */
-export const BRANDING_TABLES: readonly AuditedTableName[] = [
-  "portal_branding",
-  "branding_versions",
-  "branding_assets",
-];
+export { AUDIT_EVENT_TABLES, AUDIT_TABLE_FILTER_VALUES, BRANDING_TABLES } from "./table-names";

@@ -1,24 +1,23 @@
 import type { Metadata } from "next";
-import { getDb } from "@/db/client";
-import { findRecentAuditEntries } from "@/db/queries/audit-log";
-import { AuditTable } from "@/components/audit/audit-table";
+import { forbidden } from "next/navigation";
+import { connection } from "next/server";
+import { AuditLogView } from "@/components/audit/audit-log-view";
+import { auditScopeFor } from "@/lib/audit/viewer-scope";
 import { requirePortalUser } from "@/lib/auth/session";
-import { defaultAuditColumns } from "@/lib/visibility/audit-columns";
+import type { RawSearchParams } from "@/lib/search/audit-page-params";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function PortalAuditLogPage() {
+export default async function PortalAuditLogPage({
+  searchParams,
+}: {
+  searchParams: Promise<RawSearchParams>;
+}) {
+  await connection();
   const user = await requirePortalUser();
-  const columns = defaultAuditColumns(user.role);
-  const rows = await findRecentAuditEntries(
-    await getDb(),
-    { kind: "account", accountId: user.accountId },
-    columns,
-  );
+  const scope = auditScopeFor(user);
+  if (!scope) forbidden();
   return (
-    <section>
-      <h1 className="mb-4 text-xl font-semibold">Audit log</h1>
-      <AuditTable rows={rows} columns={columns} timeZone={user.timeZone} />
-    </section>
+    <AuditLogView viewer={user} scope={scope} basePath="/portal/audit-log" searchParams={await searchParams} />
   );
 }

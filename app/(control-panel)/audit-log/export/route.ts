@@ -1,0 +1,5 @@
+import { auditExportResponse } from "@/lib/audit-http/export-response";
+
+export function GET(req: Request) {
+  return auditExportResponse(req, "staff");
+}

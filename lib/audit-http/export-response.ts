@@ -1,0 +1,144 @@
+import { and } from "drizzle-orm";
+import { stringify } from "csv-stringify/sync";
+import { getDb } from "@/db/client";
+import { auditCriteriaCondition } from "@/db/queries/audit-criteria";
+import { decodeCursor, findAuditPage, type AuditListRow } from "@/db/queries/audit-log";
+import { recordAuditEvent } from "@/lib/audit/core";
+import { auditScopeFor } from "@/lib/audit/viewer-scope";
+import { actorFor, getCurrentUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { isPortalRole } from "@/lib/auth/roles";
+import { filtersAsQuery, parseAuditPageParams, sortOf } from "@/lib/search/audit-page-params";
+import { parseAuditQuery } from "@/lib/search/parse-audit-query";
+import { maskAuditData } from "@/lib/visibility/audit-data";
+import { AUDIT_COLUMNS, resolveAuditColumns, type AuditColumnKey } from "@/lib/visibility/audit-columns";
+
+/**
+ * Streams the current view of the audit log as CSV or NDJSON, page by page through the same
+ * keyset query as the page (constant memory whatever the size), with only the visible columns.
+ */
+
+const BATCH = 1000;
+
+const problem = (status: number, detail: string) =>
+  Response.json({ title: "Export refused", status, detail }, { status, headers: { "content-type": "application/problem+json" } });
+
+/** Spreadsheets run cells starting with these as formulas: prefix a quote so they stay text. */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+function cellValues(row: AuditListRow, columns: readonly AuditColumnKey[], role: Parameters<typeof maskAuditData>[2]) {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) {
+    switch (c) {
+      case "user":
+        out.user = row.user;
+        break;
+      case "ip":
+        out.ip = row.ip ?? "";
+        break;
+      case "occurredAt":
+        out.occurredAt = row.cursorAt;
+        break;
+      case "recordPk":
+        out.recordPk = row.recordPk ?? "";
+        break;
+      case "action":
+        out.action = row.action;
+        break;
+      case "tableName":
+        out.tableName = row.tableName;
+        break;
+      case "message":
+        out.message = row.message;
+        break;
+      case "data":
+        out.data = {
+          before: maskAuditData(row.tableName ?? "", row.before ?? null, role),
+          after: maskAuditData(row.tableName ?? "", row.after ?? null, role),
+        };
+        break;
+    }
+  }
+  return out;
+}
+
+export async function auditExportResponse(req: Request, audience: "staff" | "portal"): Promise<Response> {
+  const user = await getCurrentUser();
+  if (!user) return problem(401, "Sign in first.");
+  const scope = auditScopeFor(user);
+  if (!scope || isPortalRole(user.role) !== (audience === "portal") || !can(user.role, "audit:read")) {
+    return problem(403, "Your role does not allow exporting the audit log.");
+  }
+  const url = new URL(req.url);
+  const format = url.searchParams.get("format") ?? "csv";
+  if (format !== "csv" && format !== "ndjson") return problem(400, 'format must be "csv" or "ndjson".');
+  const params = parseAuditPageParams(Object.fromEntries(url.searchParams));
+  const search = parseAuditQuery(params.q, { timeZone: user.timeZone });
+  const filters = parseAuditQuery(filtersAsQuery(params), { timeZone: user.timeZone });
+  if (!search.ok) return problem(400, search.error);
+  if (!filters.ok) return problem(400, filters.error);
+
+  const db = await getDb();
+  const { visible } = await resolveAuditColumns(db, user);
+  const where = and(auditCriteriaCondition(search.criteria), auditCriteriaCondition(filters.criteria));
+  const sort = sortOf(params);
+  const described = [params.q && `search "${params.q}"`, filtersAsQuery(params) && `filters ${filtersAsQuery(params)}`]
+    .filter(Boolean)
+    .join(", ");
+  await recordAuditEvent(db, await actorFor(user), {
+    action: "GENERATE",
+    tableName: "audit_log",
+    accountId: scope.kind === "account" ? scope.accountId : null,
+    message: `Generated ${format.toUpperCase()} export of the audit log${described ? ` (${described})` : ""}`,
+  });
+
+  const headers = AUDIT_COLUMNS.filter((c) => visible.includes(c.key));
+  const encoder = new TextEncoder();
+  let cursor: string | null = null;
+  let first = true;
+  let done = false;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (done) return controller.close();
+      const page = await findAuditPage(db, {
+        scope,
+        where,
+        sort,
+        cursor: decodeCursor(cursor),
+        direction: "next",
+        pageSize: BATCH,
+        columns: visible,
+        withData: true,
+      });
+      const rows = page.rows.map((r) => cellValues(r, visible, user.role));
+      let chunk: string;
+      if (format === "csv") {
+        chunk = stringify(
+          rows.map((r) =>
+            headers.map((h) => {
+              const v = r[h.key];
+              return neutraliseFormula(typeof v === "string" ? v : v === undefined ? "" : JSON.stringify(v));
+            }),
+          ),
+          first ? { header: true, columns: headers.map((h) => h.header) } : {},
+        );
+      } else {
+        chunk = rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
+      }
+      first = false;
+      if (chunk) controller.enqueue(encoder.encode(chunk));
+      cursor = page.nextCursor;
+      if (!cursor) done = true;
+    },
+  });
+  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, "");
+  return new Response(stream, {
+    headers: {
+      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "content-disposition": `attachment; filename="audit-log-${stamp}.${format}"`,
+      "cache-control": "private, no-store",
+    },
+  });
+}
