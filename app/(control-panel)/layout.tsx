@@ -1,7 +1,11 @@
-import { AppShell } from "@/components/shell/app-shell";
+import { AppShell, type NavItem } from "@/components/shell/app-shell";
+import { can, type Permission } from "@/lib/auth/permissions";
 import { requireStaff } from "@/lib/auth/session";
 
-const NAV = [{ href: "/audit-log", label: "Audit log" }];
+const NAV: (NavItem & { permission: Permission })[] = [
+  { href: "/audit-log", label: "Audit log", permission: "audit:read" },
+  { href: "/settings/columns", label: "Column visibility", permission: "settings:manage" },
+];
 
 export default async function ControlPanelLayout({ children }: { children: React.ReactNode }) {
   const user = await requireStaff();
@@ -9,7 +13,7 @@ export default async function ControlPanelLayout({ children }: { children: React
     <AppShell
       title="Trunkline"
       homeHref="/audit-log"
-      nav={NAV}
+      nav={NAV.filter((item) => can(user.role, item.permission))}
       navTestId="control-panel-nav"
       user={user}
     >

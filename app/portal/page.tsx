@@ -16,7 +16,8 @@ export default async function PortalHome() {
   const account = await findAccountSummary(db, user.accountId);
   if (!account) notFound();
   const traffic = await findTodayTraffic(db, account.id, account.type);
-  const asr = traffic.attempts > 0 ? ((traffic.connected / traffic.attempts) * 100).toFixed(1) : "—";
+  const asr =
+    traffic.attempts > 0 ? ((traffic.connected / traffic.attempts) * 100).toFixed(1) : "—";
   const stats = [
     { label: "Balance", value: money(account.balance, account.currency) },
     { label: "Credit limit", value: money(account.creditLimit, account.currency) },
@@ -38,7 +39,9 @@ export default async function PortalHome() {
           </div>
         ))}
       </dl>
-      {account.notesPublic ? <p className="mt-6 text-sm text-slate-700">{account.notesPublic}</p> : null}
+      {account.notesPublic ? (
+        <p className="mt-6 text-sm text-slate-700">{account.notesPublic}</p>
+      ) : null}
     </section>
   );
 }

@@ -22,7 +22,11 @@ import {
   type RawSearchParams,
 } from "@/lib/search/audit-page-params";
 import { parseAuditQuery } from "@/lib/search/parse-audit-query";
-import { AUDIT_COLUMNS, resolveAuditColumns, type AuditColumnKey } from "@/lib/visibility/audit-columns";
+import {
+  AUDIT_COLUMNS,
+  resolveAuditColumns,
+  type AuditColumnKey,
+} from "@/lib/visibility/audit-columns";
 import { AuditTable } from "./audit-table";
 import { ColumnChooser } from "./column-chooser";
 import { ColumnHeader, type ColumnFilter } from "./column-header";
@@ -79,13 +83,28 @@ export async function AuditLogView({
   const filterFor = (key: AuditColumnKey): ColumnFilter | undefined => {
     switch (key) {
       case "action":
-        return { kind: "checkbox", param: "action", options: AUDIT_ACTIONS, selected: params.action };
+        return {
+          kind: "checkbox",
+          param: "action",
+          options: AUDIT_ACTIONS,
+          selected: params.action,
+        };
       case "tableName":
         return { kind: "checkbox", param: "table", options: tableOptions, selected: params.table };
       case "user":
-        return { kind: "text", param: "user", values: params.user, placeholder: "Ada Admin, Portal" };
+        return {
+          kind: "text",
+          param: "user",
+          values: params.user,
+          placeholder: "Ada Admin, Portal",
+        };
       case "ip":
-        return { kind: "text", param: "ip", values: params.ip, placeholder: "203.0.113.7, 10.0.0.0/8" };
+        return {
+          kind: "text",
+          param: "ip",
+          values: params.ip,
+          placeholder: "203.0.113.7, 10.0.0.0/8",
+        };
       case "recordPk":
         return { kind: "text", param: "pk", values: params.pk, placeholder: "1042" };
       case "occurredAt":
@@ -199,11 +218,19 @@ export async function AuditLogView({
           Rows per page:
           {PAGE_SIZES.map((n) =>
             n === size ? (
-              <span key={n} aria-current="true" className="rounded bg-slate-200 px-2 py-0.5 font-medium">
+              <span
+                key={n}
+                aria-current="true"
+                className="rounded bg-slate-200 px-2 py-0.5 font-medium"
+              >
                 {n}
               </span>
             ) : (
-              <Link key={n} href={href({ size: n })} className="rounded px-2 py-0.5 hover:bg-slate-100">
+              <Link
+                key={n}
+                href={href({ size: n })}
+                className="rounded px-2 py-0.5 hover:bg-slate-100"
+              >
                 {n}
               </Link>
             ),
@@ -242,7 +269,9 @@ function activeChips(params: AuditPageParams, href: (patch: Partial<AuditPagePar
       chips.push({ label: `${label}: ${params[key].join(", ")}`, removeHref: href({ [key]: [] }) });
     }
   }
-  if (params.from) chips.push({ label: `From ${params.from.replace("T", " ")}`, removeHref: href({ from: "" }) });
-  if (params.to) chips.push({ label: `Before ${params.to.replace("T", " ")}`, removeHref: href({ to: "" }) });
+  if (params.from)
+    chips.push({ label: `From ${params.from.replace("T", " ")}`, removeHref: href({ from: "" }) });
+  if (params.to)
+    chips.push({ label: `Before ${params.to.replace("T", " ")}`, removeHref: href({ to: "" }) });
   return chips;
 }

@@ -15,7 +15,11 @@ const ACTION_STYLES: Record<string, string> = {
 };
 
 export function formatDateTime(at: Date, timeZone: string) {
-  return new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone }).format(at);
+  return new Intl.DateTimeFormat("en-GB", {
+    dateStyle: "medium",
+    timeStyle: "medium",
+    timeZone,
+  }).format(at);
 }
 
 /**
@@ -46,7 +50,12 @@ export function AuditTable({
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
           <tr>
             {visible.map((c) => (
-              <th key={c.key} scope="col" aria-sort={ariaSort[c.key]} className="px-3 py-2 whitespace-nowrap">
+              <th
+                key={c.key}
+                scope="col"
+                aria-sort={ariaSort[c.key]}
+                className="px-3 py-2 whitespace-nowrap"
+              >
                 {headers[c.key] ?? c.header}
               </th>
             ))}
@@ -113,12 +122,17 @@ function Cell({
       return (
         <span>
           {row.message}
-          {row.comment ? <span className="mt-0.5 block text-xs text-slate-500">Reason: {row.comment}</span> : null}
+          {row.comment ? (
+            <span className="mt-0.5 block text-xs text-slate-500">Reason: {row.comment}</span>
+          ) : null}
         </span>
       );
     case "data":
       return row.hasData ? (
-        <DiffDialog entryUrl={entryUrl(row.id)} label={`Entry #${row.id}${row.message ? `: ${row.message}` : ""}`} />
+        <DiffDialog
+          entryUrl={entryUrl(row.id)}
+          label={`Entry #${row.id}${row.message ? `: ${row.message}` : ""}`}
+        />
       ) : (
         <span className="text-slate-400">—</span>
       );

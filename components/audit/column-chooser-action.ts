@@ -9,7 +9,11 @@ const schema = z.object({
   "visible[]": z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.enum(AUDIT_COLUMN_KEYS as [string, ...string[]])).min(1, "Keep at least one column.")),
+    .pipe(
+      z
+        .array(z.enum(AUDIT_COLUMN_KEYS as [string, ...string[]]))
+        .min(1, "Keep at least one column."),
+    ),
 });
 
 export const saveAuditColumnsAction = defineAction(

@@ -39,11 +39,18 @@ export function ColumnChooser({
             <p className="font-medium">Show columns</p>
             {columns.map((c) => (
               <label key={c.key} className="flex items-center gap-2">
-                <input type="checkbox" name="visible[]" value={c.key} defaultChecked={visible.includes(c.key)} />
+                <input
+                  type="checkbox"
+                  name="visible[]"
+                  value={c.key}
+                  defaultChecked={visible.includes(c.key)}
+                />
                 {c.header}
               </label>
             ))}
-            {state.status === "error" ? <p className="text-xs text-red-700">{state.error}</p> : null}
+            {state.status === "error" ? (
+              <p className="text-xs text-red-700">{state.error}</p>
+            ) : null}
             <button
               type="submit"
               disabled={pending}

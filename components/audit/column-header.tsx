@@ -96,7 +96,10 @@ export function ColumnHeader({
 function MenuLink({ href, children }: { href: string; children: React.ReactNode }) {
   return (
     <DropdownMenu.Item asChild>
-      <Link href={href} className="block rounded px-2 py-1.5 outline-none data-highlighted:bg-slate-100">
+      <Link
+        href={href}
+        className="block rounded px-2 py-1.5 outline-none data-highlighted:bg-slate-100"
+      >
         {children}
       </Link>
     </DropdownMenu.Item>
@@ -104,7 +107,15 @@ function MenuLink({ href, children }: { href: string; children: React.ReactNode 
 }
 
 /** Writes the filter into the URL (dropping the page cursor) and navigates. */
-function FilterForm({ header, filter, onDone }: { header: string; filter: ColumnFilter; onDone: () => void }) {
+function FilterForm({
+  header,
+  filter,
+  onDone,
+}: {
+  header: string;
+  filter: ColumnFilter;
+  onDone: () => void;
+}) {
   const router = useRouter();
   const searchParams = useSearchParams();
 
@@ -145,7 +156,12 @@ function FilterForm({ header, filter, onDone }: { header: string; filter: Column
           <legend className="sr-only">{header} values</legend>
           {filter.options.map((option) => (
             <label key={option} className="flex items-center gap-2">
-              <input type="checkbox" name="value" value={option} defaultChecked={filter.selected.includes(option)} />
+              <input
+                type="checkbox"
+                name="value"
+                value={option}
+                defaultChecked={filter.selected.includes(option)}
+              />
               <span className="font-mono text-xs">{option}</span>
             </label>
           ))}
@@ -184,7 +200,11 @@ function FilterForm({ header, filter, onDone }: { header: string; filter: Column
         </div>
       )}
       <div className="flex justify-between">
-        <button type="button" onClick={clear} className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100">
+        <button
+          type="button"
+          onClick={clear}
+          className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100"
+        >
           Clear
         </button>
         <button type="submit" className="rounded bg-brand px-3 py-1 font-medium text-white">

@@ -2,7 +2,7 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import dynamic from "next/dynamic";
-import { useEffect, useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import type { AuditEntryView } from "@/db/queries/audit-entry";
 import { splitForDiff } from "@/lib/audit/diff";
 
@@ -22,19 +22,24 @@ export function DiffDialog({ entryUrl, label }: { entryUrl: string; label: strin
   const [open, setOpen] = useState(false);
   const [state, setState] = useState<LoadState>({ status: "idle" });
 
-  useEffect(() => {
-    if (!open || state.status !== "idle") return;
+  function onOpenChange(next: boolean) {
+    setOpen(next);
+    if (!next || state.status === "loading" || state.status === "ready") return;
     setState({ status: "loading" });
     fetch(entryUrl, { headers: { accept: "application/json" } })
       .then(async (res) => {
-        if (!res.ok) throw new Error(res.status === 404 ? "This entry is not available." : `Error ${res.status}`);
+        if (!res.ok) {
+          throw new Error(
+            res.status === 404 ? "This entry is not available." : `Error ${res.status}`,
+          );
+        }
         setState({ status: "ready", entry: (await res.json()) as AuditEntryView });
       })
       .catch((err: Error) => setState({ status: "error", message: err.message }));
-  }, [open, state.status, entryUrl]);
+  }
 
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Trigger className="rounded border border-slate-300 px-2 py-0.5 text-xs whitespace-nowrap hover:bg-slate-100">
         View Difference
       </Dialog.Trigger>
@@ -48,7 +53,9 @@ export function DiffDialog({ entryUrl, label }: { entryUrl: string; label: strin
                 The record before and after this change.
               </Dialog.Description>
             </div>
-            <Dialog.Close className="rounded px-2 py-1 text-sm hover:bg-slate-100">Close</Dialog.Close>
+            <Dialog.Close className="rounded px-2 py-1 text-sm hover:bg-slate-100">
+              Close
+            </Dialog.Close>
           </div>
           <div className="flex-1 overflow-auto p-5">
             {state.status === "ready" ? (
@@ -65,21 +72,28 @@ export function DiffDialog({ entryUrl, label }: { entryUrl: string; label: strin
   );
 }
 
+const NARROW = "(max-width: 900px)";
+function subscribeNarrow(onChange: () => void) {
+  const query = window.matchMedia(NARROW);
+  query.addEventListener("change", onChange);
+  return () => query.removeEventListener("change", onChange);
+}
+
+/** Side by side on wide screens, unified on narrow ones. */
 function useNarrow() {
-  const [narrow, setNarrow] = useState(false);
-  useEffect(() => {
-    const query = window.matchMedia("(max-width: 900px)");
-    setNarrow(query.matches);
-    const onChange = () => setNarrow(query.matches);
-    query.addEventListener("change", onChange);
-    return () => query.removeEventListener("change", onChange);
-  }, []);
-  return narrow;
+  return useSyncExternalStore(
+    subscribeNarrow,
+    () => window.matchMedia(NARROW).matches,
+    () => false,
+  );
 }
 
 function EntryDiff({ entry }: { entry: AuditEntryView }) {
   const narrow = useNarrow();
-  if (!entry.data) return <p className="text-sm text-slate-600">Your role does not show this entry&apos;s data.</p>;
+  if (!entry.data)
+    return (
+      <p className="text-sm text-slate-600">Your role does not show this entry&apos;s data.</p>
+    );
   const { before, after } = entry.data;
   const diff = splitForDiff(before, after);
   const viewerProps = {
@@ -145,8 +159,16 @@ function EntryDiff({ entry }: { entry: AuditEntryView }) {
 
 function EntryDetails({ entry }: { entry: AuditEntryView }) {
   const rows: [string, React.ReactNode][] = [
-    ["Entry", `#${entry.id} · ${entry.action} on ${entry.tableName}${entry.recordPk ? ` (${entry.recordPk})` : ""}`],
-    ["When", <time key="t" dateTime={entry.occurredAt}>{entry.occurredAt}</time>],
+    [
+      "Entry",
+      `#${entry.id} · ${entry.action} on ${entry.tableName}${entry.recordPk ? ` (${entry.recordPk})` : ""}`,
+    ],
+    [
+      "When",
+      <time key="t" dateTime={entry.occurredAt}>
+        {entry.occurredAt}
+      </time>,
+    ],
     ["Message", entry.message],
   ];
   if (entry.comment) rows.push(["Comment", entry.comment]);

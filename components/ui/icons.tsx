@@ -3,7 +3,14 @@ type IconProps = { className?: string };
 
 export function MenuIcon({ className = "size-4" }: IconProps) {
   return (
-    <svg viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.5" className={className} aria-hidden>
+    <svg
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      className={className}
+      aria-hidden
+    >
       <path d="M2.5 4h11M2.5 8h11M2.5 12h11" strokeLinecap="round" />
     </svg>
   );
@@ -11,13 +18,23 @@ export function MenuIcon({ className = "size-4" }: IconProps) {
 
 export function FunnelIcon({ className = "size-4" }: IconProps) {
   return (
-    <svg viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.5" className={className} aria-hidden>
+    <svg
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      className={className}
+      aria-hidden
+    >
       <path d="M2 3h12l-4.5 5.5V13l-3 1.5V8.5L2 3z" strokeLinejoin="round" />
     </svg>
   );
 }
 
-export function SortIcon({ dir, className = "size-3" }: IconProps & { dir: "asc" | "desc" | null }) {
+export function SortIcon({
+  dir,
+  className = "size-3",
+}: IconProps & { dir: "asc" | "desc" | null }) {
   return (
     <svg viewBox="0 0 12 12" className={className} aria-hidden fill="currentColor">
       <path d="M6 1.5 9 5H3z" opacity={dir === "asc" ? 1 : 0.25} />
@@ -28,8 +45,19 @@ export function SortIcon({ dir, className = "size-3" }: IconProps & { dir: "asc"
 
 export function RefreshIcon({ className = "size-4" }: IconProps) {
   return (
-    <svg viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.5" className={className} aria-hidden>
-      <path d="M13.5 8A5.5 5.5 0 1 1 11.9 4.1M13.5 2.5v3h-3" strokeLinecap="round" strokeLinejoin="round" />
+    <svg
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      className={className}
+      aria-hidden
+    >
+      <path
+        d="M13.5 8A5.5 5.5 0 1 1 11.9 4.1M13.5 2.5v3h-3"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

@@ -14,7 +14,12 @@ const RULES: Record<string, readonly Rule[]> = {
   accounts: [
     // Internal notes and a carrier's own portal credentials are for the operator only.
     {
-      fields: ["notesPrivate", "carrierPortalUrl", "carrierPortalUsername", "carrierPortalPassword"],
+      fields: [
+        "notesPrivate",
+        "carrierPortalUrl",
+        "carrierPortalUsername",
+        "carrierPortalPassword",
+      ],
       visibleTo: ["admin", "auditor", "support"],
     },
     { fields: ["accountManagerUserId"], visibleTo: ["admin", "auditor", "support"] },

@@ -8,7 +8,11 @@ import type { RawSearchParams } from "@/lib/search/audit-page-params";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function AuditLogPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+export default async function AuditLogPage({
+  searchParams,
+}: {
+  searchParams: Promise<RawSearchParams>;
+}) {
   await connection();
   const user = await requireStaff();
   const scope = auditScopeFor(user);

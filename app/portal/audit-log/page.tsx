@@ -18,6 +18,11 @@ export default async function PortalAuditLogPage({
   const scope = auditScopeFor(user);
   if (!scope) forbidden();
   return (
-    <AuditLogView viewer={user} scope={scope} basePath="/portal/audit-log" searchParams={await searchParams} />
+    <AuditLogView
+      viewer={user}
+      scope={scope}
+      basePath="/portal/audit-log"
+      searchParams={await searchParams}
+    />
   );
 }
