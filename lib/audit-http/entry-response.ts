@@ -12,13 +12,17 @@ const json = (status: number, body: unknown) =>
  * One entry for the View Difference popup, as the signed-in user may see it. An entry outside the
  * user's scope is a 404, indistinguishable from one that does not exist.
  */
-export async function auditEntryResponse(rawId: string, audience: "staff" | "portal"): Promise<Response> {
+export async function auditEntryResponse(
+  rawId: string,
+  audience: "staff" | "portal",
+): Promise<Response> {
   const user = await getCurrentUser();
   if (!user) return json(401, { error: "Sign in first." });
   if (isPortalRole(user.role) !== (audience === "portal")) return json(404, { error: "Not found" });
   const scope = auditScopeFor(user);
   const id = Number(rawId);
-  if (!scope || !/^\d{1,15}$/.test(rawId) || !Number.isSafeInteger(id)) return json(404, { error: "Not found" });
+  if (!scope || !/^\d{1,15}$/.test(rawId) || !Number.isSafeInteger(id))
+    return json(404, { error: "Not found" });
   const db = await getDb();
   const { visible } = await resolveAuditColumns(db, user);
   const entry = await findAuditEntryForViewer(db, id, { scope, columns: visible, role: user.role });

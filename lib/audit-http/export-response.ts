@@ -10,8 +10,13 @@ import { can } from "@/lib/auth/permissions";
 import { isPortalRole } from "@/lib/auth/roles";
 import { filtersAsQuery, parseAuditPageParams, sortOf } from "@/lib/search/audit-page-params";
 import { parseAuditQuery } from "@/lib/search/parse-audit-query";
+import { neutraliseFormula } from "./csv";
 import { maskAuditData } from "@/lib/visibility/audit-data";
-import { AUDIT_COLUMNS, resolveAuditColumns, type AuditColumnKey } from "@/lib/visibility/audit-columns";
+import {
+  AUDIT_COLUMNS,
+  resolveAuditColumns,
+  type AuditColumnKey,
+} from "@/lib/visibility/audit-columns";
 
 /**
  * Streams the current view of the audit log as CSV or NDJSON, page by page through the same
@@ -21,14 +26,16 @@ import { AUDIT_COLUMNS, resolveAuditColumns, type AuditColumnKey } from "@/lib/v
 const BATCH = 1000;
 
 const problem = (status: number, detail: string) =>
-  Response.json({ title: "Export refused", status, detail }, { status, headers: { "content-type": "application/problem+json" } });
+  Response.json(
+    { title: "Export refused", status, detail },
+    { status, headers: { "content-type": "application/problem+json" } },
+  );
 
-/** Spreadsheets run cells starting with these as formulas: prefix a quote so they stay text. */
-export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-function cellValues(row: AuditListRow, columns: readonly AuditColumnKey[], role: Parameters<typeof maskAuditData>[2]) {
+function cellValues(
+  row: AuditListRow,
+  columns: readonly AuditColumnKey[],
+  role: Parameters<typeof maskAuditData>[2],
+) {
   const out: Record<string, unknown> = {};
   for (const c of columns) {
     switch (c) {
@@ -64,16 +71,24 @@ function cellValues(row: AuditListRow, columns: readonly AuditColumnKey[], role:
   return out;
 }
 
-export async function auditExportResponse(req: Request, audience: "staff" | "portal"): Promise<Response> {
+export async function auditExportResponse(
+  req: Request,
+  audience: "staff" | "portal",
+): Promise<Response> {
   const user = await getCurrentUser();
   if (!user) return problem(401, "Sign in first.");
   const scope = auditScopeFor(user);
-  if (!scope || isPortalRole(user.role) !== (audience === "portal") || !can(user.role, "audit:read")) {
+  if (
+    !scope ||
+    isPortalRole(user.role) !== (audience === "portal") ||
+    !can(user.role, "audit:read")
+  ) {
     return problem(403, "Your role does not allow exporting the audit log.");
   }
   const url = new URL(req.url);
   const format = url.searchParams.get("format") ?? "csv";
-  if (format !== "csv" && format !== "ndjson") return problem(400, 'format must be "csv" or "ndjson".');
+  if (format !== "csv" && format !== "ndjson")
+    return problem(400, 'format must be "csv" or "ndjson".');
   const params = parseAuditPageParams(Object.fromEntries(url.searchParams));
   const search = parseAuditQuery(params.q, { timeZone: user.timeZone });
   const filters = parseAuditQuery(filtersAsQuery(params), { timeZone: user.timeZone });
@@ -82,9 +97,15 @@ export async function auditExportResponse(req: Request, audience: "staff" | "por
 
   const db = await getDb();
   const { visible } = await resolveAuditColumns(db, user);
-  const where = and(auditCriteriaCondition(search.criteria), auditCriteriaCondition(filters.criteria));
+  const where = and(
+    auditCriteriaCondition(search.criteria),
+    auditCriteriaCondition(filters.criteria),
+  );
   const sort = sortOf(params);
-  const described = [params.q && `search "${params.q}"`, filtersAsQuery(params) && `filters ${filtersAsQuery(params)}`]
+  const described = [
+    params.q && `search "${params.q}"`,
+    filtersAsQuery(params) && `filters ${filtersAsQuery(params)}`,
+  ]
     .filter(Boolean)
     .join(", ");
   await recordAuditEvent(db, await actorFor(user), {
@@ -119,7 +140,9 @@ export async function auditExportResponse(req: Request, audience: "staff" | "por
           rows.map((r) =>
             headers.map((h) => {
               const v = r[h.key];
-              return neutraliseFormula(typeof v === "string" ? v : v === undefined ? "" : JSON.stringify(v));
+              return neutraliseFormula(
+                typeof v === "string" ? v : v === undefined ? "" : JSON.stringify(v),
+              );
             }),
           ),
           first ? { header: true, columns: headers.map((h) => h.header) } : {},
@@ -136,7 +159,8 @@ export async function auditExportResponse(req: Request, audience: "staff" | "por
   const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, "");
   return new Response(stream, {
     headers: {
-      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "content-type":
+        format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
       "content-disposition": `attachment; filename="audit-log-${stamp}.${format}"`,
       "cache-control": "private, no-store",
     },
