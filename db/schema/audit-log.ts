@@ -1,13 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  index,
-  inet,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-} from "drizzle-orm/pg-core";
+import { bigint, index, inet, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { actorType, auditAction, channel } from "./enums";
 
 /**
@@ -35,7 +27,10 @@ export const auditLog = pgTable(
     recordPk: text(),
     accountId: bigint({ mode: "number" }),
     ingressId: bigint({ mode: "number" }),
-    relatedIds: text().array().notNull().default(sql`'{}'::text[]`),
+    relatedIds: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     message: text().notNull(),
     comment: text(),
     before: jsonb().$type<Record<string, unknown>>(),
@@ -60,6 +55,9 @@ export const auditLog = pgTable(
     index("audit_log_related_idx").using("gin", t.relatedIds),
     // free-text search in the message
     index("audit_log_message_trgm_idx").using("gin", t.message.op("gin_trgm_ops")),
+    // free text and user: over who did it (label, and the portal user behind "Portal")
+    index("audit_log_actor_label_trgm_idx").using("gin", t.actorLabel.op("gin_trgm_ops")),
+    index("audit_log_actor_detail_trgm_idx").using("gin", t.actorDetail.op("gin_trgm_ops")),
     // ip: equality and CIDR containment (btree serves <<= through the inet prefix range), and
     // sort by IP
     index("audit_log_ip_idx").on(t.ip, t.occurredAt.desc(), t.id.desc()),

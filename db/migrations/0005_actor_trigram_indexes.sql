@@ -1,0 +1,2 @@
+CREATE INDEX "audit_log_actor_label_trgm_idx" ON "audit_log" USING gin ("actor_label" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "audit_log_actor_detail_trgm_idx" ON "audit_log" USING gin ("actor_detail" gin_trgm_ops);

@@ -1,0 +1,106 @@
+import { and, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { auditLog } from "@/db/schema";
+import type { AuditCriteria } from "@/lib/search/criteria";
+import { normalizeIpOrCidr } from "@/lib/search/parse-audit-query";
+
+/**
+ * Turns AuditCriteria into one WHERE condition over audit_log. Each qualifier goes to its own
+ * typed, indexed column (PERFORMANCE.md: `ip` through inet equality/containment, never text
+ * matching; ids by equality); free text is an OR of the columns a term could mean, each branch
+ * written so that its own index can answer it (trigram on message, GIN on related_ids, btrees
+ * on the rest) and Postgres can combine them with a BitmapOr. Fields combine with AND; the
+ * values within one field with OR.
+ *
+ * Caveat: a BitmapOr needs every branch indexed, and actor_label / actor_detail have no
+ * trigram index yet, so free text and user: fall back to a scan (bounded by LIMIT when matches
+ * are common, the whole table when they are rare) until those indexes exist.
+ */
+
+/** Makes `%`, `_` and `\` literal inside a LIKE pattern whose escape character is `\`. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, "\\$&");
+}
+
+/** `column ILIKE '%term%'` with the term taken literally. */
+function containsText(column: AnyPgColumn, term: string): SQL {
+  // The ESCAPE clause is Postgres' default, spelled out so the escaping above is visibly tied
+  // to it (standard_conforming_strings: '\' is one backslash).
+  return sql`${column} ilike ${`%${escapeLike(term)}%`} escape '\\'`;
+}
+
+/**
+ * `ip = addr` for an address, `ip <<= cidr` for a network: both are answered by the btree on
+ * ip (the planner turns <<= into a range on the inet prefix). Values are normalised again
+ * because column filters may build criteria without the parser; an invalid one is a bug there
+ * and would otherwise surface as a Postgres cast error.
+ */
+function ipCondition(value: string): SQL {
+  const ip = normalizeIpOrCidr(value);
+  if (!ip) throw new TypeError(`audit criteria: "${value}" is not an IP address or CIDR`);
+  return ip.includes("/") ? sql`${auditLog.ip} <<= ${ip}::inet` : sql`${auditLog.ip} = ${ip}::inet`;
+}
+
+/** OR of at least one condition (drizzle's `or` is typed as possibly undefined). */
+function anyOf(conditions: SQL[]): SQL {
+  return conditions.length === 1 ? conditions[0]! : (or(...conditions) as SQL);
+}
+
+/**
+ * User: the label the User column shows, matched whole but case-insensitively, or the identity
+ * behind it (the portal user's email or name behind "Portal"), matched as a substring. The
+ * whole-label match is an ILIKE without wildcards rather than lower() = lower(): the btree on
+ * actor_label cannot serve either, but a trigram index on actor_label (which free text needs
+ * anyway) serves ILIKE, and lower() would need an index of its own.
+ */
+function userCondition(users: string[]): SQL {
+  return anyOf([
+    ...users.map((u) => sql`${auditLog.actorLabel} ilike ${escapeLike(u)} escape '\\'`),
+    ...users.map((u) => containsText(auditLog.actorDetail, u)),
+  ]);
+}
+
+/** A positive integer written plainly, small enough to compare exactly with a bigint id. */
+function asId(term: string): number | null {
+  if (!/^[1-9]\d{0,15}$/.test(term)) return null;
+  const n = Number(term);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/**
+ * One free-text term: it matches if any column could mean it. Table names are lower-case, so
+ * the term is lowered for them; pk and related ids are exact (they are identifiers, "user:7").
+ */
+export function textTermCondition(term: string): SQL {
+  const arms: SQL[] = [
+    containsText(auditLog.message, term),
+    containsText(auditLog.actorLabel, term),
+    eq(auditLog.tableName, term.toLowerCase()),
+    eq(auditLog.recordPk, term),
+    sql`${auditLog.relatedIds} @> array[${term}]::text[]`,
+  ];
+  if (normalizeIpOrCidr(term)) arms.push(ipCondition(term));
+  const id = asId(term);
+  if (id !== null) arms.push(eq(auditLog.accountId, id), eq(auditLog.ingressId, id));
+  return anyOf(arms);
+}
+
+/** The condition for `criteria`, or undefined when it narrows nothing (for `.where()`). */
+export function auditCriteriaCondition(criteria: AuditCriteria): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (criteria.users.length > 0) conditions.push(userCondition(criteria.users));
+  if (criteria.ips.length > 0) conditions.push(anyOf(criteria.ips.map(ipCondition)));
+  if (criteria.actions.length > 0) conditions.push(inArray(auditLog.action, criteria.actions));
+  if (criteria.tables.length > 0) conditions.push(inArray(auditLog.tableName, criteria.tables));
+  if (criteria.pks.length > 0) conditions.push(inArray(auditLog.recordPk, criteria.pks));
+  if (criteria.accounts.length > 0) {
+    conditions.push(inArray(auditLog.accountId, criteria.accounts));
+  }
+  if (criteria.ingresses.length > 0) {
+    conditions.push(inArray(auditLog.ingressId, criteria.ingresses));
+  }
+  if (criteria.after) conditions.push(gte(auditLog.occurredAt, criteria.after));
+  if (criteria.before) conditions.push(lt(auditLog.occurredAt, criteria.before));
+  for (const term of criteria.text) conditions.push(textTermCondition(term));
+  return conditions.length > 0 ? and(...conditions) : undefined;
+}
