@@ -20,7 +20,13 @@ export type AuditEntryView = {
   accountId: number | null;
   ingressId: number | null;
   relatedIds: string[];
-  actor?: { type: string; label: string; detail: string | null; userId: number | null; apiKeyId: number | null };
+  actor?: {
+    type: string;
+    label: string;
+    detail: string | null;
+    userId: number | null;
+    apiKeyId: number | null;
+  };
   ip?: string | null;
   data?: { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
 };

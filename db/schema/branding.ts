@@ -1,4 +1,13 @@
-import { bigint, customType, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 import { timestamps, version } from "./columns";
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({

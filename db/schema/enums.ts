@@ -2,7 +2,13 @@ import { pgEnum } from "drizzle-orm/pg-core";
 
 /** Closed lists shared by the schema, the zod schemas and the UI filters. */
 export const ACCOUNT_TYPES = ["customer", "carrier"] as const;
-export const ACCOUNT_STATUSES = ["active", "inactive", "suspended", "penalty", "pending_approval"] as const;
+export const ACCOUNT_STATUSES = [
+  "active",
+  "inactive",
+  "suspended",
+  "penalty",
+  "pending_approval",
+] as const;
 export const STAFF_ROLES = ["admin", "support", "auditor", "branding"] as const;
 export const PORTAL_ROLES = ["customer", "carrier"] as const;
 export const USER_ROLES = [...STAFF_ROLES, ...PORTAL_ROLES] as const;

@@ -14,7 +14,10 @@ export const ingressRoutes = pgTable(
       .references(() => accounts.id, { onDelete: "restrict" }),
     name: text().notNull(),
     techPrefix: text().notNull().default(""),
-    allowedIps: cidr().array().notNull().default(sql`'{}'::cidr[]`),
+    allowedIps: cidr()
+      .array()
+      .notNull()
+      .default(sql`'{}'::cidr[]`),
     channels: integer().notNull().default(0),
     cps: integer().notNull().default(0),
     maxDurationS: integer().notNull().default(7200),
@@ -26,6 +29,9 @@ export const ingressRoutes = pgTable(
   (t) => [
     // ingress routes of one account
     index("ingress_routes_account_idx").on(t.accountId),
-    check("ingress_limits_nonneg", sql`${t.channels} >= 0 and ${t.cps} >= 0 and ${t.maxDurationS} > 0`),
+    check(
+      "ingress_limits_nonneg",
+      sql`${t.channels} >= 0 and ${t.cps} >= 0 and ${t.maxDurationS} > 0`,
+    ),
   ],
 );
