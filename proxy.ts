@@ -1,22 +1,21 @@
-import NextAuth from "next-auth";
-import { NextResponse } from "next/server";
-import { authConfig } from "@/lib/auth/auth.config";
+import { NextResponse, type NextRequest } from "next/server";
 
 /**
- * Redirects only: unauthenticated visitors go to /login. Every page, action and API handler
- * checks the role again on the server; this is a convenience, not a guard.
+ * Redirects only: a visitor without a session cookie goes to /login. It reads no session and
+ * writes no cookie (a proxy that refreshed the session could re-issue it while sign-out clears
+ * it). Every page, action and API handler checks the session and role again on the server.
  */
-const { auth } = NextAuth(authConfig);
-
 const PUBLIC_PATHS = [/^\/login(\/|$)/, /^\/api\/auth\//, /^\/api\/v1\//, /^\/portal-assets\//];
+const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
-export default auth((req) => {
+export default function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
-  if (PUBLIC_PATHS.some((p) => p.test(pathname)) || req.auth) return NextResponse.next();
+  if (PUBLIC_PATHS.some((p) => p.test(pathname))) return NextResponse.next();
+  if (SESSION_COOKIES.some((name) => req.cookies.has(name))) return NextResponse.next();
   const login = new URL("/login", req.nextUrl);
   if (pathname !== "/") login.searchParams.set("callbackUrl", pathname + search);
   return NextResponse.redirect(login);
-});
+}
 
 export const config = {
   matcher: ["/((?!_next/static|_next/image|favicon.ico|.*\\.(?:png|jpg|svg|ico|css|js)$).*)"],

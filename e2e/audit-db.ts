@@ -5,7 +5,7 @@ import postgres from "postgres";
  * Read-only access to the e2e database, to compare what a page shows with what is stored.
  * Unavailable on the PGlite fallback (the app server holds that database), where such tests skip.
  */
-export function useAuditDb() {
+export function auditDbForSpec() {
   const url = process.env.E2E_DATABASE_URL;
   const holder: { sql?: postgres.Sql } = {};
   test.beforeAll(() => {

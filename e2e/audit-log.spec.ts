@@ -1,16 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { accountId, useAuditDb } from "./audit-db";
+import { accountId, auditDbForSpec } from "./audit-db";
 import { DEMO, signIn, submitLogin } from "./fixtures";
 
 const HEADERS = ["User", "IP", "Date / Time", "Primary Key", "Action", "Table", "Message", "Data"];
-const db = useAuditDb();
+const db = auditDbForSpec();
 
 const table = (page: Page) => page.getByTestId("audit-table");
 const cells = (page: Page, column: string) => table(page).locator(`td[data-column="${column}"]`);
 const headerTexts = async (page: Page) =>
-  (await table(page).locator("thead th").allInnerTexts()).map((t) => t.trim());
+  (await table(page).locator("thead th").allTextContents()).map((t) => t.trim());
 
 async function search(page: Page, query: string) {
   const box = page.getByRole("searchbox", { name: "Search the audit log" });
@@ -188,7 +188,7 @@ test("[admin] View Difference shows the old and new values of an UPDATE", async 
   const row = dialog.getByTestId("changed-fields").getByRole("row").filter({ hasText: changed });
   await expect(row).toContainText(String(entry!.before[changed]));
   await expect(row).toContainText(String(entry!.after[changed]));
-  await expect(dialog.getByText("Before", { exact: true })).toBeVisible();
+  await expect(dialog.getByRole("columnheader", { name: "Before" })).toBeVisible();
   await page.keyboard.press("Escape");
   await expect(dialog).toHaveCount(0);
 });

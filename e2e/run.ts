@@ -10,7 +10,7 @@ import { findChromium } from "./harness/chromium";
 import { chooseDatabase } from "./harness/database";
 import { run } from "./harness/exec";
 import { freePort } from "./harness/free-port";
-import { HarnessError, indent, log, phase, seconds } from "./harness/log";
+import { HarnessError, indent, log, markInterrupted, phase, seconds } from "./harness/log";
 import { isTearingDown, tearDown } from "./harness/teardown";
 import { startServer } from "./harness/server";
 
@@ -25,6 +25,8 @@ function bin(name: string): string {
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
+    // tsx relays the signal the terminal already sent to the whole group: act on the first
+    if (!markInterrupted()) return;
     log(`${signal}: stopping`);
     void tearDown().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   });

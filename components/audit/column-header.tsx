@@ -4,7 +4,7 @@ import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import * as Popover from "@radix-ui/react-popover";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { FunnelIcon, MenuIcon, SortIcon } from "@/components/ui/icons";
 
 export type ColumnFilter =
@@ -30,6 +30,9 @@ export function ColumnHeader({
   filter?: ColumnFilter;
 }) {
   const [filterOpen, setFilterOpen] = useState(false);
+  // The filter opens once the menu has closed and given focus back; opening it during the
+  // menu's close would let that focus change dismiss it at once.
+  const filterRequested = useRef(false);
   const toggleHref = sort === "asc" ? descHref : ascHref;
   return (
     <Popover.Root open={filterOpen} onOpenChange={setFilterOpen}>
@@ -54,6 +57,12 @@ export function ColumnHeader({
             </DropdownMenu.Trigger>
             <DropdownMenu.Portal>
               <DropdownMenu.Content
+                onCloseAutoFocus={(event) => {
+                  if (!filterRequested.current) return;
+                  filterRequested.current = false;
+                  event.preventDefault();
+                  setFilterOpen(true);
+                }}
                 align="start"
                 sideOffset={4}
                 className="z-30 min-w-44 rounded-md border border-slate-200 bg-white p-1 text-sm normal-case shadow-lg"
@@ -66,7 +75,9 @@ export function ColumnHeader({
                 ) : null}
                 {filter ? (
                   <DropdownMenu.Item
-                    onSelect={() => setFilterOpen(true)}
+                    onSelect={() => {
+                      filterRequested.current = true;
+                    }}
                     className="flex cursor-pointer items-center gap-2 rounded px-2 py-1.5 outline-none data-highlighted:bg-slate-100"
                   >
                     <FunnelIcon /> Filter…

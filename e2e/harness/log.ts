@@ -1,6 +1,15 @@
 /** An error whose message is the whole story: run.ts prints it without a stack trace. */
 export class HarnessError extends Error {}
 
+let interrupted = false;
+
+/** After Ctrl-C the phase that was cut short fails; saying so would only be noise. */
+export function markInterrupted(): boolean {
+  const first = !interrupted;
+  interrupted = true;
+  return first;
+}
+
 export function log(message: string): void {
   console.log(`[e2e] ${message}`);
 }
@@ -21,7 +30,7 @@ export async function phase<T>(
     log(`${name}: ${describe(result)} (${seconds(started)})`);
     return result;
   } catch (err) {
-    log(`${name}: FAILED after ${seconds(started)}`);
+    if (!interrupted) log(`${name}: FAILED after ${seconds(started)}`);
     throw err;
   }
 }

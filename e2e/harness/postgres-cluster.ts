@@ -3,7 +3,6 @@ import {
   accessSync,
   chownSync,
   constants,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -135,6 +134,8 @@ export async function startPostgresCluster(
   const postmasterAlive = () => {
     try {
       const pid = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+      // kill(0) would probe our own process group: an empty or half-written pid file is no server
+      if (!Number.isInteger(pid) || pid <= 0) return false;
       process.kill(pid, 0);
       return true;
     } catch {
