@@ -20,7 +20,9 @@ const argsSchema = z.object({
 });
 
 async function main() {
-  const { values } = parseArgs({ options: { email: { type: "string" }, name: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { email: { type: "string" }, name: { type: "string" } },
+  });
   const generated = !process.env.ADMIN_PASSWORD;
   const parsed = argsSchema.safeParse({
     email: values.email,

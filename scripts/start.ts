@@ -28,7 +28,9 @@ function ensureAuthSecret(dataDir: string) {
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
-    console.log(`Generated AUTH_SECRET in ${path.relative(root, file)} (set AUTH_SECRET in production).`);
+    console.log(
+      `Generated AUTH_SECRET in ${path.relative(root, file)} (set AUTH_SECRET in production).`,
+    );
   }
   process.env.AUTH_SECRET = readFileSync(file, "utf8").trim();
 }
@@ -37,7 +39,11 @@ function ensureBuild() {
   if (buildIsCurrent(root)) return;
   console.log("Building the app (next build)…");
   const started = Date.now();
-  const result = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit", env: process.env });
+  const result = spawnSync("npx", ["next", "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: process.env,
+  });
   if (result.status !== 0) throw new Error("next build failed");
   writeFileSync(stampFile(root), sourceFingerprint(root));
   console.log(`Built in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
@@ -50,7 +56,9 @@ async function prepareDatabase(): Promise<Database> {
     console.log("Empty embedded database: loading the demo data (about a minute)…");
     await seedDemo(database.db);
   } else if (!(await hasAnyUser(database.db))) {
-    console.log("The database has no users: run `npm run db:seed` (demo) or `npm run create-admin`.");
+    console.log(
+      "The database has no users: run `npm run db:seed` (demo) or `npm run create-admin`.",
+    );
   }
   return database;
 }
@@ -91,10 +99,13 @@ async function main() {
   server.listen(config.PORT, async () => {
     const url = `http://localhost:${config.PORT}`;
     console.log(`\nTrunkline is ready at ${url}`);
-    console.log(`Database: ${database.kind === "pglite" ? "embedded PGlite in" : "Postgres at"} ${database.location}`);
+    console.log(
+      `Database: ${database.kind === "pglite" ? "embedded PGlite in" : "Postgres at"} ${database.location}`,
+    );
     if (await hasDemoData(database.db)) {
       console.log(`\nDemo sign-ins (password: ${DEMO_PASSWORD}):`);
-      for (const s of DEMO_SIGN_INS) console.log(`  ${s.email.padEnd(24)} ${s.role.padEnd(9)} ${s.sees}`);
+      for (const s of DEMO_SIGN_INS)
+        console.log(`  ${s.email.padEnd(24)} ${s.role.padEnd(9)} ${s.sees}`);
     }
   });
 }

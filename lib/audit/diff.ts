@@ -40,11 +40,17 @@ export function splitForDiff(
     const b = before?.[key];
     const a = after?.[key];
     const changed = before !== null && after !== null && JSON.stringify(b) !== JSON.stringify(a);
-    if (changed && !IGNORED.has(key)) changes.push({ field: key, before: short(b), after: short(a) });
+    if (changed && !IGNORED.has(key))
+      changes.push({ field: key, before: short(b), after: short(a) });
     if ((isMultiline(b) || isMultiline(a)) && (changed || before === null || after === null)) {
-      texts.push({ field: key, before: typeof b === "string" ? b : "", after: typeof a === "string" ? a : "" });
+      texts.push({
+        field: key,
+        before: typeof b === "string" ? b : "",
+        after: typeof a === "string" ? a : "",
+      });
     }
   }
-  const pretty = (row: Record<string, unknown> | null) => (row ? JSON.stringify(replaceText(row), null, 2) : "");
+  const pretty = (row: Record<string, unknown> | null) =>
+    row ? JSON.stringify(replaceText(row), null, 2) : "";
   return { changes, texts, json: { before: pretty(before), after: pretty(after) } };
 }

@@ -3,14 +3,33 @@ import type { AuditedTableDef } from "./tables";
 
 type Row = Record<string, unknown>;
 
+/** Labels that the camelCase rule below would get wrong. */
+const FIELD_LABELS: Record<string, string> = {
+  allowedIps: "allowed IPs",
+  maxDurationS: "max call duration (s)",
+  notesPrivate: "private notes",
+  notesPublic: "public notes",
+  taxPct: "tax %",
+  cps: "CPS",
+  totpSecret: "two-factor secret",
+  passwordTokenHash: "password link",
+  passwordTokenExpiresAt: "password link expiry",
+  customCss: "custom CSS",
+  customJs: "custom JavaScript",
+  footerHtml: "footer",
+};
+
 /** "creditLimit" → "credit limit"; acronyms a reader expects are kept upper-case. */
 export function fieldLabel(field: string): string {
-  const words = field
+  const known = FIELD_LABELS[field];
+  if (known) return known;
+  const upper = new Set(["cps", "ip", "id", "css", "js", "url", "cdr", "totp", "pk"]);
+  return field
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .toLowerCase()
-    .split(" ");
-  const upper = new Set(["cps", "ip", "ips", "id", "css", "js", "url", "cdr", "totp", "pk"]);
-  return words.map((w) => (upper.has(w) ? w.toUpperCase() : w)).join(" ");
+    .split(" ")
+    .map((w) => (upper.has(w) ? w.toUpperCase() : w))
+    .join(" ");
 }
 
 const IGNORED_FIELDS = new Set(["updatedAt", "createdAt", "version"]);
