@@ -16,7 +16,8 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
   retries: process.env.CI ? 1 : 0,
-  reporter: "list",
+  // The JSON report feeds the suite's one-line summary (scripts/test-summary.mjs).
+  reporter: [["list"], ["json", { outputFile: "reports/playwright.json" }]],
   timeout: 30_000,
   expect: { timeout: 10_000 },
   use: {
