@@ -68,10 +68,10 @@ async function main() {
   process.env.AUTH_TRUST_HOST ??= "true";
   const config = readConfig();
   ensureAuthSecret(path.join(root, ".data"));
-  if (!dev) ensureBuild();
-
+  // The database first: an unreachable server should fail in seconds, not after a build.
   const database = await prepareDatabase();
   setDatabase(database);
+  if (!dev) ensureBuild();
 
   const app = next({ dev, dir: root, hostname: "localhost", port: config.PORT });
   await app.prepare();

@@ -97,7 +97,7 @@ function Cell({
 }) {
   switch (column) {
     case "user":
-      return <span className="whitespace-nowrap">{row.user}</span>;
+      return <span className="block max-w-48">{row.user}</span>;
     case "ip":
       return <span className="font-mono text-xs whitespace-nowrap">{row.ip ?? "—"}</span>;
     case "occurredAt":
@@ -120,7 +120,7 @@ function Cell({
       return <span className="font-mono text-xs">{row.tableName}</span>;
     case "message":
       return (
-        <span>
+        <span className="block min-w-72">
           {row.message}
           {row.comment ? (
             <span className="mt-0.5 block text-xs text-slate-500">Reason: {row.comment}</span>

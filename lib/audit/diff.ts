@@ -25,13 +25,14 @@ export function splitForDiff(
   before: Record<string, unknown> | null,
   after: Record<string, unknown> | null,
 ): { changes: FieldChange[]; texts: TextDiff[]; json: { before: string; after: string } } {
-  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].sort();
   const changes: FieldChange[] = [];
   const texts: TextDiff[] = [];
   const replaceText = (row: Record<string, unknown> | null) => {
     if (!row) return row;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row)) {
+    // Alphabetical: Postgres stores jsonb keys by length, which reads as random.
+    for (const [k, v] of Object.entries(row).sort(([a], [b]) => a.localeCompare(b))) {
       out[k] = isMultiline(v) ? `(${(v as string).split("\n").length} lines)` : v;
     }
     return out;
