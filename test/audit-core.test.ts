@@ -1,7 +1,12 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accounts, auditLog, users } from "@/db/schema";
-import { auditedMutation, recordAuditEvent, RecordNotFoundError } from "@/lib/audit/core";
+import {
+  auditedMutation,
+  recordAuditEvent,
+  RecordNotFoundError,
+  StaleRecordError,
+} from "@/lib/audit/core";
 import { systemActor, type ActorContext } from "@/lib/audit/actor";
 import { REDACTED, REDACTED_CHANGED } from "@/lib/audit/redact";
 import { AUDITED_TABLE_NAMES } from "@/lib/audit/tables";
@@ -316,5 +321,50 @@ describe("the database guards", () => {
     expect(snapshot.length).toBeGreaterThan(0);
     await expectRefused(database.db.execute(statement), /append-only/);
     expect(await database.db.select().from(auditLog).orderBy(auditLog.id)).toEqual(snapshot);
+  });
+});
+
+describe("versions", () => {
+  it("bumps version and updated_at on every update", async () => {
+    const acme = await createCustomer("Versioned Telecom");
+    await auditedMutation(database.db, actor, {
+      table: "accounts",
+      action: "UPDATE",
+      id: acme.id,
+      change: (tx) =>
+        tx
+          .update(accounts)
+          .set({ channels: 5 })
+          .where(eq(accounts.id, acme.id))
+          .then(() => {}),
+    });
+    const [row] = await database.db.select().from(accounts).where(eq(accounts.id, acme.id));
+    expect(row!.version).toBe(acme.version + 1);
+    expect(row!.updatedAt.getTime()).toBeGreaterThanOrEqual(acme.updatedAt.getTime());
+  });
+
+  it("refuses a stale edit, changing nothing and writing no entry", async () => {
+    const acme = await createCustomer("Stale Telecom");
+    const edit = (channels: number) =>
+      auditedMutation(database.db, actor, {
+        table: "accounts",
+        action: "UPDATE",
+        id: acme.id,
+        expectedVersion: acme.version,
+        change: (tx) =>
+          tx
+            .update(accounts)
+            .set({ channels })
+            .where(eq(accounts.id, acme.id))
+            .then(() => {}),
+      });
+    await edit(10);
+    const entries = (await entriesFor("accounts", acme.id)).length;
+    const err = await edit(20).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StaleRecordError);
+    expect((err as StaleRecordError).latest).toMatchObject({ channels: 10 });
+    const [row] = await database.db.select().from(accounts).where(eq(accounts.id, acme.id));
+    expect(row!.channels).toBe(10);
+    expect(await entriesFor("accounts", acme.id)).toHaveLength(entries);
   });
 });

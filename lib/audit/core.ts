@@ -26,6 +26,16 @@ export class RecordNotFoundError extends Error {
   }
 }
 
+/** The record changed since the editor loaded it: `latest` is what it holds now. */
+export class StaleRecordError extends Error {
+  constructor(
+    readonly table: AuditedTableName,
+    readonly latest: Record<string, unknown>,
+  ) {
+    super(`${table} ${String(latest.id)} was changed by someone else`);
+  }
+}
+
 export type AuditLinks = {
   accountId?: number | null;
   ingressId?: number | null;
@@ -37,6 +47,11 @@ export type MutationSpec<T extends AuditedTableName> = {
   action: AuditAction;
   /** The existing record (UPDATE, DELETE, …); omitted for a CREATE. */
   id?: Pk;
+  /**
+   * The version the editor saw. When the row's version differs, nothing is changed and
+   * StaleRecordError carries the latest row instead of silently overwriting it.
+   */
+  expectedVersion?: number;
   /**
    * Applies the change inside the transaction, given the row as it was (read FOR UPDATE).
    * Returns the affected row's id when it is not `id` (a CREATE).
@@ -91,8 +106,12 @@ export async function auditedMutation<T extends AuditedTableName>(
   return db.transaction(async (tx) => {
     const before =
       spec.id === undefined ? null : await readRow(tx, def.table, def.pk, spec.id, true);
-    if (spec.id !== undefined && before === null)
+    if (spec.id !== undefined && before === null) {
       throw new RecordNotFoundError(spec.table, spec.id);
+    }
+    if (spec.expectedVersion !== undefined && before && before.version !== spec.expectedVersion) {
+      throw new StaleRecordError(spec.table, before);
+    }
 
     await setAuditContext(tx, spec.table);
     const returnedId = await spec.change(tx, before as RowOf<T> | null);
