@@ -4,6 +4,10 @@ import { requireStaff } from "@/lib/auth/session";
 
 const NAV: (NavItem & { permission: Permission })[] = [
   { href: "/audit-log", label: "Audit log", permission: "audit:read" },
+  { href: "/accounts", label: "Accounts", permission: "accounts:read" },
+  { href: "/users", label: "Users", permission: "users:manage" },
+  { href: "/api-keys", label: "API keys", permission: "api-keys:manage" },
+  { href: "/outbox", label: "Email outbox", permission: "users:manage" },
   { href: "/settings/columns", label: "Column visibility", permission: "settings:manage" },
 ];
 

@@ -1,0 +1,53 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useState } from "react";
+
+/**
+ * Asks before a destructive action. The confirm button submits the form given by `formId`
+ * (any form, including one with a server action), so the action itself stays a plain form.
+ */
+export function ConfirmDialog({
+  trigger,
+  title,
+  description,
+  confirmLabel,
+  formId,
+}: {
+  trigger: string;
+  title: string;
+  description: string;
+  confirmLabel: string;
+  formId: string;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Dialog.Root open={open} onOpenChange={setOpen}>
+      <Dialog.Trigger className="rounded-md border border-red-300 px-3 py-1.5 text-sm text-red-700 hover:bg-red-50">
+        {trigger}
+      </Dialog.Trigger>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
+        <Dialog.Content className="fixed top-1/2 left-1/2 z-50 w-[28rem] max-w-[90vw] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-5 shadow-xl">
+          <Dialog.Title className="font-semibold">{title}</Dialog.Title>
+          <Dialog.Description className="mt-2 text-sm text-slate-600">
+            {description}
+          </Dialog.Description>
+          <div className="mt-5 flex justify-end gap-2">
+            <Dialog.Close className="rounded-md border border-slate-300 px-3 py-1.5 text-sm">
+              Cancel
+            </Dialog.Close>
+            <button
+              type="submit"
+              form={formId}
+              onClick={() => setOpen(false)}
+              className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-700"
+            >
+              {confirmLabel}
+            </button>
+          </div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
