@@ -1,0 +1,42 @@
+"use client";
+
+import { useActionState, useId } from "react";
+import { ConfirmDialog } from "@/components/forms/confirm-dialog";
+import { FormStatus } from "@/components/forms/form-status";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { IDLE, type ActionResult } from "@/lib/actions/result";
+
+type Action<T> = (prev: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>>;
+
+/**
+ * A one-button form (suspend, delete, restore) with its hidden fields; with `confirm`, the button
+ * opens a ConfirmDialog whose confirm button submits the form.
+ */
+export function ActionButton<T>({
+  action,
+  fields,
+  label,
+  confirm,
+  variant = "secondary",
+}: {
+  action: Action<T>;
+  fields: Record<string, string>;
+  label: string;
+  confirm?: { title: string; description: string; confirmLabel: string };
+  variant?: "primary" | "danger" | "secondary";
+}) {
+  const [state, formAction] = useActionState<ActionResult<T>, FormData>(action, IDLE);
+  const formId = useId();
+  return (
+    <div className="flex items-center gap-2">
+      <form id={formId} action={formAction} aria-label={label}>
+        {Object.entries(fields).map(([k, v]) => (
+          <input key={k} type="hidden" name={k} value={v} />
+        ))}
+        {confirm ? null : <SubmitButton variant={variant}>{label}</SubmitButton>}
+      </form>
+      {confirm ? <ConfirmDialog trigger={label} formId={formId} {...confirm} /> : null}
+      <FormStatus state={state} />
+    </div>
+  );
+}
