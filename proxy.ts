@@ -5,7 +5,13 @@ import { NextResponse, type NextRequest } from "next/server";
  * writes no cookie (a proxy that refreshed the session could re-issue it while sign-out clears
  * it). Every page, action and API handler checks the session and role again on the server.
  */
-const PUBLIC_PATHS = [/^\/login(\/|$)/, /^\/api\/auth\//, /^\/api\/v1\//, /^\/portal-assets\//];
+const PUBLIC_PATHS = [
+  /^\/login(\/|$)/,
+  /^\/set-password(\/|$)/,
+  /^\/api\/auth\//,
+  /^\/api\/v1\//,
+  /^\/portal-assets\//,
+];
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
 export default function proxy(req: NextRequest) {

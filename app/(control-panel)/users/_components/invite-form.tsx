@@ -1,0 +1,58 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { Field, SelectField } from "@/components/forms/field";
+import { FormStatus } from "@/components/forms/form-status";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { IDLE, type ActionResult } from "@/lib/actions/result";
+
+type Option = { value: string; label: string };
+
+/** Invite form: the account select appears only for portal roles, filtered to matching accounts. */
+export function InviteForm({
+  action,
+  roles,
+  accounts,
+}: {
+  action: (prev: ActionResult<number>, formData: FormData) => Promise<ActionResult<number>>;
+  roles: readonly Option[];
+  accounts: readonly { id: number; name: string; type: string }[];
+}) {
+  const [state, formAction] = useActionState<ActionResult<number>, FormData>(action, IDLE);
+  const typedRole = state.status === "error" ? state.values?.role : undefined;
+  const [role, setRole] = useState(typeof typedRole === "string" ? typedRole : "support");
+  const portal = role === "customer" || role === "carrier";
+  const accountOptions = [
+    { value: "", label: "Choose an account…" },
+    ...accounts
+      .filter((a) => a.type === role)
+      .map((a) => ({ value: String(a.id), label: `${a.name} (${a.id})` })),
+  ];
+  return (
+    <form action={formAction} aria-label="Invite a user" className="space-y-3" noValidate>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field name="name" label="Name" state={state} required autoComplete="off" />
+        <Field name="email" label="Email" type="email" state={state} required autoComplete="off" />
+        <SelectField
+          name="role"
+          label="Role"
+          state={state}
+          defaultValue={role}
+          options={roles}
+          onChange={(e) => setRole(e.target.value)}
+        />
+        {portal ? (
+          <SelectField
+            key={role}
+            name="accountId"
+            label="Account"
+            state={state}
+            options={accountOptions}
+          />
+        ) : null}
+      </div>
+      <FormStatus state={state} />
+      <SubmitButton pendingText="Inviting…">Send invitation</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,133 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { desc, eq } from "drizzle-orm";
+import type { Db, DbOrTx } from "@/db/client";
+import { apiKeys, users } from "@/db/schema";
+import type { ActorContext } from "@/lib/audit/actor";
+import { auditedMutation } from "@/lib/audit/core";
+import { AppError } from "@/lib/errors";
+
+export type ApiKeyScope = (typeof apiKeys.$inferSelect)["scope"];
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/**
+ * `tl_<8 chars>_<32 base64url>`: the stored prefix is `tl_<8 chars>` (as the seed stores it) and
+ * finds the row; the rest is the secret. Seeded keys carry a longer alphanumeric tail.
+ */
+const SECRET_PATTERN = /^(tl_[A-Za-z0-9]{8})_([A-Za-z0-9_-]{32,64})$/;
+
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
+
+function newSecret() {
+  const prefix = `tl_${randomBytes(4).toString("hex")}`;
+  const secret = `${prefix}_${randomBytes(24).toString("base64url")}`;
+  return { prefix, secret };
+}
+
+/**
+ * Generates a key for the acting user. Only the prefix and a hash are stored (and the audit core
+ * redacts the hash); the secret is returned once to be shown, never stored or logged.
+ */
+export async function generateApiKey(
+  db: Db,
+  actor: ActorContext,
+  input: { name: string; scope: ApiKeyScope; expiresAt: Date | null },
+): Promise<{ id: number; prefix: string; secret: string }> {
+  if (actor.userId === null) throw new AppError("An API key needs an owner.", "forbidden");
+  const ownerUserId = actor.userId;
+  // A prefix clash (1 in 4 billion) fails the unique index; one retry makes it negligible.
+  for (let attempt = 0; ; attempt++) {
+    const { prefix, secret } = newSecret();
+    try {
+      const { after } = await auditedMutation(db, actor, {
+        table: "api_keys",
+        action: "GENERATE",
+        change: async (tx) => {
+          const [row] = await tx
+            .insert(apiKeys)
+            .values({
+              name: input.name,
+              prefix,
+              secretHash: sha256(secret),
+              scope: input.scope,
+              ownerUserId,
+              expiresAt: input.expiresAt,
+            })
+            .returning({ id: apiKeys.id });
+          return row!.id;
+        },
+        message: () => `Generated API key ${input.name} (${prefix}…) with ${input.scope} scope`,
+      });
+      return { id: after!.id, prefix, secret };
+    } catch (err) {
+      if (attempt === 0 && /api_keys_prefix_key/.test(String(err))) continue;
+      throw err;
+    }
+  }
+}
+
+/** Revokes a key: it stops working at once; the row stays for the list and the audit trail. */
+export async function revokeApiKey(db: Db, actor: ActorContext, id: number): Promise<void> {
+  await auditedMutation(db, actor, {
+    table: "api_keys",
+    action: "DELETE",
+    id,
+    change: async (tx, before) => {
+      if (before?.revokedAt) throw new AppError("This key is already revoked.", "conflict");
+      await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id));
+    },
+    message: (b) => `Revoked API key ${b!.name} (${b!.prefix}…)`,
+  });
+}
+
+/**
+ * The key behind an `Authorization: Bearer …` value, or null when it is malformed, unknown,
+ * revoked or expired. Hashes are compared in constant time.
+ */
+export async function verifyApiKey(
+  db: DbOrTx,
+  bearer: string | null | undefined,
+  now = new Date(),
+): Promise<ApiKeyRow | null> {
+  const secret = (bearer ?? "").replace(/^Bearer\s+/i, "").trim();
+  const match = SECRET_PATTERN.exec(secret);
+  if (!match) return null;
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.prefix, match[1]!));
+  // Hash even for an unknown prefix, so timing does not tell which prefixes exist.
+  const given = Buffer.from(sha256(secret), "hex");
+  const stored = Buffer.from(row?.secretHash ?? "0".repeat(64), "hex");
+  const same = stored.length === given.length && timingSafeEqual(stored, given);
+  if (!row || !same) return null;
+  if (row.revokedAt) return null;
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return null;
+  return row;
+}
+
+export type ApiKeyStatus = "active" | "revoked" | "expired";
+
+export function apiKeyStatus(
+  row: Pick<ApiKeyRow, "revokedAt" | "expiresAt">,
+  now = new Date(),
+): ApiKeyStatus {
+  if (row.revokedAt) return "revoked";
+  if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return "expired";
+  return "active";
+}
+
+/** The list page: everything but the hash, with the owner's name. */
+export function listApiKeys(db: DbOrTx) {
+  return db
+    .select({
+      id: apiKeys.id,
+      name: apiKeys.name,
+      prefix: apiKeys.prefix,
+      scope: apiKeys.scope,
+      ownerName: users.name,
+      createdAt: apiKeys.createdAt,
+      expiresAt: apiKeys.expiresAt,
+      lastUsedAt: apiKeys.lastUsedAt,
+      revokedAt: apiKeys.revokedAt,
+    })
+    .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.ownerUserId))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+}

@@ -1,0 +1,51 @@
+import { desc } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { emailOutbox } from "@/db/schema";
+import type { ActorContext } from "@/lib/audit/actor";
+import { auditedMutation } from "@/lib/audit/core";
+
+export const EMAIL_KINDS = ["invitation", "password_reset"] as const;
+export type EmailKind = (typeof EMAIL_KINDS)[number];
+
+export type OutgoingEmail = {
+  kind: EmailKind;
+  toAddress: string;
+  subject: string;
+  bodyText: string;
+  userId: number | null;
+  accountId: number | null;
+};
+
+const KIND_WORDS: Record<EmailKind, string> = {
+  invitation: "invitation",
+  password_reset: "password reset",
+};
+
+/**
+ * Queues an email as a SEND entry. Pass the transaction of the change that caused it, so the
+ * email exists exactly when that change commits (the core nests it as a savepoint).
+ */
+export async function queueEmail(db: DbOrTx, actor: ActorContext, email: OutgoingEmail) {
+  const { after } = await auditedMutation(db, actor, {
+    table: "email_outbox",
+    action: "SEND",
+    change: async (tx) => {
+      const [row] = await tx
+        .insert(emailOutbox)
+        .values({ ...email, status: "queued" })
+        .returning({ id: emailOutbox.id });
+      return row!.id;
+    },
+    message: () => `Sent ${KIND_WORDS[email.kind]} email to ${email.toAddress}`,
+  });
+  return after!;
+}
+
+/** The outbox page: newest first, body included (the page is admin only). */
+export function listOutbox(db: DbOrTx, limit = 200) {
+  return db
+    .select()
+    .from(emailOutbox)
+    .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
+    .limit(limit);
+}

@@ -1,0 +1,296 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { isUniqueViolation } from "@/db/errors";
+import { accounts, users, type StaffRole } from "@/db/schema";
+import { PORTAL_LABEL, type ActorContext } from "@/lib/audit/actor";
+import { auditedMutation } from "@/lib/audit/core";
+import { hashPassword } from "@/lib/auth/password";
+import { isPortalRole, ROLE_LABELS } from "@/lib/auth/roles";
+import { queueEmail } from "@/lib/email/outbox";
+import { invitationEmail, passwordResetEmail } from "@/lib/email/templates";
+import { AppError } from "@/lib/errors";
+import type { InviteUserInput } from "./schemas";
+import {
+  hashToken,
+  INVITATION_HOURS,
+  newPasswordToken,
+  RESET_HOURS,
+  setPasswordLink,
+} from "./tokens";
+
+type UserRow = typeof users.$inferSelect;
+const label = (u: Pick<UserRow, "name" | "email">) => `${u.name} <${u.email}>`;
+
+const emailTaken = () =>
+  new AppError("Check the highlighted fields.", "conflict", {
+    email: ["A user with this email already exists."],
+  });
+
+/**
+ * Invites a user: creates them as `invited` with a single-use link and queues the invitation
+ * email, in one transaction (CREATE and SEND entries commit together or not at all).
+ * Returns the new user's id; the token only travels inside the email.
+ */
+export async function inviteUser(
+  db: Db,
+  actor: ActorContext,
+  input: InviteUserInput,
+  baseUrl: string,
+): Promise<number> {
+  const portal = isPortalRole(input.role);
+  if (portal) {
+    if (input.accountId === null) {
+      throw new AppError("Check the highlighted fields.", "invalid", {
+        accountId: ["Portal users belong to an account: choose one."],
+      });
+    }
+    const [account] = await db
+      .select({ type: accounts.type })
+      .from(accounts)
+      .where(eq(accounts.id, input.accountId));
+    if (!account) {
+      throw new AppError("Check the highlighted fields.", "invalid", {
+        accountId: ["That account does not exist."],
+      });
+    }
+    if (account.type !== input.role) {
+      throw new AppError("Check the highlighted fields.", "invalid", {
+        accountId: [`A ${input.role} user needs a ${input.role} account.`],
+      });
+    }
+  }
+  const accountId = portal ? input.accountId : null;
+
+  const [existing] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${input.email.toLowerCase()}`);
+  if (existing) throw emailTaken();
+
+  const token = newPasswordToken(INVITATION_HOURS);
+  try {
+    return await db.transaction(async (tx) => {
+      const { after } = await auditedMutation(tx, actor, {
+        table: "users",
+        action: "CREATE",
+        change: async (t) => {
+          const [row] = await t
+            .insert(users)
+            .values({
+              name: input.name,
+              email: input.email,
+              role: input.role,
+              accountId,
+              status: "invited",
+              passwordTokenHash: token.hash,
+              passwordTokenExpiresAt: token.expiresAt,
+            })
+            .returning({ id: users.id });
+          return row!.id;
+        },
+        message: (_b, a) =>
+          `Invited ${ROLE_LABELS[input.role].toLowerCase()} user ${label(a ?? input)}`,
+      });
+      const user = after!;
+      await queueEmail(
+        tx,
+        actor,
+        invitationEmail({
+          name: user.name,
+          email: user.email,
+          userId: user.id,
+          accountId: user.accountId,
+          link: setPasswordLink(baseUrl, token.token),
+        }),
+      );
+      return user.id;
+    });
+  } catch (err) {
+    // Two admins inviting the same address at once: the unique index decides.
+    if (isUniqueViolation(err, "users_email_key")) throw emailTaken();
+    throw err;
+  }
+}
+
+/** Active admins other than `exceptId`, locked so two concurrent demotions cannot both pass. */
+async function otherActiveAdmins(tx: Tx, exceptId: number): Promise<number> {
+  const rows = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, "admin"), eq(users.status, "active"), ne(users.id, exceptId)))
+    .for("update");
+  return rows.length;
+}
+
+const LAST_ADMIN = "This is the last active admin: make another user admin first.";
+
+/** Changes a staff user's role. Nobody changes their own role; the last admin stays admin. */
+export async function changeRole(
+  db: Db,
+  actor: ActorContext,
+  userId: number,
+  role: StaffRole,
+): Promise<void> {
+  if (actor.userId === userId) {
+    throw new AppError("You cannot change your own role.", "forbidden");
+  }
+  await auditedMutation(db, actor, {
+    table: "users",
+    action: "UPDATE",
+    id: userId,
+    change: async (tx, before) => {
+      if (!before) return;
+      if (isPortalRole(before.role)) {
+        throw new AppError("Portal users keep their role: it follows their account.", "invalid");
+      }
+      if (before.role === role) throw new AppError(`This user is already ${ROLE_LABELS[role]}.`);
+      if (before.role === "admin" && before.status === "active") {
+        if ((await otherActiveAdmins(tx, userId)) === 0) throw new AppError(LAST_ADMIN, "conflict");
+      }
+      await tx.update(users).set({ role }).where(eq(users.id, userId));
+    },
+    message: (b, a) =>
+      `Changed role of ${label(a ?? b!)} from ${ROLE_LABELS[b!.role]} to ${ROLE_LABELS[role]}`,
+  });
+}
+
+/**
+ * Disables or enables a user. Disabling also voids any pending link; enabling returns them to
+ * `active`, or to `invited` when they never set a password.
+ */
+export async function setUserStatus(
+  db: Db,
+  actor: ActorContext,
+  userId: number,
+  status: "active" | "disabled",
+): Promise<void> {
+  if (status === "disabled" && actor.userId === userId) {
+    throw new AppError("You cannot disable yourself.", "forbidden");
+  }
+  await auditedMutation(db, actor, {
+    table: "users",
+    action: "UPDATE",
+    id: userId,
+    change: async (tx, before) => {
+      if (!before) return;
+      if (status === "disabled") {
+        if (before.status === "disabled") throw new AppError("This user is already disabled.");
+        if (before.role === "admin" && before.status === "active") {
+          if ((await otherActiveAdmins(tx, userId)) === 0) {
+            throw new AppError(LAST_ADMIN, "conflict");
+          }
+        }
+        await tx
+          .update(users)
+          .set({ status: "disabled", passwordTokenHash: null, passwordTokenExpiresAt: null })
+          .where(eq(users.id, userId));
+      } else {
+        if (before.status !== "disabled") throw new AppError("This user is not disabled.");
+        await tx
+          .update(users)
+          .set({ status: before.passwordHash ? "active" : "invited" })
+          .where(eq(users.id, userId));
+      }
+    },
+    message: (b, a) => `${status === "disabled" ? "Disabled" : "Enabled"} user ${label(a ?? b!)}`,
+  });
+}
+
+/** Issues a new single-use link (replacing any earlier one) and queues the reset email. */
+export async function sendPasswordReset(
+  db: Db,
+  actor: ActorContext,
+  userId: number,
+  baseUrl: string,
+): Promise<void> {
+  const token = newPasswordToken(RESET_HOURS);
+  await db.transaction(async (tx) => {
+    const { after } = await auditedMutation(tx, actor, {
+      table: "users",
+      action: "UPDATE",
+      id: userId,
+      change: async (t, before) => {
+        if (before?.status === "disabled") {
+          throw new AppError("This user is disabled: enable them first.", "conflict");
+        }
+        await t
+          .update(users)
+          .set({ passwordTokenHash: token.hash, passwordTokenExpiresAt: token.expiresAt })
+          .where(eq(users.id, userId));
+      },
+      message: (b, a) => `Issued a password reset link for ${label(a ?? b!)}`,
+    });
+    const user = after!;
+    await queueEmail(
+      tx,
+      actor,
+      passwordResetEmail({
+        name: user.name,
+        email: user.email,
+        userId: user.id,
+        accountId: user.accountId,
+        link: setPasswordLink(baseUrl, token.token),
+        hours: RESET_HOURS,
+      }),
+    );
+  });
+}
+
+export const INVALID_LINK =
+  "This link is invalid, already used or expired. Ask an administrator for a new one.";
+
+/** The request side of an actor; the user is only known once the token is matched. */
+export type RequestActor = Pick<ActorContext, "ip" | "userAgent" | "requestId">;
+
+/**
+ * Sets a password from an invitation or reset link. The link works once: the token hash is
+ * cleared in the same UPDATE, recorded with the link's owner as the actor.
+ */
+export async function setPasswordWithToken(
+  db: Db,
+  request: RequestActor,
+  token: string,
+  password: string,
+): Promise<{ userId: number }> {
+  const tokenHash = hashToken(token);
+  const [user] = await db.select().from(users).where(eq(users.passwordTokenHash, tokenHash));
+  const usable = (u: UserRow | null | undefined): u is UserRow =>
+    !!u &&
+    u.passwordTokenHash === tokenHash &&
+    u.status !== "disabled" &&
+    u.passwordTokenExpiresAt !== null &&
+    u.passwordTokenExpiresAt.getTime() > Date.now();
+  if (!usable(user)) throw new AppError(INVALID_LINK, "invalid");
+
+  // Hashed before the transaction: Argon2 is slow on purpose and must not hold the row lock.
+  const passwordHash = await hashPassword(password);
+  const portal = isPortalRole(user.role);
+  const actor: ActorContext = {
+    type: portal ? "portal" : "user",
+    userId: user.id,
+    label: portal ? PORTAL_LABEL : user.name,
+    detail: portal ? label(user) : null,
+    channel: portal ? "portal" : "control_panel",
+    ...request,
+  };
+  await auditedMutation(db, actor, {
+    table: "users",
+    action: "UPDATE",
+    id: user.id,
+    change: async (tx, before) => {
+      // Checked again under the row lock: two tabs submitting the same link, only one wins.
+      if (!usable(before)) throw new AppError(INVALID_LINK, "invalid");
+      await tx
+        .update(users)
+        .set({
+          passwordHash,
+          status: "active",
+          passwordTokenHash: null,
+          passwordTokenExpiresAt: null,
+        })
+        .where(eq(users.id, user.id));
+    },
+    message: () => "Set their password",
+  });
+  return { userId: user.id };
+}

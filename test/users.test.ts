@@ -1,0 +1,404 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditLog, emailOutbox, users } from "@/db/schema";
+import { runAction } from "@/lib/actions/define-action";
+import { systemActor, type ActorContext } from "@/lib/audit/actor";
+import { auditedMutation } from "@/lib/audit/core";
+import type { CurrentUser } from "@/lib/auth/session";
+import { verifyPassword } from "@/lib/auth/password";
+import {
+  changeRoleSpec,
+  inviteUserSpec,
+  passwordResetSpec,
+  setStatusSpec,
+  type Spec,
+} from "@/lib/users/actions";
+import { setPasswordSchema } from "@/lib/users/schemas";
+import { hashToken } from "@/lib/users/tokens";
+import { INVALID_LINK, setPasswordWithToken } from "@/lib/users/users";
+import { AppError } from "@/lib/errors";
+import type { z } from "zod";
+import { createTestDatabase } from "./db";
+import { createAccount, createUser } from "./factories";
+
+const db$ = createTestDatabase();
+let database: Awaited<typeof db$>;
+beforeAll(async () => {
+  database = await db$;
+});
+afterAll(() => database.close());
+
+const BASE = "https://trunkline.example";
+const inviteSpec = inviteUserSpec(async () => BASE);
+const resetSpec = passwordResetSpec(async () => BASE);
+
+const asCurrent = (row: typeof users.$inferSelect): CurrentUser => ({
+  id: row.id,
+  name: row.name,
+  email: row.email,
+  role: row.role,
+  accountId: row.accountId,
+  timeZone: "UTC",
+});
+const actorOf = async (user: CurrentUser): Promise<ActorContext> =>
+  systemActor(user.name, { type: "user", userId: user.id, channel: "control_panel" });
+
+function run<S extends z.ZodType, T>(spec: Spec<S, T>, user: CurrentUser, raw: object) {
+  return runAction(
+    spec.config,
+    spec.handler,
+    { user, actor: actorOf, db: database.db },
+    raw as Record<string, unknown>,
+  );
+}
+
+const snapshot = async () => ({
+  users: await database.db.$count(users),
+  outbox: await database.db.$count(emailOutbox),
+  audit: await database.db.$count(auditLog),
+});
+
+let admin: CurrentUser;
+beforeAll(async () => {
+  admin = asCurrent(await createUser(database.db, { role: "admin" }));
+});
+
+/** The token inside the newest email to `to`. */
+async function tokenSentTo(to: string): Promise<string> {
+  const [mail] = await database.db
+    .select()
+    .from(emailOutbox)
+    .where(eq(emailOutbox.toAddress, to))
+    .orderBy(sql`id desc`)
+    .limit(1);
+  const match = /\/set-password\?token=([\w-]+)/.exec(mail!.bodyText);
+  return match![1]!;
+}
+
+const request = { ip: "203.0.113.9", userAgent: "vitest", requestId: "req-set-password" };
+
+describe("role checks", () => {
+  it.each(["support", "auditor", "branding"] as const)(
+    "refuses %s for every user action and writes nothing",
+    async (role) => {
+      const user = asCurrent(await createUser(database.db, { role }));
+      const target = await createUser(database.db, { role: "support" });
+      const before = await snapshot();
+      const refused = { status: "error", error: "Your role does not allow this action." };
+      expect(
+        await run(inviteSpec, user, { name: "X", email: "x@example.test", role: "support" }),
+      ).toEqual(refused);
+      expect(await run(changeRoleSpec, user, { userId: target.id, role: "admin" })).toEqual(
+        refused,
+      );
+      expect(await run(setStatusSpec, user, { userId: target.id, status: "disabled" })).toEqual(
+        refused,
+      );
+      expect(await run(resetSpec, user, { userId: target.id })).toEqual(refused);
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+});
+
+describe("inviteUser", () => {
+  it("writes the user, the outbox row, CREATE and SEND entries, and never the token", async () => {
+    const account = await createAccount(database.db, "customer");
+    const result = await run(inviteSpec, admin, {
+      name: "Portal Person",
+      email: "Portal.Person@Example.test",
+      role: "customer",
+      accountId: String(account.id),
+    });
+    expect(result.status).toBe("ok");
+    const id = (result as { data: number }).data;
+
+    const [user] = await database.db.select().from(users).where(eq(users.id, id));
+    expect(user).toMatchObject({
+      email: "portal.person@example.test",
+      role: "customer",
+      accountId: account.id,
+      status: "invited",
+      passwordHash: null,
+    });
+    const hours = (user!.passwordTokenExpiresAt!.getTime() - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(71.9);
+    expect(hours).toBeLessThanOrEqual(72);
+
+    const [mail] = await database.db.select().from(emailOutbox).where(eq(emailOutbox.userId, id));
+    expect(mail).toMatchObject({
+      kind: "invitation",
+      toAddress: "portal.person@example.test",
+      accountId: account.id,
+      status: "queued",
+    });
+    const token = await tokenSentTo("portal.person@example.test");
+    expect(mail!.bodyText).toContain(`${BASE}/set-password?token=${token}`);
+    // Only the hash is stored.
+    expect(user!.passwordTokenHash).toBe(hashToken(token));
+
+    const entries = await database.db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.relatedIds} @> array[${`user:${id}`}]::text[]`)
+      .orderBy(auditLog.id);
+    expect(entries.map((e) => [e.action, e.tableName])).toEqual([
+      ["CREATE", "users"],
+      ["SEND", "email_outbox"],
+    ]);
+    expect(entries[1]!.message).toBe("Sent invitation email to portal.person@example.test");
+    expect(entries[0]!.requestId).toBe(entries[1]!.requestId);
+    expect(entries[0]!.actorUserId).toBe(admin.id);
+    const all = JSON.stringify(await database.db.select().from(auditLog));
+    expect(all).not.toContain(token);
+    expect(all).not.toContain(hashToken(token));
+  });
+
+  it("rolls the user back when the email cannot be queued (one transaction)", async () => {
+    const before = await snapshot();
+    // An unusable base URL fails while building the link, after the user row was inserted.
+    const broken = inviteUserSpec(async () => "not a url");
+    const result = await run(broken, admin, {
+      name: "Rolled Back",
+      email: "rolled.back@example.test",
+      role: "support",
+    });
+    expect(result.status).toBe("error");
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("invites a staff user without an account", async () => {
+    const result = await run(inviteSpec, admin, {
+      name: "New Support",
+      email: "new.support@example.test",
+      role: "support",
+      accountId: "",
+    });
+    expect(result.status).toBe("ok");
+  });
+
+  it.each([
+    ["a bad email", { name: "A", email: "not-an-email", role: "support" }, "email"],
+    ["no name", { name: " ", email: "a1@example.test", role: "support" }, "name"],
+    ["an unknown role", { name: "A", email: "a2@example.test", role: "root" }, "role"],
+    [
+      "a portal role without account",
+      { name: "A", email: "a3@example.test", role: "customer" },
+      "accountId",
+    ],
+    [
+      "a missing account",
+      { name: "A", email: "a4@example.test", role: "customer", accountId: "999999" },
+      "accountId",
+    ],
+  ])("returns a field error for %s and writes nothing", async (_label, raw, field) => {
+    const before = await snapshot();
+    const result = await run(inviteSpec, admin, raw);
+    expect(result).toMatchObject({
+      status: "error",
+      fieldErrors: { [field]: [expect.any(String)] },
+    });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses a customer role on a carrier account", async () => {
+    const carrier = await createAccount(database.db, "carrier");
+    const before = await snapshot();
+    const result = await run(inviteSpec, admin, {
+      name: "Wrong",
+      email: "wrong.type@example.test",
+      role: "customer",
+      accountId: String(carrier.id),
+    });
+    expect(result).toMatchObject({
+      status: "error",
+      fieldErrors: { accountId: ["A customer user needs a customer account."] },
+    });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses a duplicate email, whatever its case", async () => {
+    const existing = await createUser(database.db, { role: "support" });
+    const before = await snapshot();
+    const result = await run(inviteSpec, admin, {
+      name: "Dup",
+      email: existing.email.toUpperCase(),
+      role: "auditor",
+    });
+    expect(result).toMatchObject({
+      status: "error",
+      fieldErrors: { email: ["A user with this email already exists."] },
+    });
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("set password", () => {
+  async function invite(email: string) {
+    const result = await run(inviteSpec, admin, { name: "Invitee", email, role: "auditor" });
+    expect(result.status).toBe("ok");
+    return { id: (result as { data: number }).data, token: await tokenSentTo(email) };
+  }
+
+  it("works once, as the user, and the second use is refused", async () => {
+    const { id, token } = await invite("once@example.test");
+    await setPasswordWithToken(database.db, request, token, "a long enough password");
+    const [user] = await database.db.select().from(users).where(eq(users.id, id));
+    expect(user).toMatchObject({ status: "active", passwordTokenHash: null });
+    expect(await verifyPassword(user!.passwordHash, "a long enough password")).toBe(true);
+    const [entry] = await database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.requestId, request.requestId));
+    expect(entry).toMatchObject({
+      action: "UPDATE",
+      tableName: "users",
+      recordPk: String(id),
+      actorUserId: id,
+      message: "Set their password",
+    });
+    expect(JSON.stringify(entry)).not.toContain(user!.passwordHash!);
+
+    const before = await snapshot();
+    await expect(
+      setPasswordWithToken(database.db, request, token, "another long password"),
+    ).rejects.toThrow(INVALID_LINK);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses an expired link and changes nothing", async () => {
+    const { id, token } = await invite("expired@example.test");
+    await auditedMutation(database.db, systemActor("test"), {
+      table: "users",
+      action: "UPDATE",
+      id,
+      change: async (tx) => {
+        await tx
+          .update(users)
+          .set({ passwordTokenExpiresAt: new Date(Date.now() - 1000) })
+          .where(eq(users.id, id));
+      },
+    });
+    const before = await snapshot();
+    const err = await setPasswordWithToken(database.db, request, token, "a long enough password")
+      .then(() => null)
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    const [user] = await database.db.select().from(users).where(eq(users.id, id));
+    expect(user).toMatchObject({ status: "invited", passwordHash: null });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses garbage tokens", async () => {
+    await expect(
+      setPasswordWithToken(database.db, request, "nope", "a long enough password"),
+    ).rejects.toThrow(INVALID_LINK);
+  });
+
+  it("requires 12 characters and a matching confirmation", () => {
+    const short = setPasswordSchema.safeParse({ token: "t", password: "short", confirm: "short" });
+    expect(short.success).toBe(false);
+    const mismatch = setPasswordSchema.safeParse({
+      token: "t",
+      password: "twelve chars!",
+      confirm: "twelve chars?",
+    });
+    expect(mismatch.error?.issues[0]?.path).toEqual(["confirm"]);
+  });
+
+  it("a password reset issues a new link with a SEND entry and voids the old one", async () => {
+    const { id, token: first } = await invite("reset@example.test");
+    const result = await run(resetSpec, admin, { userId: id });
+    expect(result.status).toBe("ok");
+    const second = await tokenSentTo("reset@example.test");
+    expect(second).not.toBe(first);
+    const [send] = await database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.message, "Sent password reset email to reset@example.test"));
+    expect(send?.action).toBe("SEND");
+    await expect(
+      setPasswordWithToken(database.db, request, first, "a long enough password"),
+    ).rejects.toThrow(INVALID_LINK);
+    await setPasswordWithToken(database.db, request, second, "a long enough password");
+    const all = JSON.stringify(await database.db.select().from(auditLog));
+    expect(all).not.toContain(second);
+    expect(all).not.toContain(hashToken(second));
+  });
+});
+
+describe("roles and status", () => {
+  it("nobody changes their own role", async () => {
+    const me = asCurrent(await createUser(database.db, { role: "admin" }));
+    const before = await snapshot();
+    expect(await run(changeRoleSpec, me, { userId: me.id, role: "support" })).toMatchObject({
+      status: "error",
+      error: "You cannot change your own role.",
+    });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("changes another user's role with an UPDATE entry", async () => {
+    const target = await createUser(database.db, { role: "support" });
+    expect(await run(changeRoleSpec, admin, { userId: target.id, role: "auditor" })).toMatchObject({
+      status: "ok",
+    });
+    const [entry] = await database.db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.recordPk} = ${String(target.id)} and ${auditLog.tableName} = 'users'`)
+      .orderBy(sql`id desc`)
+      .limit(1);
+    expect(entry).toMatchObject({ action: "UPDATE", actorUserId: admin.id });
+    expect(entry!.message).toContain("from Support to Auditor");
+  });
+
+  it("disables and enables a user", async () => {
+    const target = await createUser(database.db, { role: "support" });
+    expect(
+      await run(setStatusSpec, admin, { userId: target.id, status: "disabled" }),
+    ).toMatchObject({ status: "ok" });
+    let [row] = await database.db.select().from(users).where(eq(users.id, target.id));
+    expect(row?.status).toBe("disabled");
+    expect(await run(setStatusSpec, admin, { userId: target.id, status: "active" })).toMatchObject({
+      status: "ok",
+    });
+    [row] = await database.db.select().from(users).where(eq(users.id, target.id));
+    expect(row?.status).toBe("active");
+  });
+
+  it("never demotes or disables the last active admin", async () => {
+    // Leave exactly one active admin: disable every other one.
+    const admins = await database.db
+      .select()
+      .from(users)
+      .where(
+        sql`${users.role} = 'admin' and ${users.status} = 'active' and ${users.id} <> ${admin.id}`,
+      );
+    for (const a of admins) {
+      expect(await run(setStatusSpec, admin, { userId: a.id, status: "disabled" })).toMatchObject({
+        status: "ok",
+      });
+    }
+    const other = asCurrent(await createUser(database.db, { role: "admin", status: "disabled" }));
+    // A disabled admin cannot act in the app, but the rule holds even if one could.
+    const before = await snapshot();
+    expect(await run(changeRoleSpec, other, { userId: admin.id, role: "support" })).toMatchObject({
+      status: "error",
+      error: expect.stringContaining("last active admin"),
+    });
+    expect(await run(setStatusSpec, other, { userId: admin.id, status: "disabled" })).toMatchObject(
+      { status: "error", error: expect.stringContaining("last active admin") },
+    );
+    expect(await snapshot()).toEqual(before);
+    const [row] = await database.db.select().from(users).where(eq(users.id, admin.id));
+    expect(row).toMatchObject({ role: "admin", status: "active" });
+
+    // With a second active admin, the first may be demoted.
+    expect(await run(setStatusSpec, admin, { userId: other.id, status: "active" })).toMatchObject({
+      status: "ok",
+    });
+    expect(await run(changeRoleSpec, other, { userId: admin.id, role: "support" })).toMatchObject({
+      status: "ok",
+    });
+  });
+});
