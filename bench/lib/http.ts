@@ -1,0 +1,168 @@
+import { randomBytes } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { users } from "@/db/schema";
+import { freePort } from "@/e2e/harness/free-port";
+import { startServer, type AppServer } from "@/e2e/harness/server";
+import { systemActor } from "@/lib/audit/actor";
+import { auditedMutation } from "@/lib/audit/core";
+import { hashPassword } from "@/lib/auth/password";
+import { BenchError } from "./cluster";
+
+/**
+ * The HTTP half: the app as `npm start` runs it (scripts/start.ts, production build) against
+ * the bench database, and a signed-in admin session to time the audit page with.
+ */
+
+export const BENCH_ADMIN_EMAIL = "bench-admin@example.com";
+
+/**
+ * Creates the bench admin, or gives it a fresh password: users is an audited table, so this
+ * goes through the audited-mutation core like any other change (one audit entry per run).
+ * The password lives only in this process.
+ */
+export async function ensureBenchAdmin(db: Db): Promise<string> {
+  const password = randomBytes(18).toString("base64url");
+  const passwordHash = await hashPassword(password);
+  const actor = systemActor("bench");
+  const [existing] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${BENCH_ADMIN_EMAIL}`);
+  if (existing) {
+    await auditedMutation(db, actor, {
+      table: "users",
+      action: "UPDATE",
+      id: existing.id,
+      change: async (tx) => {
+        await tx
+          .update(users)
+          .set({ passwordHash, status: "active", role: "admin", timeZone: "UTC" })
+          .where(eq(users.id, existing.id));
+      },
+      message: () => `Reset the password of the bench admin ${BENCH_ADMIN_EMAIL}`,
+    });
+  } else {
+    await auditedMutation(db, actor, {
+      table: "users",
+      action: "CREATE",
+      change: async (tx) => {
+        const [row] = await tx
+          .insert(users)
+          .values({
+            email: BENCH_ADMIN_EMAIL,
+            name: "Bench Admin",
+            role: "admin",
+            status: "active",
+            timeZone: "UTC",
+            passwordHash,
+          })
+          .returning({ id: users.id });
+        return row!.id;
+      },
+    });
+  }
+  return password;
+}
+
+const BUILD_BUSY = "Another next build process is already running";
+const BUILD_WAIT_MS = 30_000;
+const BUILD_ATTEMPTS = 20;
+
+/**
+ * Starts the app as `npm start` does. `.next` is shared with whatever else runs in this checkout
+ * (an e2e run builds it too): when another `next build` holds it, wait for that one and retry,
+ * within a bound, instead of failing the whole bench.
+ */
+export async function startApp(databaseUrl: string): Promise<AppServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(databaseUrl);
+    } catch (err) {
+      const busy = err instanceof Error && err.message.includes(BUILD_BUSY);
+      if (!busy || attempt >= BUILD_ATTEMPTS) throw err;
+      console.log(`  another \`next build\` is running in this checkout; retrying in 30 s…`);
+      await new Promise((resolve) => setTimeout(resolve, BUILD_WAIT_MS));
+    }
+  }
+}
+
+async function startOnce(databaseUrl: string): Promise<AppServer> {
+  const port = await freePort();
+  return startServer({
+    command: "npx",
+    args: ["tsx", "scripts/start.ts"],
+    cwd: process.cwd(),
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+    port,
+    // The first start after a source change runs `next build` (minutes on two cores).
+    timeoutMs: 20 * 60_000,
+  });
+}
+
+/** A cookie jar for one session: what the server set, sent back on every request. */
+export class Session {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(readonly baseUrl: string) {}
+
+  private remember(res: Response) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eqAt = pair!.indexOf("=");
+      if (eqAt > 0) this.cookies.set(pair!.slice(0, eqAt).trim(), pair!.slice(eqAt + 1).trim());
+    }
+  }
+
+  private header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      ...init,
+      redirect: "manual",
+      headers: { ...(init.headers as Record<string, string>), cookie: this.header() },
+      signal: AbortSignal.timeout(60_000),
+    });
+    this.remember(res);
+    return res;
+  }
+
+  /** Auth.js credentials sign-in: CSRF token first, then the callback with the form fields. */
+  async signIn(email: string, password: string): Promise<void> {
+    const csrf = await this.fetch("/api/auth/csrf");
+    const { csrfToken } = (await csrf.json()) as { csrfToken?: string };
+    if (!csrfToken) throw new BenchError(`/api/auth/csrf answered ${csrf.status} without a token`);
+    const res = await this.fetch("/api/auth/callback/credentials", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/audit-log" }),
+    });
+    await res.arrayBuffer();
+    if (![...this.cookies.keys()].some((k) => k.includes("session-token"))) {
+      throw new BenchError(
+        `sign-in as ${email} failed: ${res.status} ${res.headers.get("location") ?? ""}`,
+      );
+    }
+  }
+
+  /** One audit page, read to the end; refuses anything but the rendered page. */
+  async auditPage(pathAndQuery: string): Promise<number> {
+    const res = await this.fetch(pathAndQuery);
+    const body = await res.text();
+    if (res.status !== 200 || !body.includes('data-testid="audit-count"')) {
+      throw new BenchError(
+        `GET ${pathAndQuery} answered ${res.status} ${res.headers.get("location") ?? ""} ` +
+          "instead of the audit page",
+      );
+    }
+    return body.length;
+  }
+}

@@ -1,0 +1,44 @@
+import { markInterrupted } from "@/e2e/harness/log";
+import { isTearingDown, tearDown } from "@/e2e/harness/teardown";
+import { BenchError } from "./cluster";
+
+/**
+ * Runs a bench script: prints its errors readably and, whatever happens (success, error,
+ * Ctrl-C, SIGTERM), tears down what it started (app server, then the Postgres cluster) through
+ * the e2e harness' teardown registry, where those resources register themselves.
+ */
+export function runScript(name: string, main: () => Promise<void>): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = true;
+    markInterrupted();
+    console.error(`\n[${name}] ${signal}: stopping what was started…`);
+    void tearDown().finally(() => process.exit(130));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  main()
+    .then(async () => {
+      await tearDown();
+      process.exit(0);
+    })
+    .catch(async (err: unknown) => {
+      // Errors from work a signal interrupted are expected; the signal handler reports.
+      if (!isTearingDown()) {
+        console.error(err instanceof BenchError ? `[${name}] ${err.message}` : err);
+      }
+      await tearDown();
+      process.exit(1);
+    });
+}
+
+export const fmtInt = (n: number) => Math.round(n).toLocaleString("en-US");
+export const fmtSeconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function fmtBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+  return `${(bytes / 1024).toFixed(0)} kB`;
+}
