@@ -1,21 +1,9 @@
 "use client";
 
-import { useActionState } from "react";
 import { Field, SelectField, TextAreaField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-
-/**
- * The version to submit next: versions only grow, so the highest one seen (the page's, the one a
- * stale save returned, the one our last save produced) is the state the form now shows.
- */
-function latestVersion(...candidates: unknown[]): string {
-  const numbers = candidates.map((v) => (typeof v === "string" ? Number(v) : 0));
-  return String(Math.max(0, ...numbers.filter(Number.isFinite)));
-}
-
-type Action<T> = (prev: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>>;
+import { type FormAction, useVersionedAction } from "@/components/forms/use-versioned-action";
 
 /**
  * The account form: create (type and currency chosen) or edit (currency fixed, hidden version
@@ -27,27 +15,18 @@ export function AccountForm<T>({
   values,
   mode,
 }: {
-  action: Action<T>;
+  action: FormAction<T>;
   values: Record<string, string>;
   mode: "create" | "edit";
 }) {
-  const [state, formAction] = useActionState<ActionResult<T>, FormData>(action, IDLE);
-  const typedVersion = state.status === "error" ? state.values?.version : undefined;
-  const savedVersion =
-    state.status === "ok" && state.data && typeof state.data === "object" && "version" in state.data
-      ? String(state.data.version)
-      : undefined;
+  const { state, formAction, version } = useVersionedAction(action, values.version);
   return (
     <form action={formAction} aria-label={mode === "create" ? "New account" : "Account details"}>
       <div className="grid max-w-3xl grid-cols-1 gap-4 sm:grid-cols-2">
         {mode === "edit" ? (
           <>
             <input type="hidden" name="id" value={values.id} />
-            <input
-              type="hidden"
-              name="version"
-              value={latestVersion(values.version, typedVersion, savedVersion)}
-            />
+            <input type="hidden" name="version" value={version} />
           </>
         ) : (
           <SelectField
