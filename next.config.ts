@@ -2,10 +2,16 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // PGlite loads its wasm and extensions from its own package folder; bundling breaks those paths.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "proper-lockfile"],
+  // jsdom (the DOM DOMPurify sanitises footers and SVG logos in) reads its own files at run time.
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "proper-lockfile", "jsdom"],
   poweredByHeader: false,
   // forbidden() renders app/forbidden.tsx with a 403 for signed-in users lacking a role.
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // Logo and favicon uploads go through server actions; the branding checks refuse anything
+    // over their own limits with a clear message, so this only has to let those sizes through.
+    serverActions: { bodySizeLimit: "2mb" },
+  },
 };
 
 export default nextConfig;
