@@ -1,0 +1,165 @@
+/**
+ * Setting and removing the branding draft's logo and favicon. An upload is stored once per
+ * content hash (re-uploading an earlier image reuses its row) and then linked from the draft.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { brandingAssets, portalBranding } from "@/db/schema";
+import type { ActorContext } from "@/lib/audit/actor";
+import { auditedMutation, RecordNotFoundError, StaleRecordError } from "@/lib/audit/core";
+import { AppError } from "@/lib/errors";
+import {
+  checkBrandingImage,
+  KB,
+  TYPE_LABELS,
+  type BrandingImageKind,
+  type CheckedImage,
+} from "./images";
+
+const DRAFT_ID = 1;
+
+const FIELD = { logo: "logoAssetId", favicon: "faviconAssetId" } as const;
+
+export type UploadResult = { assetId: number; sha256: string; sanitised: boolean };
+
+/** The draft already shows this image: leave without writing a no-op UPDATE. */
+class AlreadyInUse extends Error {
+  constructor(readonly result: UploadResult) {
+    super("already in use");
+  }
+}
+
+/**
+ * Locks the draft row before anything else, so two uploads of the same file queue up and the
+ * second one finds (and reuses) the first one's asset instead of storing it twice.
+ */
+async function lockDraft(tx: Tx, expectedVersion: number | undefined) {
+  const [draft] = await tx
+    .select()
+    .from(portalBranding)
+    .where(eq(portalBranding.id, DRAFT_ID))
+    .for("update");
+  if (!draft) throw new RecordNotFoundError("portal_branding", DRAFT_ID);
+  if (expectedVersion !== undefined && draft.version !== expectedVersion) {
+    throw new StaleRecordError("portal_branding", draft);
+  }
+  return draft;
+}
+
+const describe = (image: CheckedImage) =>
+  `${TYPE_LABELS[image.contentType]}, ${image.width} × ${image.height} px`;
+
+/**
+ * Checks the image (nothing is written when it is refused), stores it unless an identical one of
+ * the same kind exists (CREATE branding_assets), and makes it the draft's logo or favicon
+ * (UPDATE portal_branding), all in one transaction. A stale `expectedVersion` throws
+ * StaleRecordError.
+ */
+export async function uploadBrandingImage(
+  db: Db,
+  actor: ActorContext,
+  kind: BrandingImageKind,
+  bytes: Uint8Array,
+  expectedVersion?: number,
+): Promise<UploadResult> {
+  const image = checkBrandingImage(kind, bytes);
+  const field = FIELD[kind];
+  try {
+    return await db.transaction(async (tx) => {
+      const draft = await lockDraft(tx, expectedVersion);
+      const [existing] = await tx
+        .select({ id: brandingAssets.id })
+        .from(brandingAssets)
+        .where(and(eq(brandingAssets.kind, kind), eq(brandingAssets.sha256, image.sha256)))
+        .limit(1);
+      const result = {
+        assetId: existing?.id ?? (await createAsset(tx, actor, kind, image)),
+        sha256: image.sha256,
+        sanitised: image.sanitised,
+      };
+      if (draft[field] === result.assetId) throw new AlreadyInUse(result);
+
+      await auditedMutation(tx, actor, {
+        table: "portal_branding",
+        action: "UPDATE",
+        id: DRAFT_ID,
+        expectedVersion,
+        change: async (t) => {
+          await t
+            .update(portalBranding)
+            .set({ [field]: result.assetId })
+            .where(eq(portalBranding.id, DRAFT_ID));
+        },
+        message: (_before, after) =>
+          existing
+            ? `Set the ${kind} of portal branding ${after!.portalName} to an earlier upload (${describe(image)})`
+            : `Uploaded a new ${kind} for portal branding ${after!.portalName} (${describe(image)})`,
+      });
+      return result;
+    });
+  } catch (err) {
+    if (err instanceof AlreadyInUse) return err.result;
+    throw err;
+  }
+}
+
+async function createAsset(
+  tx: Tx,
+  actor: ActorContext,
+  kind: BrandingImageKind,
+  image: CheckedImage,
+): Promise<number> {
+  const { after } = await auditedMutation(tx, actor, {
+    table: "branding_assets",
+    action: "CREATE",
+    change: async (t) => {
+      const [row] = await t
+        .insert(brandingAssets)
+        .values({
+          kind,
+          contentType: image.contentType,
+          sha256: image.sha256,
+          // A Buffer view (no copy): postgres.js sends Buffers as bytea, PGlite any Uint8Array.
+          bytes: Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength),
+          width: image.width,
+          height: image.height,
+        })
+        .returning({ id: brandingAssets.id });
+      return row!.id;
+    },
+    message: (_before, after) =>
+      `Uploaded branding ${kind} ${image.sha256.slice(0, 12)} (${after!.id}): ` +
+      `${describe(image)}, ${Math.ceil(image.bytes.byteLength / KB)} KB` +
+      (image.sanitised ? "; unsafe SVG content removed" : ""),
+  });
+  return after!.id;
+}
+
+/**
+ * Takes the logo or favicon off the draft (UPDATE portal_branding). The image stays stored:
+ * published versions may still show it.
+ */
+export async function removeBrandingImage(
+  db: Db,
+  actor: ActorContext,
+  kind: BrandingImageKind,
+  expectedVersion?: number,
+): Promise<void> {
+  const field = FIELD[kind];
+  await auditedMutation(db, actor, {
+    table: "portal_branding",
+    action: "UPDATE",
+    id: DRAFT_ID,
+    expectedVersion,
+    change: async (tx, before) => {
+      if (before?.[field] == null) {
+        throw new AppError(`The branding draft has no ${kind} to remove.`, "conflict");
+      }
+      await tx
+        .update(portalBranding)
+        .set({ [field]: null })
+        .where(eq(portalBranding.id, DRAFT_ID));
+    },
+    message: (_before, after) => `Removed the ${kind} from portal branding ${after!.portalName}`,
+  });
+}
