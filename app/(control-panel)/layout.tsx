@@ -7,6 +7,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: "/accounts", label: "Accounts", permission: "accounts:read" },
   { href: "/users", label: "Users", permission: "users:manage" },
   { href: "/api-keys", label: "API keys", permission: "api-keys:manage" },
+  { href: "/branding", label: "Branding", permission: "branding:manage" },
   { href: "/outbox", label: "Email outbox", permission: "users:manage" },
   { href: "/settings/columns", label: "Column visibility", permission: "settings:manage" },
 ];

@@ -3,6 +3,17 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { useState } from "react";
 
+const TONES = {
+  danger: {
+    trigger: "rounded-md border border-red-300 px-3 py-1.5 text-sm text-red-700 hover:bg-red-50",
+    confirm: "rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-700",
+  },
+  primary: {
+    trigger: "rounded-md bg-brand px-3 py-1.5 text-sm font-medium text-brand-foreground",
+    confirm: "rounded-md bg-brand px-3 py-1.5 text-sm font-medium text-brand-foreground",
+  },
+};
+
 /**
  * Asks before a destructive action. The confirm button submits the form given by `formId`
  * (any form, including one with a server action), so the action itself stays a plain form.
@@ -13,19 +24,21 @@ export function ConfirmDialog({
   description,
   confirmLabel,
   formId,
+  tone = "danger",
 }: {
   trigger: string;
   title: string;
   description: string;
   confirmLabel: string;
   formId: string;
+  /** "danger" for deleting and disabling; "primary" for weighty but constructive steps. */
+  tone?: "danger" | "primary";
 }) {
+  const style = TONES[tone];
   const [open, setOpen] = useState(false);
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Trigger className="rounded-md border border-red-300 px-3 py-1.5 text-sm text-red-700 hover:bg-red-50">
-        {trigger}
-      </Dialog.Trigger>
+      <Dialog.Trigger className={style.trigger}>{trigger}</Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
         <Dialog.Content className="fixed top-1/2 left-1/2 z-50 w-[28rem] max-w-[90vw] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-5 shadow-xl">
@@ -41,7 +54,7 @@ export function ConfirmDialog({
               type="submit"
               form={formId}
               onClick={() => setOpen(false)}
-              className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-700"
+              className={style.confirm}
             >
               {confirmLabel}
             </button>

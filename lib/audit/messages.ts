@@ -17,6 +17,10 @@ const FIELD_LABELS: Record<string, string> = {
   customCss: "custom CSS",
   customJs: "custom JavaScript",
   footerHtml: "footer",
+  primaryColor: "primary colour",
+  accentColor: "accent colour",
+  logoAssetId: "logo",
+  faviconAssetId: "favicon",
 };
 
 /** "creditLimit" → "credit limit"; acronyms a reader expects are kept upper-case. */

@@ -1,0 +1,142 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { RecordHistory } from "@/components/audit/record-history";
+import { ConfirmAction } from "@/components/branding/confirm-action";
+import { DraftForm } from "@/components/branding/draft-form";
+import { ImageForm } from "@/components/branding/image-form";
+import { getDb } from "@/db/client";
+import { auditScopeFor } from "@/lib/audit/viewer-scope";
+import { requireStaff } from "@/lib/auth/session";
+import { draftStatus, draftStatusText } from "@/lib/branding/draft";
+import { snapshotOf } from "@/lib/branding/fields";
+import {
+  draftFormValues,
+  getAssetInfo,
+  getDraft,
+  latestPublished,
+  type BrandingAssetInfo,
+} from "@/lib/branding/queries";
+import { describeBrandingFields } from "@/lib/branding/schemas";
+import { IMAGE_EXTENSIONS, imageUrl } from "@/lib/branding/urls";
+import { publishAction, removeImageAction, saveDraftAction, uploadImageAction } from "./actions";
+
+export const metadata: Metadata = { title: "Branding" };
+
+const ACCEPT = Object.keys(IMAGE_EXTENSIONS).join(",");
+
+const imageOf = (asset: BrandingAssetInfo | null) =>
+  asset && {
+    url: imageUrl(asset.sha256, asset.contentType),
+    width: asset.width,
+    height: asset.height,
+  };
+
+export default async function BrandingPage() {
+  await connection();
+  const user = await requireStaff(["admin", "branding"]);
+  const db = await getDb();
+  const [draft, latest] = await Promise.all([getDraft(db), latestPublished(db)]);
+  if (!draft) {
+    return (
+      <div className="space-y-2">
+        <h1 className="text-xl font-semibold">Branding</h1>
+        <p className="text-sm text-red-700">
+          The branding draft does not exist yet: the database has not been bootstrapped.
+        </p>
+      </div>
+    );
+  }
+  const [logo, favicon] = await Promise.all([
+    draft.logoAssetId ? getAssetInfo(db, draft.logoAssetId) : null,
+    draft.faviconAssetId ? getAssetInfo(db, draft.faviconAssetId) : null,
+  ]);
+  const status = draftStatus(snapshotOf(draft), latest);
+  const nextNo = (latest?.versionNo ?? 0) + 1;
+  const scope = auditScopeFor(user);
+
+  return (
+    <div className="space-y-8">
+      <header className="flex flex-wrap items-start justify-between gap-4">
+        <div className="space-y-1">
+          <h1 className="text-xl font-semibold">Branding</h1>
+          <p className="text-sm text-slate-600">
+            The Customer Portal&apos;s white-label branding. Changes are saved to a draft; portal
+            users see the latest published version.
+          </p>
+          <p
+            data-testid="branding-status"
+            className={`text-sm font-medium ${status.kind === "matches" ? "text-green-800" : "text-amber-800"}`}
+          >
+            {draftStatusText(status)}
+          </p>
+        </div>
+        <div className="flex flex-wrap items-center gap-3">
+          <a
+            href="/branding-preview"
+            target="_blank"
+            rel="noopener"
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50"
+          >
+            Preview
+          </a>
+          <Link href="/branding/versions" className="text-sm text-brand underline">
+            Versions
+          </Link>
+          <ConfirmAction
+            action={publishAction}
+            fields={{ version: String(draft.version) }}
+            trigger="Publish"
+            title={`Publish the draft as v${nextNo}?`}
+            description={
+              status.kind === "changed"
+                ? `Every portal user will see it straight away. Changes since v${status.versionNo}: ${describeBrandingFields(status.fields)}.`
+                : "Every portal user will see it straight away."
+            }
+            confirmLabel={`Publish v${nextNo}`}
+            testId="branding-publish"
+          />
+        </div>
+      </header>
+
+      <section className="space-y-3" data-testid="branding-draft">
+        <h2 className="font-semibold">Draft</h2>
+        <DraftForm action={saveDraftAction} values={draftFormValues(draft)} />
+      </section>
+
+      <section className="space-y-3">
+        <h2 className="font-semibold">Logo and favicon</h2>
+        <p className="text-sm text-slate-600">
+          Uploads change the draft straight away; publish to show them in the portal.
+        </p>
+        <div className="grid max-w-4xl grid-cols-1 gap-4 sm:grid-cols-2">
+          <ImageForm
+            kind="logo"
+            label="Logo"
+            current={imageOf(logo)}
+            accept={ACCEPT}
+            hint="PNG, JPEG, WebP or SVG; size and dimensions are checked on upload."
+            uploadAction={uploadImageAction}
+            removeAction={removeImageAction}
+          />
+          <ImageForm
+            kind="favicon"
+            label="Favicon"
+            current={imageOf(favicon)}
+            accept={ACCEPT}
+            hint="A small square image, e.g. a 32×32 PNG."
+            uploadAction={uploadImageAction}
+            removeAction={removeImageAction}
+          />
+        </div>
+      </section>
+
+      {scope ? (
+        <section className="space-y-3">
+          <h2 className="font-semibold">History</h2>
+          <RecordHistory viewer={user} scope={scope} table="portal_branding" recordPk={1} />
+        </section>
+      ) : null}
+    </div>
+  );
+}

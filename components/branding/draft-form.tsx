@@ -1,0 +1,103 @@
+"use client";
+
+import { Field, TextAreaField } from "@/components/forms/field";
+import { FormStatus } from "@/components/forms/form-status";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { type FormAction, useVersionedAction } from "@/components/forms/use-versioned-action";
+import { BRANDING_LIMITS } from "@/lib/branding/schemas";
+import { ColourField } from "./colour-field";
+
+// The form kit's input look plus monospace: code is read in columns.
+const codeClass =
+  "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs shadow-sm focus:border-brand focus:ring-2 focus:ring-brand/30 focus:outline-none aria-invalid:border-red-400";
+
+/**
+ * The branding draft form. After a stale save the action returns the draft's latest values,
+ * which the fields and the hidden version pick up from `state.values`.
+ */
+export function DraftForm<T>({
+  action,
+  values,
+}: {
+  action: FormAction<T>;
+  values: Record<string, string>;
+}) {
+  const { state, formAction, version } = useVersionedAction(action, values.version);
+  return (
+    <form action={formAction} data-testid="branding-draft-form">
+      <input type="hidden" name="version" value={version} />
+      <div className="grid max-w-4xl grid-cols-1 gap-4 sm:grid-cols-2">
+        <Field
+          name="portalName"
+          label="Portal name"
+          state={state}
+          defaultValue={values.portalName}
+          maxLength={BRANDING_LIMITS.portalName}
+          required
+        />
+        <Field
+          name="supportEmail"
+          label="Support email"
+          state={state}
+          defaultValue={values.supportEmail}
+          type="email"
+          hint="Optional. Shown to portal users as the place to ask for help."
+        />
+        <ColourField
+          name="primaryColor"
+          label="Primary colour"
+          pickerLabel="Colour picker for primary"
+          state={state}
+          defaultValue={values.primaryColor ?? ""}
+        />
+        <ColourField
+          name="accentColor"
+          label="Accent colour"
+          pickerLabel="Colour picker for accent"
+          state={state}
+          defaultValue={values.accentColor ?? ""}
+        />
+        <div className="sm:col-span-2">
+          <TextAreaField
+            name="footerHtml"
+            label="Footer (HTML)"
+            state={state}
+            defaultValue={values.footerHtml}
+            rows={4}
+            spellCheck={false}
+            className={codeClass}
+            hint={`Up to ${BRANDING_LIMITS.footerHtml.toLocaleString("en-US")} characters. Scripts, event handlers and other unsafe markup are removed when saving.`}
+          />
+        </div>
+        <div className="sm:col-span-2">
+          <TextAreaField
+            name="customCss"
+            label="Custom CSS"
+            state={state}
+            defaultValue={values.customCss}
+            rows={8}
+            spellCheck={false}
+            className={codeClass}
+            hint="Loaded after the portal's own styles on every portal page."
+          />
+        </div>
+        <div className="sm:col-span-2">
+          <TextAreaField
+            name="customJs"
+            label="Custom JavaScript"
+            state={state}
+            defaultValue={values.customJs}
+            rows={8}
+            spellCheck={false}
+            className={codeClass}
+            hint="Runs in the browser of every portal user, on every portal page, once published. It is not run in the preview."
+          />
+        </div>
+      </div>
+      <div className="mt-4 flex flex-wrap items-center gap-3">
+        <SubmitButton>Save draft</SubmitButton>
+        <FormStatus state={state} />
+      </div>
+    </form>
+  );
+}

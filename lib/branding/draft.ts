@@ -1,0 +1,202 @@
+import { eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { brandingVersions, portalBranding } from "@/db/schema";
+import type { ActorContext } from "@/lib/audit/actor";
+import { auditedMutation, RecordNotFoundError, StaleRecordError } from "@/lib/audit/core";
+import { AppError } from "@/lib/errors";
+import {
+  BRANDING_FIELDS,
+  changedBrandingFields,
+  snapshotOf,
+  type BrandingField,
+  type BrandingSnapshot,
+} from "./fields";
+import { getVersion, latestPublished, type BrandingDraft } from "./queries";
+import { sanitizeFooterHtml } from "./sanitize";
+import { describeBrandingFields, type SaveDraftInput } from "./schemas";
+
+/**
+ * The branding draft's life cycle: save (UPDATE of the single draft row), publish (a new
+ * branding_versions row, PUBLISH) and restore an old version into the draft (UPDATE).
+ */
+
+const DRAFT_ID = 1;
+
+export const STALE_DRAFT_MESSAGE =
+  "The branding draft was changed by someone else since you opened it. The form now shows the latest values: check them and save again.";
+export const STALE_PUBLISH_MESSAGE =
+  "The branding draft was changed since you opened this page. Check the latest draft, then publish again.";
+export const NOTHING_TO_SAVE_MESSAGE = "Nothing to save: the draft is unchanged.";
+
+type DraftPatch = Partial<Pick<BrandingDraft, BrandingField>>;
+
+/** Thrown inside the transaction to leave without writing (the core would log a no-op UPDATE). */
+class NothingChanged extends Error {
+  constructor(readonly draft: BrandingDraft) {
+    super("nothing changed");
+  }
+}
+
+export type SaveDraftResult = {
+  /** Empty when the form matched the draft and nothing was written. */
+  changed: BrandingField[];
+  draft: BrandingDraft;
+  /** The footer lost markup to sanitising (what was saved differs from what was typed). */
+  footerSanitised: boolean;
+};
+
+/**
+ * Saves the draft form: one UPDATE setting only the fields that differ from the stored draft, or
+ * nothing at all. Refused (AppError STALE_DRAFT_MESSAGE) when the draft's version moved on.
+ */
+export async function saveDraft(
+  db: DbOrTx,
+  actor: ActorContext,
+  input: SaveDraftInput,
+): Promise<SaveDraftResult> {
+  const { version, footerHtml, ...fields } = input;
+  const footer = sanitizeFooterHtml(footerHtml);
+  const wanted: DraftPatch = { ...fields, footerHtml: footer.html };
+  let changed: BrandingField[] = [];
+  try {
+    const { after } = await auditedMutation(db, actor, {
+      table: "portal_branding",
+      action: "UPDATE",
+      id: DRAFT_ID,
+      expectedVersion: version,
+      change: async (tx, before) => {
+        const patch = differingFields(before!, wanted);
+        changed = BRANDING_FIELDS.filter((f) => f in patch);
+        if (changed.length === 0) throw new NothingChanged(before!);
+        await tx.update(portalBranding).set(patch).where(eq(portalBranding.id, DRAFT_ID));
+      },
+    });
+    return { changed, draft: after!, footerSanitised: footer.removed };
+  } catch (err) {
+    if (err instanceof NothingChanged) {
+      return { changed: [], draft: err.draft, footerSanitised: footer.removed };
+    }
+    if (err instanceof StaleRecordError) throw new AppError(STALE_DRAFT_MESSAGE, "conflict");
+    throw err;
+  }
+}
+
+function differingFields(current: BrandingDraft, wanted: DraftPatch): DraftPatch {
+  return Object.fromEntries(
+    Object.entries(wanted).filter(([k, v]) => current[k as BrandingField] !== v),
+  ) as DraftPatch;
+}
+
+export type PublishResult = { id: number; versionNo: number; changed: BrandingField[] };
+
+/**
+ * Publishes the draft as version max+1. The draft row is locked for the whole transaction, so
+ * two publishers cannot both take the same number or publish a half-saved draft. Refused when
+ * the draft equals the latest version (nothing written), or, given `expectedVersion`, when the
+ * draft changed since the publisher looked at it.
+ */
+export async function publishDraft(
+  db: DbOrTx,
+  actor: ActorContext,
+  options: { expectedVersion?: number } = {},
+): Promise<PublishResult> {
+  let changed: BrandingField[] = [];
+  const { after } = await auditedMutation(db, actor, {
+    table: "branding_versions",
+    action: "PUBLISH",
+    change: async (tx) => {
+      const [draft] = await tx
+        .select()
+        .from(portalBranding)
+        .where(eq(portalBranding.id, DRAFT_ID))
+        .for("update");
+      if (!draft) throw new RecordNotFoundError("portal_branding", DRAFT_ID);
+      if (options.expectedVersion !== undefined && draft.version !== options.expectedVersion) {
+        throw new AppError(STALE_PUBLISH_MESSAGE, "conflict");
+      }
+      const latest = await latestPublished(tx);
+      const snapshot = snapshotOf(draft);
+      if (latest) {
+        changed = changedBrandingFields(snapshotOf(latest.snapshot), snapshot);
+        if (changed.length === 0) {
+          throw new AppError(
+            `Nothing to publish: the draft matches v${latest.versionNo}.`,
+            "conflict",
+          );
+        }
+      }
+      const [row] = await tx
+        .insert(brandingVersions)
+        .values({
+          brandingId: DRAFT_ID,
+          versionNo: (latest?.versionNo ?? 0) + 1,
+          snapshot,
+          publishedByUserId: actor.userId,
+        })
+        .returning({ id: brandingVersions.id });
+      return row!.id;
+    },
+    message: (_before, after) =>
+      `Published portal branding v${after!.versionNo}` +
+      (changed.length > 0 ? ` (${describeBrandingFields(changed)})` : ""),
+  });
+  return { id: after!.id, versionNo: after!.versionNo, changed };
+}
+
+export type RestoreResult = { versionNo: number; changed: BrandingField[]; draft: BrandingDraft };
+
+/** Copies a published version's fields back into the draft (only those that differ). */
+export async function restoreVersion(
+  db: DbOrTx,
+  actor: ActorContext,
+  versionId: number,
+): Promise<RestoreResult> {
+  const version = await getVersion(db, versionId);
+  if (!version) throw new AppError("That branding version does not exist.", "not_found");
+  const target = snapshotOf(version.snapshot);
+  let changed: BrandingField[] = [];
+  const { after } = await auditedMutation(db, actor, {
+    table: "portal_branding",
+    action: "UPDATE",
+    id: DRAFT_ID,
+    change: async (tx, before) => {
+      changed = changedBrandingFields(snapshotOf(before!), target);
+      if (changed.length === 0) {
+        throw new AppError(`The draft already matches v${version.versionNo}.`, "conflict");
+      }
+      const patch = Object.fromEntries(changed.map((f) => [f, target[f]])) as DraftPatch;
+      await tx.update(portalBranding).set(patch).where(eq(portalBranding.id, DRAFT_ID));
+    },
+    message: () =>
+      `Restored portal branding draft from v${version.versionNo} (${describeBrandingFields(changed)})`,
+  });
+  return { versionNo: version.versionNo, changed, draft: after! };
+}
+
+export type DraftStatus =
+  | { kind: "unpublished" }
+  | { kind: "matches"; versionNo: number }
+  | { kind: "changed"; versionNo: number; fields: BrandingField[] };
+
+/** How the draft stands against the published branding, for the page's status line. */
+export function draftStatus(
+  draft: BrandingSnapshot,
+  latest: { versionNo: number; snapshot: Record<string, unknown> } | null,
+): DraftStatus {
+  if (!latest) return { kind: "unpublished" };
+  const fields = changedBrandingFields(snapshotOf(latest.snapshot), draft);
+  return fields.length === 0
+    ? { kind: "matches", versionNo: latest.versionNo }
+    : { kind: "changed", versionNo: latest.versionNo, fields };
+}
+
+export function draftStatusText(status: DraftStatus): string {
+  switch (status.kind) {
+    case "unpublished":
+      return "Not published yet: the portal shows the default branding.";
+    case "matches":
+      return `Draft matches published v${status.versionNo}`;
+    case "changed":
+      return `Unpublished changes since v${status.versionNo}: ${describeBrandingFields(status.fields)}`;
+  }
+}

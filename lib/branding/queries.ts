@@ -1,0 +1,92 @@
+import { desc, eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { brandingAssets, brandingVersions, portalBranding, users } from "@/db/schema";
+
+/** Read functions for the branding draft, its published versions and its images. No auth here. */
+
+const DRAFT_ID = 1;
+
+export type BrandingDraft = typeof portalBranding.$inferSelect;
+export type BrandingVersion = typeof brandingVersions.$inferSelect;
+
+/** The draft row (id 1), or null on a database the bootstrap seed has not run on. */
+export async function getDraft(db: DbOrTx): Promise<BrandingDraft | null> {
+  const [row] = await db.select().from(portalBranding).where(eq(portalBranding.id, DRAFT_ID));
+  return row ?? null;
+}
+
+/** The published version the portal shows (highest version number), or null before the first. */
+export async function latestPublished(db: DbOrTx): Promise<BrandingVersion | null> {
+  const [row] = await db
+    .select()
+    .from(brandingVersions)
+    .where(eq(brandingVersions.brandingId, DRAFT_ID))
+    .orderBy(desc(brandingVersions.versionNo))
+    .limit(1);
+  return row ?? null;
+}
+
+export type VersionListRow = BrandingVersion & { publisherName: string | null };
+
+/** Every published version, newest first, with the publisher's name (null once unknown). */
+export async function listVersions(db: DbOrTx): Promise<VersionListRow[]> {
+  return db
+    .select({
+      id: brandingVersions.id,
+      brandingId: brandingVersions.brandingId,
+      versionNo: brandingVersions.versionNo,
+      snapshot: brandingVersions.snapshot,
+      publishedByUserId: brandingVersions.publishedByUserId,
+      publishedAt: brandingVersions.publishedAt,
+      publisherName: users.name,
+    })
+    .from(brandingVersions)
+    .leftJoin(users, eq(users.id, brandingVersions.publishedByUserId))
+    .where(eq(brandingVersions.brandingId, DRAFT_ID))
+    .orderBy(desc(brandingVersions.versionNo));
+}
+
+export async function getVersion(db: DbOrTx, id: number): Promise<BrandingVersion | null> {
+  if (!Number.isSafeInteger(id)) return null;
+  const [row] = await db.select().from(brandingVersions).where(eq(brandingVersions.id, id));
+  return row ?? null;
+}
+
+export type BrandingAssetInfo = {
+  id: number;
+  kind: string;
+  contentType: string;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+};
+
+/** An image's metadata without its bytes (the page links to it by hash). */
+export async function getAssetInfo(db: DbOrTx, id: number): Promise<BrandingAssetInfo | null> {
+  const [row] = await db
+    .select({
+      id: brandingAssets.id,
+      kind: brandingAssets.kind,
+      contentType: brandingAssets.contentType,
+      sha256: brandingAssets.sha256,
+      width: brandingAssets.width,
+      height: brandingAssets.height,
+    })
+    .from(brandingAssets)
+    .where(eq(brandingAssets.id, id));
+  return row ?? null;
+}
+
+/** The draft form's values as strings, as the fields (and a stale reload) need them. */
+export function draftFormValues(row: BrandingDraft): Record<string, string> {
+  return {
+    version: String(row.version),
+    portalName: row.portalName,
+    primaryColor: row.primaryColor,
+    accentColor: row.accentColor,
+    supportEmail: row.supportEmail ?? "",
+    footerHtml: row.footerHtml,
+    customCss: row.customCss,
+    customJs: row.customJs,
+  };
+}

@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { fieldLabel } from "@/lib/audit/messages";
+import { HEX_COLOR } from "./colors";
+import type { BrandingField } from "./fields";
+
+/**
+ * The branding forms' zod schemas and the words the Control Panel uses for each branding field.
+ * FormData carries only strings (and Files): ids and versions are coerced here.
+ */
+
+/** "primary colour, custom CSS": the audit log's own field names, in status lines and messages. */
+export const describeBrandingFields = (fields: readonly BrandingField[]): string =>
+  fields.map(fieldLabel).join(", ");
+
+export const BRANDING_LIMITS = {
+  portalName: 80,
+  footerHtml: 10_000,
+  code: 100_000,
+} as const;
+
+const colourField = () =>
+  z
+    .string()
+    .trim()
+    .regex(HEX_COLOR, "Use a colour in the form #rrggbb, e.g. #1d4ed8.")
+    .transform((v) => v.toLowerCase());
+
+// Not trimmed: leading whitespace and trailing newlines are part of what the author wrote.
+const codeField = (max: number) =>
+  z
+    .string()
+    .max(max, `At most ${max.toLocaleString("en-US")} characters.`)
+    .optional()
+    .transform((v) => v ?? "");
+
+const idField = (message: string) =>
+  z.coerce.number({ error: message }).int(message).positive(message);
+
+export const saveDraftSchema = z.object({
+  version: z.coerce
+    .number({ error: "Missing record version." })
+    .int()
+    .min(1, "Missing record version."),
+  portalName: z
+    .string()
+    .trim()
+    .min(1, "Enter the portal name.")
+    .max(BRANDING_LIMITS.portalName, `At most ${BRANDING_LIMITS.portalName} characters.`),
+  primaryColor: colourField(),
+  accentColor: colourField(),
+  supportEmail: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : null))
+    .pipe(z.email("Enter a valid email address.").nullable()),
+  footerHtml: codeField(BRANDING_LIMITS.footerHtml),
+  customCss: codeField(BRANDING_LIMITS.code),
+  customJs: codeField(BRANDING_LIMITS.code),
+});
+export type SaveDraftInput = z.infer<typeof saveDraftSchema>;
+
+export const publishSchema = z.object({
+  // The draft version the publisher was looking at: publishing edits they have not seen is refused.
+  version: z
+    .string()
+    .optional()
+    .transform((v) => (v ? Number(v) : undefined))
+    .pipe(z.number({ error: "Missing record version." }).int().min(1).optional()),
+});
+export type PublishInput = z.infer<typeof publishSchema>;
+
+export const restoreVersionSchema = z.object({
+  versionId: idField("Choose a version to restore."),
+});
+export type RestoreVersionInput = z.infer<typeof restoreVersionSchema>;
+
+export const BRANDING_IMAGE_KINDS = ["logo", "favicon"] as const;
+export type BrandingImageKind = (typeof BRANDING_IMAGE_KINDS)[number];
+
+const kindField = z.enum(BRANDING_IMAGE_KINDS, { error: "Choose logo or favicon." });
+
+export const uploadImageSchema = z.object({
+  kind: kindField,
+  file: z
+    .instanceof(File, { error: "Choose an image file." })
+    .refine((f) => f.size > 0, "Choose an image file."),
+});
+export type UploadImageInput = z.infer<typeof uploadImageSchema>;
+
+export const removeImageSchema = z.object({ kind: kindField });
+export type RemoveImageInput = z.infer<typeof removeImageSchema>;

@@ -1,0 +1,437 @@
+import { desc } from "drizzle-orm";
+import type { z } from "zod";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { users } from "@/db/schema";
+import { auditLog, brandingAssets, brandingVersions, portalBranding } from "@/db/schema";
+import { runAction } from "@/lib/actions/define-action";
+import { systemActor, type ActorContext } from "@/lib/audit/actor";
+import { auditedMutation } from "@/lib/audit/core";
+import { changedFields } from "@/lib/audit/messages";
+import type { CurrentUser } from "@/lib/auth/session";
+import {
+  publishSpec,
+  removeImageSpec,
+  restoreVersionSpec,
+  saveDraftSpec,
+  uploadImageSpec,
+  type Spec,
+} from "@/lib/branding/actions";
+import {
+  draftStatus,
+  draftStatusText,
+  NOTHING_TO_SAVE_MESSAGE,
+  STALE_DRAFT_MESSAGE,
+  STALE_PUBLISH_MESSAGE,
+} from "@/lib/branding/draft";
+import { snapshotOf } from "@/lib/branding/fields";
+import { draftFormValues, getDraft, latestPublished, listVersions } from "@/lib/branding/queries";
+import { createTestDatabase } from "./db";
+import { createAccount, createUser } from "./factories";
+
+const db$ = createTestDatabase();
+let database: Awaited<typeof db$>;
+beforeAll(async () => {
+  database = await db$;
+});
+afterAll(() => database.close());
+
+const asCurrent = (row: typeof users.$inferSelect): CurrentUser => ({
+  id: row.id,
+  name: row.name,
+  email: row.email,
+  role: row.role,
+  accountId: row.accountId,
+  timeZone: "UTC",
+  portalAdmin: false,
+});
+const actorOf = async (user: CurrentUser): Promise<ActorContext> =>
+  systemActor(user.name, { type: "user", userId: user.id, channel: "control_panel" });
+
+function run<S extends z.ZodType, T>(spec: Spec<S, T>, user: CurrentUser, raw: object) {
+  return runAction(
+    spec.config,
+    spec.handler,
+    { user, actor: actorOf, db: database.db },
+    raw as Record<string, unknown>,
+  );
+}
+
+const draft = async () => (await getDraft(database.db))!;
+
+/** The draft form as the page renders it, with some fields changed. */
+const form = async (changes: Record<string, string> = {}) => ({
+  ...draftFormValues(await draft()),
+  ...changes,
+});
+
+const counts = async () => ({
+  draftVersion: (await draft()).version,
+  versions: await database.db.$count(brandingVersions),
+  assets: await database.db.$count(brandingAssets),
+  audit: await database.db.$count(auditLog),
+});
+
+const newestEntry = async () => {
+  const [entry] = await database.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+  return entry!;
+};
+
+/** Makes the draft differ from the latest version (if it does not already) and publishes. */
+async function publishWith(user: CurrentUser, changes: Record<string, string>) {
+  const saved = await run(saveDraftSpec, user, await form(changes));
+  expect(saved.status).toBe("ok");
+  const published = await run(publishSpec, user, { version: String((await draft()).version) });
+  if (published.status !== "ok") throw new Error(JSON.stringify(published));
+  return published.data.versionNo;
+}
+
+// A 4×4 RGB PNG.
+const PNG = Uint8Array.from(
+  Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGOQ9bsBRwzEcQABghQxcs6DfwAAAABJRU5ErkJggg==",
+    "base64",
+  ),
+);
+
+let admin: CurrentUser;
+let brander: CurrentUser;
+beforeAll(async () => {
+  // The bootstrap seed creates the draft row in a real database; an empty test one needs it too.
+  await auditedMutation(database.db, systemActor("test"), {
+    table: "portal_branding",
+    action: "CREATE",
+    change: async (tx) => {
+      await tx.insert(portalBranding).values({ id: 1 });
+      return 1;
+    },
+  });
+  admin = asCurrent(await createUser(database.db, { role: "admin" }));
+  brander = asCurrent(await createUser(database.db, { role: "branding" }));
+});
+
+describe("save draft", () => {
+  it("writes one UPDATE whose before and after differ only in the changed field", async () => {
+    const before = await counts();
+    const result = await run(
+      saveDraftSpec,
+      brander,
+      await form({ customCss: "body { margin: 0 }" }),
+    );
+    expect(result).toEqual({
+      status: "ok",
+      data: { version: before.draftVersion + 1 },
+      message: "Draft saved.",
+    });
+    expect(await counts()).toEqual({
+      ...before,
+      draftVersion: before.draftVersion + 1,
+      audit: before.audit + 1,
+    });
+    const entry = await newestEntry();
+    expect(entry).toMatchObject({
+      action: "UPDATE",
+      tableName: "portal_branding",
+      recordPk: "1",
+      actorUserId: brander.id,
+    });
+    expect(changedFields(entry.before, entry.after)).toEqual(["customCss"]);
+    expect(entry.after).toMatchObject({ customCss: "body { margin: 0 }" });
+    expect((await draft()).customCss).toBe("body { margin: 0 }");
+  });
+
+  it("stores colours lower-case and sets only the fields that changed", async () => {
+    const result = await run(
+      saveDraftSpec,
+      admin,
+      await form({ primaryColor: "#ABCDEF", accentColor: " #0F766E ", supportEmail: "" }),
+    );
+    expect(result.status).toBe("ok");
+    const row = await draft();
+    expect(row.primaryColor).toBe("#abcdef");
+    expect(row.accentColor).toBe("#0f766e");
+    const entry = await newestEntry();
+    // accentColor was already #0f766e and supportEmail already empty: not part of the change.
+    expect(changedFields(entry.before, entry.after)).toEqual(["primaryColor"]);
+  });
+
+  it("an unchanged form writes nothing and says so", async () => {
+    const before = await counts();
+    const result = await run(saveDraftSpec, admin, await form());
+    expect(result).toEqual({
+      status: "ok",
+      data: { version: before.draftVersion },
+      message: NOTHING_TO_SAVE_MESSAGE,
+    });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("sanitises the footer and says that markup was removed", async () => {
+    const result = await run(
+      saveDraftSpec,
+      admin,
+      await form({
+        footerHtml: '<p>Help</p><script>alert(1)</script><a href="/x" onclick="x()">x</a>',
+      }),
+    );
+    expect(result).toMatchObject({
+      status: "ok",
+      message: "Draft saved. Unsafe markup was removed from the footer.",
+    });
+    const footer = (await draft()).footerHtml;
+    expect(footer).toContain("<p>Help</p>");
+    expect(footer).not.toMatch(/script|onclick/i);
+  });
+
+  it.each([
+    ["a colour without #", { primaryColor: "1d4ed8" }, "primaryColor"],
+    ["a short colour", { accentColor: "#12345" }, "accentColor"],
+    ["a named colour", { primaryColor: "red" }, "primaryColor"],
+    ["an empty name", { portalName: "   " }, "portalName"],
+    ["an 81-character name", { portalName: "x".repeat(81) }, "portalName"],
+    ["a bad email", { supportEmail: "help@" }, "supportEmail"],
+    ["a long footer", { footerHtml: "x".repeat(10_001) }, "footerHtml"],
+    ["long custom CSS", { customCss: "x".repeat(100_001) }, "customCss"],
+    ["long custom JavaScript", { customJs: "x".repeat(100_001) }, "customJs"],
+  ])("%s → a field error and nothing changed", async (_label, change, field) => {
+    const before = await counts();
+    const row = await draft();
+    const result = await run(saveDraftSpec, admin, await form(change));
+    expect(result.status).toBe("error");
+    expect(result.status === "error" && result.fieldErrors?.[field]).toEqual([expect.any(String)]);
+    expect(await counts()).toEqual(before);
+    expect(await draft()).toEqual(row);
+  });
+
+  it("refuses a stale version and writes nothing", async () => {
+    const stale = await form({ portalName: "Stale Portal" });
+    await run(saveDraftSpec, admin, await form({ customJs: "console.log(1);" }));
+    const before = await counts();
+    const result = await run(saveDraftSpec, brander, stale);
+    expect(result).toMatchObject({ status: "error", error: STALE_DRAFT_MESSAGE });
+    expect(await counts()).toEqual(before);
+    expect((await draft()).portalName).not.toBe("Stale Portal");
+  });
+});
+
+describe("publish", () => {
+  it("creates version max+1 with a PUBLISH entry and the draft's snapshot", async () => {
+    const previous = await latestPublished(database.db);
+    await run(saveDraftSpec, brander, await form({ portalName: "Northwind Portal" }));
+    const before = await counts();
+    const row = await draft();
+    const result = await run(publishSpec, brander, { version: String(row.version) });
+    const versionNo = (previous?.versionNo ?? 0) + 1;
+    expect(result).toMatchObject({ status: "ok", data: { versionNo } });
+    expect(await counts()).toEqual({
+      ...before,
+      versions: before.versions + 1,
+      audit: before.audit + 1,
+    });
+    const latest = (await latestPublished(database.db))!;
+    expect(latest).toMatchObject({ versionNo, publishedByUserId: brander.id });
+    expect(latest.snapshot).toEqual(snapshotOf(row));
+    const entry = await newestEntry();
+    expect(entry).toMatchObject({
+      action: "PUBLISH",
+      tableName: "branding_versions",
+      recordPk: String(latest.id),
+      message: `Published portal branding v${versionNo}`,
+    });
+    expect(draftStatusText(draftStatus(snapshotOf(await draft()), latest))).toBe(
+      `Draft matches published v${versionNo}`,
+    );
+  });
+
+  it("names the changed fields, and refuses to publish the same draft twice", async () => {
+    const from = (await latestPublished(database.db))!.versionNo;
+    await run(
+      saveDraftSpec,
+      admin,
+      await form({ primaryColor: "#112233", customCss: "h1 { color: red }" }),
+    );
+    const status = draftStatus(snapshotOf(await draft()), await latestPublished(database.db));
+    expect(draftStatusText(status)).toBe(
+      `Unpublished changes since v${from}: primary colour, custom CSS`,
+    );
+
+    const first = await run(publishSpec, admin, {});
+    expect(first).toMatchObject({
+      status: "ok",
+      data: { versionNo: from + 1 },
+      message: `Published portal branding v${from + 1} (primary colour, custom CSS).`,
+    });
+    expect((await newestEntry()).message).toBe(
+      `Published portal branding v${from + 1} (primary colour, custom CSS)`,
+    );
+
+    const before = await counts();
+    const second = await run(publishSpec, admin, {});
+    expect(second).toMatchObject({
+      status: "error",
+      error: `Nothing to publish: the draft matches v${from + 1}.`,
+    });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("refuses when the draft changed since the publisher looked at it", async () => {
+    const seen = (await draft()).version;
+    await run(saveDraftSpec, admin, await form({ accentColor: "#445566" }));
+    const before = await counts();
+    const result = await run(publishSpec, brander, { version: String(seen) });
+    expect(result).toMatchObject({ status: "error", error: STALE_PUBLISH_MESSAGE });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("lists versions newest first with the publisher's name", async () => {
+    await publishWith(admin, { accentColor: "#998877" });
+    const list = await listVersions(database.db);
+    const numbers = list.map((v) => v.versionNo);
+    expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+    expect(list[0]).toMatchObject({ publisherName: admin.name, publishedByUserId: admin.id });
+  });
+});
+
+describe("restore into draft", () => {
+  it("puts an old version's custom CSS back, and publishing makes it current", async () => {
+    const oldNo = await publishWith(brander, { customCss: ".old { color: blue }" });
+    const newNo = await publishWith(brander, { customCss: ".new { color: green }" });
+    const old = (await listVersions(database.db)).find((v) => v.versionNo === oldNo)!;
+
+    const before = await counts();
+    const result = await run(restoreVersionSpec, brander, { versionId: String(old.id) });
+    expect(result).toMatchObject({
+      status: "ok",
+      message: `Restored portal branding draft from v${oldNo} (custom CSS). Publish to make it live.`,
+    });
+    expect(await counts()).toEqual({
+      ...before,
+      draftVersion: before.draftVersion + 1,
+      audit: before.audit + 1,
+    });
+    expect((await draft()).customCss).toBe(".old { color: blue }");
+    const entry = await newestEntry();
+    expect(entry).toMatchObject({
+      action: "UPDATE",
+      tableName: "portal_branding",
+      message: `Restored portal branding draft from v${oldNo} (custom CSS)`,
+    });
+    expect(changedFields(entry.before, entry.after)).toEqual(["customCss"]);
+    // The portal still shows the newer version until the restored draft is published.
+    expect((await latestPublished(database.db))!.versionNo).toBe(newNo);
+
+    const published = await run(publishSpec, brander, {});
+    expect(published).toMatchObject({ status: "ok", data: { versionNo: newNo + 1 } });
+    const current = (await latestPublished(database.db))!;
+    expect(current.versionNo).toBe(newNo + 1);
+    expect(snapshotOf(current.snapshot).customCss).toBe(".old { color: blue }");
+  });
+
+  it("refuses when the draft already matches the version, writing nothing", async () => {
+    const latest = (await latestPublished(database.db))!;
+    const before = await counts();
+    const result = await run(restoreVersionSpec, admin, { versionId: String(latest.id) });
+    expect(result).toMatchObject({
+      status: "error",
+      error: `The draft already matches v${latest.versionNo}.`,
+    });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("an unknown version id is an error, not a crash", async () => {
+    const before = await counts();
+    const result = await run(restoreVersionSpec, admin, { versionId: "999999" });
+    expect(result).toMatchObject({
+      status: "error",
+      error: "That branding version does not exist.",
+    });
+    const bad = await run(restoreVersionSpec, admin, { versionId: "abc" });
+    expect(bad.status === "error" && bad.fieldErrors?.versionId).toEqual([expect.any(String)]);
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe("logo and favicon", () => {
+  it("uploads a logo into the draft and removes it again", async () => {
+    const result = await run(uploadImageSpec, brander, {
+      kind: "logo",
+      file: new File([PNG], "logo.png", { type: "image/png" }),
+    });
+    expect(result).toMatchObject({ status: "ok", message: "Logo uploaded to the draft." });
+    const assetId = result.status === "ok" ? result.data.assetId : -1;
+    expect((await draft()).logoAssetId).toBe(assetId);
+
+    const removed = await run(removeImageSpec, brander, { kind: "logo" });
+    expect(removed).toMatchObject({ status: "ok", message: "Logo removed from the draft." });
+    expect((await draft()).logoAssetId).toBeNull();
+  });
+
+  it("no file → 'Choose an image file.' and nothing written", async () => {
+    const before = await counts();
+    const result = await run(uploadImageSpec, admin, { kind: "favicon" });
+    expect(result).toMatchObject({
+      status: "error",
+      fieldErrors: { file: ["Choose an image file."] },
+    });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("a file that is not an image → a file field error and nothing written", async () => {
+    const before = await counts();
+    const result = await run(uploadImageSpec, admin, {
+      kind: "logo",
+      file: new File(["just text"], "logo.png", { type: "image/png" }),
+    });
+    expect(result.status === "error" && result.fieldErrors?.file).toEqual([expect.any(String)]);
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe("role checks", () => {
+  it.each([
+    ["support", () => createUser(database.db, { role: "support" })],
+    [
+      "a portal customer",
+      async () =>
+        createUser(database.db, {
+          role: "customer",
+          accountId: (await createAccount(database.db, "customer")).id,
+        }),
+    ],
+  ])("%s cannot save, publish, restore, upload or remove", async (_label, make) => {
+    const user = asCurrent(await make());
+    const oldest = (await listVersions(database.db)).at(-1)!;
+    const before = await counts();
+    const row = await draft();
+    const refused = { status: "error", error: "Your role does not allow this action." };
+    expect(await run(saveDraftSpec, user, await form({ portalName: "Hijacked" }))).toMatchObject(
+      refused,
+    );
+    expect(await run(publishSpec, user, {})).toMatchObject(refused);
+    expect(await run(restoreVersionSpec, user, { versionId: String(oldest.id) })).toMatchObject(
+      refused,
+    );
+    expect(
+      await run(uploadImageSpec, user, {
+        kind: "logo",
+        file: new File([PNG], "logo.png", { type: "image/png" }),
+      }),
+    ).toMatchObject(refused);
+    expect(await run(removeImageSpec, user, { kind: "logo" })).toMatchObject(refused);
+    expect(await counts()).toEqual(before);
+    expect(await draft()).toEqual(row);
+  });
+});
+
+describe("draft status", () => {
+  it("reads 'not published' before the first version", () => {
+    expect(draftStatus(snapshotOf({}), null)).toEqual({ kind: "unpublished" });
+  });
+
+  it("names changed fields in words, in field order", () => {
+    const published = { versionNo: 3, snapshot: snapshotOf({}) };
+    const draftNow = snapshotOf({ customJs: "x()", footerHtml: "<p>f</p>", logoAssetId: 4 });
+    expect(draftStatusText(draftStatus(draftNow, published))).toBe(
+      "Unpublished changes since v3: logo, custom JavaScript, footer",
+    );
+  });
+});
