@@ -1,9 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, newNonce, NONCE_HEADER } from "@/lib/http/csp";
 
 /**
- * Redirects only: a visitor without a session cookie goes to /login. It reads no session and
- * writes no cookie (a proxy that refreshed the session could re-issue it while sign-out clears
- * it). Every page, action and API handler checks the session and role again on the server.
+ * Two jobs, both without reading the session: every page gets a per-request CSP nonce (Next
+ * reads it from the request's policy header and puts it on its own scripts), and a visitor
+ * without a session cookie is sent to /login. It writes no cookie (a proxy that refreshed the
+ * session could re-issue it while sign-out clears it). Every page, action and API handler
+ * checks the session and role again on the server.
  */
 const PUBLIC_PATHS = [
   /^\/login(\/|$)/,
@@ -16,11 +19,20 @@ const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"
 
 export default function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
-  if (PUBLIC_PATHS.some((p) => p.test(pathname))) return NextResponse.next();
-  if (SESSION_COOKIES.some((name) => req.cookies.has(name))) return NextResponse.next();
-  const login = new URL("/login", req.nextUrl);
-  if (pathname !== "/") login.searchParams.set("callbackUrl", pathname + search);
-  return NextResponse.redirect(login);
+  const signedIn = SESSION_COOKIES.some((name) => req.cookies.has(name));
+  if (!signedIn && !PUBLIC_PATHS.some((p) => p.test(pathname))) {
+    const login = new URL("/login", req.nextUrl);
+    if (pathname !== "/") login.searchParams.set("callbackUrl", pathname + search);
+    return NextResponse.redirect(login);
+  }
+  const nonce = newNonce();
+  const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
+  const headers = new Headers(req.headers);
+  headers.set(NONCE_HEADER, nonce);
+  headers.set("content-security-policy", policy);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set("content-security-policy", policy);
+  return res;
 }
 
 export const config = {

@@ -1,28 +1,39 @@
+import type { Metadata } from "next";
 import { connection } from "next/server";
-import { AppShell } from "@/components/shell/app-shell";
+import { cache } from "react";
+import { PortalShell } from "@/components/portal/portal-shell";
 import { getDb } from "@/db/client";
 import { findAccountSummary } from "@/db/queries/accounts";
+import { ROLE_LABELS } from "@/lib/auth/roles";
 import { requirePortalUser } from "@/lib/auth/session";
+import { loadPublishedBranding } from "@/lib/branding/view";
+import { PORTAL_NAV } from "./nav";
 
-const NAV = [
-  { href: "/portal", label: "Home" },
-  { href: "/portal/audit-log", label: "Audit log" },
-];
+// Metadata and layout read the same published branding once per request.
+const publishedBranding = cache(async () => loadPublishedBranding(await getDb()));
+
+export async function generateMetadata(): Promise<Metadata> {
+  const branding = await publishedBranding();
+  return {
+    title: { default: branding.portalName, template: `%s · ${branding.portalName}` },
+    icons: branding.faviconUrl ? { icon: branding.faviconUrl } : undefined,
+  };
+}
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   await connection();
   const user = await requirePortalUser();
-  const account = await findAccountSummary(await getDb(), user.accountId);
+  const [account, branding] = await Promise.all([
+    findAccountSummary(await getDb(), user.accountId),
+    publishedBranding(),
+  ]);
   return (
-    <AppShell
-      title="Customer Portal"
-      homeHref="/portal"
-      nav={NAV}
-      navTestId="portal-nav"
-      user={user}
-      accountName={account?.name}
+    <PortalShell
+      branding={branding}
+      nav={PORTAL_NAV}
+      person={{ name: user.name, role: ROLE_LABELS[user.role], accountName: account?.name }}
     >
       {children}
-    </AppShell>
+    </PortalShell>
   );
 }

@@ -3,16 +3,29 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function NavLink({ href, children }: { href: string; children: React.ReactNode }) {
+const CONTROL_PANEL = {
+  active: "bg-slate-700 text-white",
+  idle: "text-slate-300 hover:bg-slate-800 hover:text-white",
+};
+
+/** A sidebar link marked aria-current on its own page and below it. */
+export function NavLink({
+  href,
+  children,
+  tone = CONTROL_PANEL,
+}: {
+  href: string;
+  children: React.ReactNode;
+  tone?: { active: string; idle: string };
+}) {
   const pathname = usePathname();
-  const active = pathname === href || pathname.startsWith(`${href}/`);
+  // The portal's home is the prefix of every portal page: only mark it on itself.
+  const active = pathname === href || (href !== "/portal" && pathname.startsWith(`${href}/`));
   return (
     <Link
       href={href}
       aria-current={active ? "page" : undefined}
-      className={`rounded-md px-3 py-2 text-sm ${
-        active ? "bg-slate-700 text-white" : "text-slate-300 hover:bg-slate-800 hover:text-white"
-      }`}
+      className={`rounded-md px-3 py-2 text-sm ${active ? tone.active : tone.idle}`}
     >
       {children}
     </Link>

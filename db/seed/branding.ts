@@ -2,25 +2,12 @@
  * The white-label story: the branding operator names and colours the portal, uploads a logo,
  * publishes, and later revises the CSS, footer and custom script, publishing each time.
  */
-import { createHash } from "node:crypto";
 import { deflateSync } from "node:zlib";
+import { BRANDING_FIELDS, sha256Hex } from "@/lib/branding/fields";
 import { officeTime } from "./clock";
 import type { SeedContext } from "./context";
 import { DAY, MINUTE } from "./timeline";
 import type { Patch } from "./writer";
-
-/** The branding fields a published version keeps (the draft minus its bookkeeping). */
-const SNAPSHOT_FIELDS = [
-  "portalName",
-  "logoAssetId",
-  "faviconAssetId",
-  "primaryColor",
-  "accentColor",
-  "customCss",
-  "customJs",
-  "footerHtml",
-  "supportEmail",
-] as const;
 
 const FOOTER_V1 =
   '<p>© Northbridge Voice Ltd · <a href="mailto:support@northbridge.example">support@northbridge.example</a></p>';
@@ -28,7 +15,7 @@ const FOOTER_V3 =
   '<p>© Northbridge Voice Ltd · <a href="https://status.northbridge.example">Network status</a> · ' +
   '<a href="mailto:support@northbridge.example">support@northbridge.example</a> · +44 20 7946 0000</p>';
 const CSS_V2 = `.portal-header { letter-spacing: 0.02em; }
-.portal-nav a[aria-current="page"] { border-bottom: 2px solid var(--accent); }
+.portal-nav a[aria-current="page"] { border-bottom: 2px solid var(--brand-accent); }
 table.cdr td.num { font-variant-numeric: tabular-nums; }`;
 const JS_V3 = `// Maintenance notice shown above every portal page during planned work.
 (function () {
@@ -53,7 +40,7 @@ export function planBranding(ctx: SeedContext): void {
   const publish = (t: number) =>
     timeline.at(t, async (at) => {
       const draft = world.history.at("portal_branding", 1, at.getTime())!;
-      const snapshot = Object.fromEntries(SNAPSHOT_FIELDS.map((f) => [f, draft[f] ?? null]));
+      const snapshot = Object.fromEntries(BRANDING_FIELDS.map((f) => [f, draft[f] ?? null]));
       await ctx.write.create(
         ctx.actors.staff(lena, at),
         "branding_versions",
@@ -79,7 +66,7 @@ export function planBranding(ctx: SeedContext): void {
     const asset = await ctx.write.create(ctx.actors.staff(lena, at), "branding_assets", {
       kind: "logo",
       contentType: "image/png",
-      sha256: createHash("sha256").update(bytes).digest("hex"),
+      sha256: sha256Hex(bytes),
       bytes,
       width: 240,
       height: 64,

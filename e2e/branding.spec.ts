@@ -1,0 +1,149 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { auditDbForSpec } from "./audit-db";
+import { DEMO, signIn } from "./fixtures";
+
+const db = auditDbForSpec();
+
+/** rgb() as the browser reports a computed #rrggbb colour. */
+const rgb = (hex: string) =>
+  `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
+
+const sidebarColour = (page: Page) =>
+  page.locator(".portal-sidebar").evaluate((el) => getComputedStyle(el).backgroundColor);
+
+/** The custom stylesheet the page links, fetched as the browser would. */
+async function customCss(page: Page): Promise<string> {
+  const href = await page
+    .locator('link[rel="stylesheet"][href^="/portal-assets/custom/"]')
+    .getAttribute("href");
+  expect(href).toMatch(/^\/portal-assets\/custom\/[0-9a-f]{64}\.css$/);
+  const res = await page.request.get(href!);
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toContain("text/css");
+  expect(res.headers()["cache-control"]).toContain("immutable");
+  return res.text();
+}
+
+async function publish(page: Page) {
+  await page.goto("/branding");
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
+  await page
+    .getByRole("dialog")
+    .getByRole("button", { name: /^Publish v\d+$/ })
+    .click();
+  await expect(page.getByText(/Published portal branding v\d+/)).toBeVisible();
+}
+
+async function portalPage(browser: Browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, DEMO.customer.email);
+  return { page, close: () => context.close() };
+}
+
+test("[branding] colour and CSS: save, preview, publish, audit, restore", async ({
+  page,
+  browser,
+}) => {
+  const sql = db.sql;
+  const marker = `e2e-${Date.now()}`;
+  const colour = "#7a1f5c";
+  const css = `/* ${marker} */\n.portal-header { outline: 3px solid rgb(1, 2, 3); }`;
+  const [previous] = await sql<{ version_no: number; css: string }[]>`
+    select version_no, snapshot->>'customCss' as css from branding_versions
+    order by version_no desc limit 1`;
+
+  await signIn(page, DEMO.branding.email);
+  await page.goto("/branding");
+  await page.getByLabel("Primary colour", { exact: true }).fill(colour);
+  await page.getByLabel("Custom CSS", { exact: true }).fill(css);
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page.getByText("Draft saved")).toBeVisible();
+  await expect(page.getByTestId("branding-status")).toContainText(
+    "Unpublished changes since v" + previous!.version_no + ": primary colour, custom CSS",
+  );
+
+  // The preview draws the draft; the published portal does not have it yet.
+  const [preview] = await Promise.all([
+    page.context().waitForEvent("page"),
+    page.getByRole("link", { name: "Preview" }).click(),
+  ]);
+  await preview.waitForLoadState();
+  expect(await sidebarColour(preview)).toBe(rgb(colour));
+  expect(await customCss(preview)).toContain(marker);
+  await expect(preview.locator(".portal-header")).toHaveCSS("outline-color", "rgb(1, 2, 3)");
+  await preview.close();
+
+  const portal = await portalPage(browser);
+  expect(await sidebarColour(portal.page)).not.toBe(rgb(colour));
+
+  await publish(page);
+  await portal.page.reload();
+  expect(await sidebarColour(portal.page)).toBe(rgb(colour));
+  expect(await customCss(portal.page)).toContain(marker);
+  await expect(portal.page.locator(".portal-header")).toHaveCSS("outline-color", "rgb(1, 2, 3)");
+
+  // The audit page: the UPDATE with the CSS line in its diff, and the PUBLISH.
+  await page.goto("/audit-log?table=portal_branding&action=UPDATE");
+  const update = page.getByTestId("audit-table").locator("tbody tr").first();
+  await expect(update).toContainText("primary colour");
+  await update.getByRole("button", { name: "View Difference" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText(`/* ${marker} */`);
+  await expect(dialog).toContainText(".portal-header { outline: 3px solid rgb(1, 2, 3); }");
+  await page.keyboard.press("Escape");
+  await page.goto("/audit-log?action=PUBLISH");
+  await expect(page.getByTestId("audit-table").locator("tbody tr").first()).toContainText(
+    `v${previous!.version_no + 1}`,
+  );
+
+  // Restoring the version before ours and publishing it brings its CSS back.
+  await page.goto("/branding/versions");
+  await page
+    .getByRole("row", { name: new RegExp(`^v${previous!.version_no}\\b`) })
+    .getByRole("button", { name: "Restore into draft" })
+    .click();
+  await page
+    .getByRole("dialog")
+    .getByRole("button", { name: `Restore v${previous!.version_no}` })
+    .click();
+  await expect(
+    page.getByText(`Restored portal branding draft from v${previous!.version_no}`),
+  ).toBeVisible();
+  await publish(page);
+  await portal.page.reload();
+  const restored = await customCss(portal.page);
+  expect(restored).not.toContain(marker);
+  expect(restored).toBe(previous!.css);
+  await portal.close();
+});
+
+test("[branding] custom CSS and JavaScript reach the portal only, under a CSP", async ({
+  page,
+  browser,
+}) => {
+  const portal = await portalPage(browser);
+  const response = await portal.page.goto("/portal");
+  const csp = response!.headers()["content-security-policy"] ?? "";
+  expect(csp).toContain("script-src 'self' 'nonce-");
+  expect(csp).not.toContain("unsafe-inline' 'nonce"); // scripts: no unsafe-inline
+  expect(csp).toMatch(/connect-src 'self'(;|$)/);
+  const script = portal.page.locator('script[src^="/portal-assets/custom/"]');
+  await expect(script).toHaveCount(1);
+  await portal.close();
+
+  await signIn(page, DEMO.admin.email);
+  for (const path of ["/audit-log", "/branding", "/accounts"]) {
+    await page.goto(path);
+    await expect(
+      page.locator('[href^="/portal-assets/custom/"], [src^="/portal-assets/custom/"]'),
+    ).toHaveCount(0);
+  }
+});
+
+test("[support] has no Branding page and cannot open it", async ({ page }) => {
+  await signIn(page, DEMO.support.email);
+  await expect(page.getByRole("link", { name: "Branding" })).toHaveCount(0);
+  const res = await page.goto("/branding");
+  expect(res!.status()).toBe(403);
+});

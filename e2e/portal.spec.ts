@@ -1,0 +1,64 @@
+import { expect, test, type Page } from "@playwright/test";
+import { accountId, auditDbForSpec } from "./audit-db";
+import { DEMO, signIn } from "./fixtures";
+
+const db = auditDbForSpec();
+const table = (page: Page) => page.getByTestId("audit-table");
+
+async function saveName(page: Page, name: string) {
+  await page.goto("/portal/profile");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByText("Profile saved.")).toBeVisible();
+}
+
+test("[customer] a profile change is recorded as Portal, in both audit pages", async ({
+  page,
+  browser,
+}) => {
+  const sql = db.sql;
+  const acme = await accountId(sql, "Acme Telecom");
+  const newName = `Maya Patel ${Date.now().toString(36)}`;
+  await signIn(page, DEMO.customer.email);
+  const [before] = await sql<{ name: string }[]>`
+    select name from users where email = ${DEMO.customer.email}`;
+  await saveName(page, newName);
+
+  // The portal's own audit page shows it, and nothing from another account.
+  await page.goto(`/portal/audit-log?q=${encodeURIComponent(`"${newName}"`)}`);
+  const mine = table(page).locator("tbody tr").first();
+  await expect(mine).toContainText(`from ${before!.name} to ${newName}`);
+  await expect(mine.locator('td[data-column="user"]')).toHaveText("Portal");
+  const [counts] = await sql<{ mine: number; all: number }[]>`
+    select count(*) filter (where account_id = ${acme})::int as mine, count(*)::int as all
+    from audit_log`;
+  await page.goto("/portal/audit-log");
+  const shown = Number((await page.getByTestId("audit-count").innerText()).replace(/[^\d]/g, ""));
+  expect(shown).toBe(counts!.mine);
+  expect(shown).toBeLessThan(counts!.all);
+
+  // The Control Panel shows the same entry with User "Portal".
+  const staff = await browser.newContext();
+  const admin = await staff.newPage();
+  await signIn(admin, DEMO.admin.email);
+  await admin.goto(`/audit-log?q=${encodeURIComponent(`table:users "${newName}"`)}`);
+  const row = table(admin).locator("tbody tr").first();
+  await expect(row).toContainText(`Changed name of portal user ${newName}`);
+  await expect(row.locator('td[data-column="user"]')).toHaveText("Portal");
+  await staff.close();
+
+  await saveName(page, before!.name);
+});
+
+test("[customer] another account's user id is a 404 and changes nothing", async ({ page }) => {
+  const sql = db.sql;
+  const [other] = await sql<{ id: string; status: string; version: number }[]>`
+    select u.id::text, u.status, u.version from users u join accounts a on a.id = u.account_id
+    where a.name = 'Zephyr Transit' order by u.id limit 1`;
+  await signIn(page, DEMO.customer.email);
+  const res = await page.goto(`/portal/users/${other!.id}`);
+  expect(res!.status()).toBe(404);
+  const [after] = await sql<{ status: string; version: number }[]>`
+    select status, version from users where id = ${other!.id}`;
+  expect(after).toEqual({ status: other!.status, version: other!.version });
+});

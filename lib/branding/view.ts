@@ -1,0 +1,79 @@
+import { inArray } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { brandingAssets } from "@/db/schema";
+import { customCodeUrlFor } from "./code-url";
+import { HEX_COLOR, readableTextOn } from "./colors";
+import { DEFAULT_BRANDING, snapshotOf, type BrandingSnapshot } from "./fields";
+import { getDraft, latestPublished } from "./queries";
+import { sanitizeFooterHtml } from "./sanitize";
+import { imageUrl } from "./urls";
+
+/** Everything the portal frame needs to render one branding, already made safe to output. */
+export type BrandingView = {
+  portalName: string;
+  logoUrl: string | null;
+  faviconUrl: string | null;
+  /** CSS custom properties for the wrapper element (the Tailwind theme reads them). */
+  cssVariables: Record<`--${string}`, string>;
+  cssUrl: string | null;
+  jsUrl: string | null;
+  /** Sanitised again at render, whatever was stored. */
+  footerHtml: string;
+  supportEmail: string | null;
+  /** The published version shown, or null for the draft (preview) or defaults. */
+  versionNo: number | null;
+};
+
+/** The branding the portal shows: the latest published version, or defaults before any. */
+export async function loadPublishedBranding(db: DbOrTx): Promise<BrandingView> {
+  const published = await latestPublished(db);
+  const snapshot = published ? snapshotOf(published.snapshot) : DEFAULT_BRANDING;
+  return brandingView(db, snapshot, published?.versionNo ?? null);
+}
+
+/** The draft as the portal would show it once published (the preview). */
+export async function loadDraftBranding(db: DbOrTx): Promise<BrandingView> {
+  const draft = await getDraft(db);
+  return brandingView(db, draft ? snapshotOf(draft) : DEFAULT_BRANDING, null);
+}
+
+async function brandingView(
+  db: DbOrTx,
+  b: BrandingSnapshot,
+  versionNo: number | null,
+): Promise<BrandingView> {
+  const ids = [b.logoAssetId, b.faviconAssetId].filter((id): id is number => id !== null);
+  const assets = ids.length
+    ? await db
+        .select({
+          id: brandingAssets.id,
+          sha256: brandingAssets.sha256,
+          contentType: brandingAssets.contentType,
+        })
+        .from(brandingAssets)
+        .where(inArray(brandingAssets.id, ids))
+    : [];
+  const urlOf = (id: number | null) => {
+    const asset = assets.find((a) => a.id === id);
+    return asset ? imageUrl(asset.sha256, asset.contentType) : null;
+  };
+  // Stored colours were validated on save; an old snapshot that is not still gets the default.
+  const primary = HEX_COLOR.test(b.primaryColor) ? b.primaryColor : DEFAULT_BRANDING.primaryColor;
+  const accent = HEX_COLOR.test(b.accentColor) ? b.accentColor : DEFAULT_BRANDING.accentColor;
+  return {
+    portalName: b.portalName,
+    logoUrl: urlOf(b.logoAssetId),
+    faviconUrl: urlOf(b.faviconAssetId),
+    cssVariables: {
+      "--brand-primary": primary,
+      "--brand-primary-foreground": readableTextOn(primary),
+      "--brand-accent": accent,
+      "--brand-accent-foreground": readableTextOn(accent),
+    },
+    cssUrl: customCodeUrlFor("css", b.customCss),
+    jsUrl: customCodeUrlFor("js", b.customJs),
+    footerHtml: sanitizeFooterHtml(b.footerHtml).html,
+    supportEmail: b.supportEmail,
+    versionNo,
+  };
+}

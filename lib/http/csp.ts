@@ -1,0 +1,31 @@
+/**
+ * The Content-Security-Policy every page is served with. Scripts run only from this origin or
+ * inline with the request's nonce (Next's own bootstrap and the portal's custom JavaScript tag),
+ * so the operator's custom script cannot pull in code from elsewhere, and connect-src / img-src
+ * keep it from sending portal data to another host.
+ */
+export function contentSecurityPolicy(nonce: string, dev = false): string {
+  return [
+    "default-src 'self'",
+    // Next's dev server evaluates modules with eval(); production never needs it.
+    `script-src 'self' 'nonce-${nonce}'${dev ? " 'unsafe-eval'" : ""}`,
+    // Inline styles come from React style props, Radix and the diff viewer's emotion sheets; a
+    // nonce here would make browsers ignore 'unsafe-inline'.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${dev ? " ws:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** A fresh, unguessable nonce for one response. */
+export function newNonce(): string {
+  return btoa(crypto.randomUUID());
+}
+
+/** The request header the proxy passes the nonce to server components in. */
+export const NONCE_HEADER = "x-nonce";
