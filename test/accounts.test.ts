@@ -32,6 +32,7 @@ const person = (role: CurrentUser["role"], accountId: number | null = null): Cur
   role,
   accountId,
   timeZone: "UTC",
+  portalAdmin: false,
 });
 const admin = person("admin");
 

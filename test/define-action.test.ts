@@ -47,6 +47,7 @@ const person = (role: CurrentUser["role"], accountId: number | null = null): Cur
   role,
   accountId,
   timeZone: "UTC",
+  portalAdmin: false,
 });
 
 const run = (user: CurrentUser | null, raw: Record<string, unknown>) =>

@@ -28,6 +28,7 @@ const person = (role: CurrentUser["role"], accountId: number | null = null): Cur
   role,
   accountId,
   timeZone: "UTC",
+  portalAdmin: false,
 });
 
 function run<S extends z.ZodType, T>(

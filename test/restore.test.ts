@@ -29,6 +29,7 @@ const person = (role: CurrentUser["role"]): CurrentUser => ({
   role,
   accountId: null,
   timeZone: "UTC",
+  portalAdmin: false,
 });
 const restore = (entryId: number, role: CurrentUser["role"] = "admin") =>
   runAction(

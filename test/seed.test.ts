@@ -74,6 +74,22 @@ describe("seedDemo", () => {
     }
   });
 
+  it("makes both demo portal sign-ins portal admins, and not every colleague", async () => {
+    const rows = await queryRows<{ email: string; account: string; portal_admin: boolean }>(
+      database.db,
+      sql`select u.email, a.name as account, u.portal_admin
+          from users u join accounts a on a.id = u.account_id
+          where a.name in ('Acme Telecom', 'Zephyr Transit')`,
+    );
+    const admin = new Map(rows.map((r) => [r.email, r.portal_admin]));
+    expect(admin.get("portal@acme.example")).toBe(true);
+    expect(admin.get("noc@zephyr.example")).toBe(true);
+    expect(rows.filter((r) => r.account === "Acme Telecom" && !r.portal_admin).length).toBe(
+      rows.filter((r) => r.account === "Acme Telecom").length - 1,
+    );
+    expect(rows.some((r) => r.account === "Acme Telecom" && !r.portal_admin)).toBe(true);
+  });
+
   it("fills accounts, ingress routes and breakouts in realistic numbers", async () => {
     const [c] = await queryRows<Record<string, number>>(
       database.db,

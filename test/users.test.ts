@@ -39,6 +39,7 @@ const asCurrent = (row: typeof users.$inferSelect): CurrentUser => ({
   role: row.role,
   accountId: row.accountId,
   timeZone: "UTC",
+  portalAdmin: false,
 });
 const actorOf = async (user: CurrentUser): Promise<ActorContext> =>
   systemActor(user.name, { type: "user", userId: user.id, channel: "control_panel" });

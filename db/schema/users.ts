@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, pgTable, text, timestamp, uniqueIndex, index } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  check,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  index,
+} from "drizzle-orm/pg-core";
 import { accounts } from "./accounts";
 import { timestamps, version } from "./columns";
 import { userRole, userStatus } from "./enums";
@@ -14,6 +23,8 @@ export const users = pgTable(
     role: userRole().notNull(),
     accountId: bigint({ mode: "number" }).references(() => accounts.id, { onDelete: "restrict" }),
     status: userStatus().notNull().default("invited"),
+    // A customer's own administrator: manages the account's portal users and contact details.
+    portalAdmin: boolean().notNull().default(false),
     passwordHash: text(),
     // Single-use invitation / password-reset token (hash only) and its expiry.
     passwordTokenHash: text(),
@@ -31,6 +42,11 @@ export const users = pgTable(
     check(
       "users_portal_role_has_account",
       sql`(${t.role} in ('customer', 'carrier')) = (${t.accountId} is not null)`,
+    ),
+    // Only an account's own user can administer its portal; staff never carry the flag.
+    check(
+      "users_portal_admin_has_account",
+      sql`not ${t.portalAdmin} or ${t.accountId} is not null`,
     ),
   ],
 );

@@ -53,12 +53,12 @@ export const DEMO_SIGN_INS = [
   {
     email: "portal@acme.example",
     role: "customer",
-    sees: "Customer Portal of Acme Telecom (customer)",
+    sees: "Customer Portal of Acme Telecom (customer), portal admin",
   },
   {
     email: "noc@zephyr.example",
     role: "carrier",
-    sees: "Customer Portal of Zephyr Transit (carrier)",
+    sees: "Customer Portal of Zephyr Transit (carrier), portal admin",
   },
 ] as const;
 

@@ -287,7 +287,11 @@ export function planIngressCreate(
   });
 }
 
-/** Plans a portal user: invited by staff, accepted within a day or two, time zone set. */
+/**
+ * Plans a portal user: invited by staff, accepted within a day or two, time zone set. An
+ * account's first user is its portal administrator (the two demo sign-ins are first); the rest
+ * are not, so every role of the portal shows up in the demo.
+ */
 function planPortalUser(
   ctx: SeedContext,
   account: SeedAccount,
@@ -303,6 +307,7 @@ function planPortalUser(
     name: options.name,
     roles: [{ from: 0, role: account.type }],
     account,
+    portalAdmin: n === 1,
     ip: options.ip ?? hostIn(firstIngress.cidrs[0]!, ctx.plan),
     ipv6: `2001:db8:${(0x100 + ctx.world.accounts.indexOf(account)).toString(16)}::${n}`,
     userAgent: ctx.plan.pick(BROWSERS),

@@ -36,6 +36,7 @@ export function planInvitation(ctx: SeedContext, user: SeedUser, inviter: SeedUs
       name: user.name,
       role: roleAt(user, at.getTime()),
       accountId: user.account?.id ?? null,
+      portalAdmin: user.portalAdmin ?? false,
       status: "invited",
       passwordTokenHash: sha256(token),
       passwordTokenExpiresAt: new Date(at.getTime() + 7 * DAY),

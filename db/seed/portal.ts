@@ -1,6 +1,7 @@
 /**
  * What customers and carriers do in their portal (recorded as "Portal"): keep their contact
- * details current, fix their names, invite colleagues and disable those who leave.
+ * details current, fix their names, invite colleagues and disable those who leave. Contact
+ * details and colleagues are a portal administrator's job, as the portal itself enforces.
  */
 import { later, officeTime } from "./clock";
 import type { SeedContext } from "./context";
@@ -22,11 +23,12 @@ const ADDRESS_CHANGES: Record<string, string> = {
 export function planPortalActivity(ctx: SeedContext): void {
   const { timeline, world } = ctx;
   const activeUsers = (t: number) => world.portalUsers.filter((u) => isActiveAt(u, t));
+  const activeAdmins = (t: number) => activeUsers(t).filter((u) => u.portalAdmin);
   const window = (from: number) => officeTime(ctx.plan, from, timeline.end - 2 * DAY);
 
   for (let i = 0; i < ctx.count(16, 1); i++) {
     const t = window(timeline.start + 10 * DAY);
-    const users = activeUsers(t);
+    const users = activeAdmins(t);
     if (!users.length) continue;
     const user = ctx.plan.pick(users);
     const account = user.account!;
@@ -43,7 +45,7 @@ export function planPortalActivity(ctx: SeedContext): void {
 
   for (let i = 0; i < ctx.count(6, 1); i++) {
     const t = window(timeline.start + 20 * DAY);
-    const users = activeUsers(t).filter((u) => ADDRESS_CHANGES[u.account!.country]);
+    const users = activeAdmins(t).filter((u) => ADDRESS_CHANGES[u.account!.country]);
     if (!users.length) continue;
     const user = ctx.plan.pick(users);
     const account = user.account!;
@@ -84,7 +86,7 @@ export function planColleagues(ctx: SeedContext): void {
   for (let i = 0; i < ctx.count(8, 1) && names.length; i++) {
     const t = officeTime(ctx.plan, timeline.start + 20 * DAY, timeline.end - 5 * DAY);
     const inviters = world.portalUsers.filter(
-      (u) => isActiveAt(u, t) && isActiveAt(u, t + 3 * DAY),
+      (u) => u.portalAdmin && isActiveAt(u, t) && isActiveAt(u, t + 3 * DAY),
     );
     if (!inviters.length) continue;
     const inviter = ctx.plan.pick(inviters);
@@ -96,6 +98,7 @@ export function planColleagues(ctx: SeedContext): void {
       name,
       roles: [{ from: 0, role: account.type }],
       account,
+      portalAdmin: false,
       ip: inviter.ip,
       ipv6: `${inviter.ipv6}0`,
       userAgent: ctx.plan.pick(BROWSERS),

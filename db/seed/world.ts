@@ -13,6 +13,8 @@ export type SeedUser = {
   /** Roles over time: promotions are planned like everything else. */
   roles: Array<{ from: number; role: UserRole }>;
   account: SeedAccount | null;
+  /** Manages the account's portal users and contact details (portal users only). */
+  portalAdmin?: boolean;
   ip: string;
   ipv6: string;
   userAgent: string;

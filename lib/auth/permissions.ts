@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   "api-keys:manage",
   "branding:manage",
   "settings:manage",
+  // Own profile, own account's users and contact details; managing them also needs portalAdmin.
+  "portal:self",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -23,8 +25,8 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   support: ["audit:read", "audit:read-all-tables", "accounts:read", "accounts:manage", "cdr:read"],
   auditor: ["audit:read", "audit:read-all-tables", "audit:export", "accounts:read", "cdr:read"],
   branding: ["audit:read", "branding:manage"],
-  customer: ["audit:read", "audit:export", "cdr:read"],
-  carrier: ["audit:read", "audit:export", "cdr:read"],
+  customer: ["audit:read", "audit:export", "cdr:read", "portal:self"],
+  carrier: ["audit:read", "audit:export", "cdr:read", "portal:self"],
 };
 
 export function can(role: string, permission: Permission): boolean {

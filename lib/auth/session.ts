@@ -4,8 +4,9 @@ import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db/client";
 import { users, type PortalRole, type StaffRole, type UserRole } from "@/db/schema";
-import { PORTAL_LABEL, type ActorContext } from "@/lib/audit/actor";
+import type { ActorContext } from "@/lib/audit/actor";
 import { requestContextFrom } from "@/lib/http/request-context";
+import { actorForUser } from "./actor-for-user";
 import { auth } from "./auth";
 import { isPortalRole, isStaffRole } from "./roles";
 
@@ -16,6 +17,8 @@ export type CurrentUser = {
   role: UserRole;
   accountId: number | null;
   timeZone: string;
+  /** A portal user who manages their account's portal users and contact details. */
+  portalAdmin: boolean;
 };
 
 /**
@@ -36,6 +39,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
       accountId: users.accountId,
       status: users.status,
       timeZone: users.timeZone,
+      portalAdmin: users.portalAdmin,
     })
     .from(users)
     .where(eq(users.id, id));
@@ -67,15 +71,5 @@ export async function requirePortalUser(): Promise<
 
 /** The audit actor for a change made by the signed-in user in this request. */
 export async function actorFor(user: CurrentUser, comment?: string | null): Promise<ActorContext> {
-  const request = requestContextFrom(await headers());
-  const portal = isPortalRole(user.role);
-  return {
-    type: portal ? "portal" : "user",
-    userId: user.id,
-    label: portal ? PORTAL_LABEL : user.name,
-    detail: portal ? `${user.name} <${user.email}>` : null,
-    channel: portal ? "portal" : "control_panel",
-    comment: comment ?? null,
-    ...request,
-  };
+  return actorForUser(user, requestContextFrom(await headers()), comment);
 }

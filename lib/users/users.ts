@@ -154,15 +154,19 @@ export async function changeRole(
   });
 }
 
+export const USER_NOT_FOUND = "That user does not exist.";
+
 /**
  * Disables or enables a user. Disabling also voids any pending link; enabling returns them to
- * `active`, or to `invited` when they never set a password.
+ * `active`, or to `invited` when they never set a password. With `scope`, a user outside that
+ * account is "not found" (checked under the row lock), so the portal cannot reach other tenants.
  */
 export async function setUserStatus(
   db: Db,
   actor: ActorContext,
   userId: number,
   status: "active" | "disabled",
+  scope?: { accountId: number },
 ): Promise<void> {
   if (status === "disabled" && actor.userId === userId) {
     throw new AppError("You cannot disable yourself.", "forbidden");
@@ -173,6 +177,9 @@ export async function setUserStatus(
     id: userId,
     change: async (tx, before) => {
       if (!before) return;
+      if (scope && before.accountId !== scope.accountId) {
+        throw new AppError(USER_NOT_FOUND, "not_found");
+      }
       if (status === "disabled") {
         if (before.status === "disabled") throw new AppError("This user is already disabled.");
         if (before.role === "admin" && before.status === "active") {

@@ -1,0 +1,21 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { defineAction, type ActionResult } from "@/lib/actions/define-action";
+import { changePasswordSpec, updateProfileSpec } from "@/lib/portal/actions";
+
+const run = {
+  profile: defineAction(updateProfileSpec.config, updateProfileSpec.handler),
+  password: defineAction(changePasswordSpec.config, changePasswordSpec.handler),
+};
+
+export async function updateProfileAction(prev: ActionResult<number>, formData: FormData) {
+  const result = await run.profile(prev, formData);
+  // The top bar shows the name and every portal page the time zone.
+  if (result.status === "ok") revalidatePath("/portal", "layout");
+  return result;
+}
+
+export async function changePasswordAction(prev: ActionResult<number>, formData: FormData) {
+  return run.password(prev, formData);
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "portal_admin" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_portal_admin_has_account" CHECK (not "users"."portal_admin" or "users"."account_id" is not null);

@@ -1,0 +1,87 @@
+import type { z } from "zod";
+import type { ActionConfig, ActionHandler } from "@/lib/actions/define-action";
+import { deliverQueuedSoon } from "@/lib/email/deliver";
+import { updateContact } from "./contact";
+import { changePassword, updateProfile } from "./profile";
+import {
+  changePasswordSchema,
+  invitePortalUserSchema,
+  setPortalUserStatusSchema,
+  updateContactSchema,
+  updateProfileSchema,
+} from "./schemas";
+import { invitePortalUser, setPortalUserStatus } from "./users";
+
+/**
+ * Config and handler of each Customer Portal action, shared by the server actions (through
+ * defineAction) and the tests (through runAction). The account always comes from the signed-in
+ * user, never from the form.
+ */
+
+export type Spec<S extends z.ZodType, T> = {
+  config: ActionConfig<S>;
+  handler: ActionHandler<S, T>;
+};
+
+const portal = <S extends z.ZodType>(schema: S): ActionConfig<S> => ({
+  schema,
+  permission: "portal:self",
+  audience: "portal",
+});
+
+export const updateProfileSpec: Spec<typeof updateProfileSchema, number> = {
+  config: portal(updateProfileSchema),
+  handler: async (input, { db, actor, user }) => {
+    const changed = await updateProfile(db, actor, user.id, input);
+    return { data: user.id, message: changed ? "Profile saved." : "No changes to save." };
+  },
+};
+
+export const changePasswordSpec: Spec<typeof changePasswordSchema, number> = {
+  config: portal(changePasswordSchema),
+  handler: async (input, { db, actor, user }) => {
+    await changePassword(db, actor, user.id, input);
+    return { data: user.id, message: "Password changed." };
+  },
+};
+
+/** Where set-password links point: APP_URL, else the request's own origin. */
+export type BaseUrl = () => Promise<string>;
+
+export function invitePortalUserSpec(
+  baseUrl: BaseUrl,
+): Spec<typeof invitePortalUserSchema, number> {
+  return {
+    config: portal(invitePortalUserSchema),
+    handler: async (input, { db, actor, user }) => {
+      const id = await invitePortalUser(db, actor, user, input, await baseUrl());
+      await deliverQueuedSoon(db);
+      return {
+        data: id,
+        message: `Invited ${input.email}. They will get an email with a link to set a password.`,
+      };
+    },
+  };
+}
+
+export const setPortalUserStatusSpec: Spec<typeof setPortalUserStatusSchema, number> = {
+  config: portal(setPortalUserStatusSchema),
+  handler: async (input, { db, actor, user }) => {
+    await setPortalUserStatus(db, actor, user, input.userId, input.status);
+    return {
+      data: input.userId,
+      message: input.status === "disabled" ? "User disabled." : "User enabled.",
+    };
+  },
+};
+
+export const updateContactSpec: Spec<typeof updateContactSchema, { version: number }> = {
+  config: portal(updateContactSchema),
+  handler: async (input, { db, actor, user }) => {
+    const { version, changed } = await updateContact(db, actor, user, input);
+    return {
+      data: { version },
+      message: changed ? "Contact details saved." : "No changes to save.",
+    };
+  },
+};

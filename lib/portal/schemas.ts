@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { optionalText, versionField } from "@/lib/accounts/schemas";
+import { MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
+
+/** Form schemas of the Customer Portal's own pages: profile, password, colleagues, contact. */
+
+/**
+ * The zones the profile offers. "UTC" leads because it is every user's default and the runtime's
+ * list (canonical IANA zones only) leaves it out.
+ */
+export const TIME_ZONES: readonly string[] = [
+  "UTC",
+  ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC"),
+];
+const timeZoneSet = new Set(TIME_ZONES);
+
+/**
+ * Listed, or an Area/Location name the runtime knows under another spelling: its list has
+ * "Asia/Calcutta" where other systems store "Asia/Kolkata", and a saved zone must stay saveable.
+ */
+export function isKnownTimeZone(zone: string): boolean {
+  if (timeZoneSet.has(zone)) return true;
+  if (!/^[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+$/.test(zone)) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const personName = z
+  .string()
+  .trim()
+  .min(1, "Enter a name.")
+  .max(100, "Keep the name to 100 characters or fewer.");
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .email("Enter a valid email address.")
+  .max(254, "Enter a valid email address.");
+
+const id = (message: string) => z.coerce.number({ error: message }).int(message).positive(message);
+
+export const updateProfileSchema = z.object({
+  name: personName,
+  timeZone: z
+    .string({ error: "Choose a time zone." })
+    .refine(isKnownTimeZone, "Choose a time zone from the list."),
+});
+export type UpdateProfileInput = z.infer<typeof updateProfileSchema>;
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z
+      .string({ error: "Enter your current password." })
+      .min(1, "Enter your current password.")
+      .max(1024, "Use at most 1024 characters."),
+    newPassword: z
+      .string({ error: `Use at least ${MIN_PASSWORD_LENGTH} characters.` })
+      .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+      .max(1024, "Use at most 1024 characters."),
+    confirmPassword: z.string({ error: "Repeat the new password." }),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "The passwords do not match.",
+  });
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+
+export const invitePortalUserSchema = z.object({ name: personName, email });
+export type InvitePortalUserInput = z.infer<typeof invitePortalUserSchema>;
+
+export const setPortalUserStatusSchema = z.object({
+  userId: id("Choose a user."),
+  status: z.enum(["active", "disabled"], { error: "Choose enable or disable." }),
+});
+
+export const updateContactSchema = z.object({
+  version: versionField(),
+  billingEmail: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : null))
+    .pipe(
+      z.email("Enter a valid email address.").max(254, "Enter a valid email address.").nullable(),
+    ),
+  address: optionalText(500),
+  country: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v.toUpperCase() : null))
+    .pipe(
+      z
+        .string()
+        .regex(/^[A-Z]{2}$/, "Use the 2-letter country code (e.g. GB).")
+        .nullable(),
+    ),
+});
+export type UpdateContactInput = z.infer<typeof updateContactSchema>;
