@@ -165,6 +165,17 @@ describe("save draft", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("treats a browser's CRLF line ends as the same code, not a change", async () => {
+    const js = "(function () {\n  document.title = 'x';\n})();\n";
+    expect((await run(saveDraftSpec, admin, await form({ customJs: js }))).status).toBe("ok");
+    const before = await counts();
+    const asSubmitted = await form({ customJs: js.replaceAll("\n", "\r\n") });
+    const result = await run(saveDraftSpec, admin, asSubmitted);
+    expect(result.status === "ok" && result.message).toBe(NOTHING_TO_SAVE_MESSAGE);
+    expect(await counts()).toEqual(before);
+    expect((await draft()).customJs).toBe(js);
+  });
+
   it("sanitises the footer and says that markup was removed", async () => {
     const result = await run(
       saveDraftSpec,

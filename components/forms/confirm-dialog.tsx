@@ -15,7 +15,7 @@ const TONES = {
 };
 
 /**
- * Asks before a destructive action. The confirm button submits the form given by `formId`
+ * Asks before a weighty action. The confirm button submits the form given by `formId`
  * (any form, including one with a server action), so the action itself stays a plain form.
  */
 export function ConfirmDialog({
@@ -51,9 +51,13 @@ export function ConfirmDialog({
               Cancel
             </Dialog.Close>
             <button
-              type="submit"
-              form={formId}
-              onClick={() => setOpen(false)}
+              type="button"
+              onClick={() => {
+                // Submit before closing: closing unmounts this button, and a submit button that
+                // has left the document no longer submits its form.
+                (document.getElementById(formId) as HTMLFormElement | null)?.requestSubmit();
+                setOpen(false);
+              }}
               className={style.confirm}
             >
               {confirmLabel}

@@ -25,13 +25,15 @@ const colourField = () =>
     .regex(HEX_COLOR, "Use a colour in the form #rrggbb, e.g. #1d4ed8.")
     .transform((v) => v.toLowerCase());
 
-// Not trimmed: leading whitespace and trailing newlines are part of what the author wrote.
+// Not trimmed: leading whitespace and trailing newlines are part of what the author wrote. Line
+// ends are made \n: browsers submit a textarea with \r\n, which would otherwise count as a
+// change to every line of code nobody touched.
 const codeField = (max: number) =>
   z
     .string()
     .max(max, `At most ${max.toLocaleString("en-US")} characters.`)
     .optional()
-    .transform((v) => v ?? "");
+    .transform((v) => (v ?? "").replace(/\r\n?/g, "\n"));
 
 const idField = (message: string) =>
   z.coerce.number({ error: message }).int(message).positive(message);
