@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { auditDbForSpec } from "./audit-db";
+import { png } from "../test/branding-image-fixtures";
 import { DEMO, signIn } from "./fixtures";
 
 const db = auditDbForSpec();
@@ -123,6 +124,10 @@ test("[branding] custom CSS and JavaScript reach the portal only, under a CSP", 
   browser,
 }) => {
   const portal = await portalPage(browser);
+  const violations: string[] = [];
+  portal.page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
   const response = await portal.page.goto("/portal");
   const csp = response!.headers()["content-security-policy"] ?? "";
   expect(csp).toContain("script-src 'self' 'nonce-");
@@ -130,6 +135,11 @@ test("[branding] custom CSS and JavaScript reach the portal only, under a CSP", 
   expect(csp).toMatch(/connect-src 'self'(;|$)/);
   const script = portal.page.locator('script[src^="/portal-assets/custom/"]');
   await expect(script).toHaveCount(1);
+  // The demo's published script adds a maintenance note: it ran, and nothing was blocked.
+  await expect(portal.page.locator(".maintenance-note")).toBeVisible();
+  await portal.page.getByRole("link", { name: "Audit log" }).click();
+  await expect(portal.page.getByTestId("audit-table")).toBeVisible();
+  expect(violations).toEqual([]);
   await portal.close();
 
   await signIn(page, DEMO.admin.email);
@@ -146,4 +156,56 @@ test("[support] has no Branding page and cannot open it", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Branding" })).toHaveCount(0);
   const res = await page.goto("/branding");
   expect(res!.status()).toBe(403);
+});
+
+test("[branding] an SVG logo loses its script; logo and favicon reach the portal once published", async ({
+  page,
+  browser,
+}) => {
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="50">' +
+    '<script>alert(1)</script><rect width="200" height="50" fill="#123456" onload="alert(2)"/></svg>';
+  await signIn(page, DEMO.branding.email);
+  await page.goto("/branding");
+  const logo = page.getByTestId("branding-logo");
+  await logo.getByLabel("Logo").setInputFiles({
+    name: "logo.svg",
+    mimeType: "image/svg+xml",
+    buffer: Buffer.from(svg),
+  });
+  await logo.getByRole("button", { name: "Upload logo" }).click();
+  await expect(logo).toContainText("Logo uploaded to the draft. Unsafe content was removed");
+  const favicon = page.getByTestId("branding-favicon");
+  await favicon.getByLabel("Favicon").setInputFiles({
+    name: "favicon.png",
+    mimeType: "image/png",
+    buffer: Buffer.from(png(32, 32)),
+  });
+  await favicon.getByRole("button", { name: "Upload favicon" }).click();
+  await expect(favicon).toContainText("Favicon uploaded to the draft.");
+
+  // Not an image at all, whatever its name says: refused, and the logo stays.
+  await logo.getByLabel("Logo").setInputFiles({
+    name: "evil.png",
+    mimeType: "image/png",
+    buffer: Buffer.from("<html><script>alert(1)</script></html>"),
+  });
+  await logo.getByRole("button", { name: "Upload logo" }).click();
+  await expect(logo).toContainText("This file is not a PNG, JPEG, WebP or SVG image.");
+  await publish(page);
+
+  const portal = await portalPage(browser);
+  const img = portal.page.locator(".portal-logo img");
+  const src = await img.getAttribute("src");
+  expect(src).toMatch(/^\/portal-assets\/images\/[0-9a-f]{64}\.svg$/);
+  const served = await portal.page.request.get(src!);
+  expect(served.headers()["content-type"]).toBe("image/svg+xml");
+  expect(served.headers()["cache-control"]).toContain("max-age=31536000");
+  const body = await served.text();
+  expect(body).toContain("<rect");
+  expect(body).not.toMatch(/script|onload/i);
+  const icon = await portal.page.locator('link[rel="icon"]').getAttribute("href");
+  expect(icon).toMatch(/^\/portal-assets\/images\/[0-9a-f]{64}\.png$/);
+  expect((await portal.page.request.get(icon!)).headers()["content-type"]).toBe("image/png");
+  await portal.close();
 });

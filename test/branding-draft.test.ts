@@ -14,8 +14,8 @@ import {
   restoreVersionSpec,
   saveDraftSpec,
   uploadImageSpec,
-  type Spec,
 } from "@/lib/branding/actions";
+import type { ActionSpec as Spec } from "@/lib/actions/define-action";
 import {
   draftStatus,
   draftStatusText,

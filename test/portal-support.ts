@@ -7,7 +7,7 @@ import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { actorForUser } from "@/lib/auth/actor-for-user";
 import type { CurrentUser } from "@/lib/auth/session";
-import type { Spec } from "@/lib/portal/actions";
+import type { ActionSpec as Spec } from "@/lib/actions/define-action";
 import { createUser } from "./factories";
 
 /** For the portal-*.test.ts files: users as the session has them, actions run as a request would. */

@@ -11,8 +11,8 @@ import {
   inviteUserSpec,
   passwordResetSpec,
   setStatusSpec,
-  type Spec,
 } from "@/lib/users/actions";
+import type { ActionSpec as Spec } from "@/lib/actions/define-action";
 import { setPasswordSchema } from "@/lib/users/schemas";
 import { hashToken } from "@/lib/users/tokens";
 import { INVALID_LINK, setPasswordWithToken } from "@/lib/users/users";

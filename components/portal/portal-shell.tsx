@@ -1,4 +1,5 @@
 import Link from "next/link";
+import Script from "next/script";
 import { signOutAction } from "@/app/(auth)/actions";
 import { NavLink } from "@/components/shell/nav-link";
 import type { NavItem } from "@/components/shell/app-shell";
@@ -34,7 +35,11 @@ export function PortalShell({
       {branding.cssUrl ? (
         <link rel="stylesheet" href={branding.cssUrl} precedence="portal-custom" />
       ) : null}
-      {branding.jsUrl && !preview ? <script async src={branding.jsUrl} /> : null}
+      {/* After hydration: the page is complete, and what the script adds to it is not a
+          hydration mismatch. A same-origin URL, which the CSP's script-src 'self' allows. */}
+      {branding.jsUrl && !preview ? (
+        <Script src={branding.jsUrl} strategy="afterInteractive" />
+      ) : null}
       <aside className="portal-sidebar hidden w-60 shrink-0 flex-col bg-brand text-brand-foreground md:flex">
         <Link
           href={preview ? "#" : "/portal"}

@@ -32,6 +32,15 @@ export type ActionHandler<S extends z.ZodType, T> = (
   ctx: ActionContext,
 ) => Promise<T | { data: T; message: string }>;
 
+/**
+ * An action's config and handler kept together outside its "use server" file, so the server
+ * action (defineAction) and the tests (runAction) run the same role checks.
+ */
+export type ActionSpec<S extends z.ZodType, T> = {
+  config: ActionConfig<S>;
+  handler: ActionHandler<S, T>;
+};
+
 /** The part of an action that does not need a request: testable with a user and a database. */
 export async function runAction<S extends z.ZodType, T>(
   config: ActionConfig<S>,

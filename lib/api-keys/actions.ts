@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { API_KEY_SCOPES } from "@/db/schema";
-import type { ActionConfig, ActionHandler } from "@/lib/actions/define-action";
+import type { ActionSpec } from "@/lib/actions/define-action";
 import { generateApiKey, revokeApiKey } from "./keys";
 
 /** Config and handler of each API-key action, shared by the server actions and the tests. */
@@ -31,11 +31,9 @@ export const revokeApiKeySchema = z.object({
   id: z.coerce.number({ error: "Choose a key." }).int().positive("Choose a key."),
 });
 
-type Spec<S extends z.ZodType, T> = { config: ActionConfig<S>; handler: ActionHandler<S, T> };
-
 export type GeneratedKey = { id: number; name: string; secret: string };
 
-export const generateApiKeySpec: Spec<typeof generateApiKeySchema, GeneratedKey> = {
+export const generateApiKeySpec: ActionSpec<typeof generateApiKeySchema, GeneratedKey> = {
   config: { schema: generateApiKeySchema, permission: "api-keys:manage", audience: "staff" },
   handler: async (input, { db, actor }) => {
     const key = await generateApiKey(db, actor, input);
@@ -46,7 +44,7 @@ export const generateApiKeySpec: Spec<typeof generateApiKeySchema, GeneratedKey>
   },
 };
 
-export const revokeApiKeySpec: Spec<typeof revokeApiKeySchema, number> = {
+export const revokeApiKeySpec: ActionSpec<typeof revokeApiKeySchema, number> = {
   config: { schema: revokeApiKeySchema, permission: "api-keys:manage", audience: "staff" },
   handler: async (input, { db, actor }) => {
     await revokeApiKey(db, actor, input.id);

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ActionConfig, ActionHandler } from "@/lib/actions/define-action";
+import type { ActionConfig, ActionSpec } from "@/lib/actions/define-action";
 import { NOTHING_TO_SAVE_MESSAGE, publishDraft, restoreVersion, saveDraft } from "./draft";
 import {
   describeBrandingFields,
@@ -16,11 +16,6 @@ import { removeBrandingImage, uploadBrandingImage } from "./upload";
  * them through runAction (role check included) without a request.
  */
 
-export type Spec<S extends z.ZodType, T> = {
-  config: ActionConfig<S>;
-  handler: ActionHandler<S, T>;
-};
-
 const manage = <S extends z.ZodType>(schema: S): ActionConfig<S> => ({
   schema,
   permission: "branding:manage",
@@ -30,7 +25,7 @@ const manage = <S extends z.ZodType>(schema: S): ActionConfig<S> => ({
 const FOOTER_NOTE = " Unsafe markup was removed from the footer.";
 
 /** `version` is the draft's version now, which the form submits next. */
-export const saveDraftSpec: Spec<typeof saveDraftSchema, { version: number }> = {
+export const saveDraftSpec: ActionSpec<typeof saveDraftSchema, { version: number }> = {
   config: manage(saveDraftSchema),
   handler: async (input, { db, actor }) => {
     const { changed, draft, footerSanitised } = await saveDraft(db, actor, input);
@@ -40,7 +35,7 @@ export const saveDraftSpec: Spec<typeof saveDraftSchema, { version: number }> = 
   },
 };
 
-export const publishSpec: Spec<typeof publishSchema, { versionNo: number }> = {
+export const publishSpec: ActionSpec<typeof publishSchema, { versionNo: number }> = {
   config: manage(publishSchema),
   handler: async (input, { db, actor }) => {
     const { versionNo, changed } = await publishDraft(db, actor, {
@@ -51,7 +46,7 @@ export const publishSpec: Spec<typeof publishSchema, { versionNo: number }> = {
   },
 };
 
-export const restoreVersionSpec: Spec<typeof restoreVersionSchema, { version: number }> = {
+export const restoreVersionSpec: ActionSpec<typeof restoreVersionSchema, { version: number }> = {
   config: manage(restoreVersionSchema),
   handler: async (input, { db, actor }) => {
     const { versionNo, changed, draft } = await restoreVersion(db, actor, input.versionId);
@@ -64,7 +59,7 @@ export const restoreVersionSpec: Spec<typeof restoreVersionSchema, { version: nu
 
 const IMAGE_NOUN = { logo: "Logo", favicon: "Favicon" } as const;
 
-export const uploadImageSpec: Spec<typeof uploadImageSchema, { assetId: number }> = {
+export const uploadImageSpec: ActionSpec<typeof uploadImageSchema, { assetId: number }> = {
   config: manage(uploadImageSchema),
   handler: async (input, { db, actor }) => {
     const bytes = new Uint8Array(await input.file.arrayBuffer());
@@ -77,7 +72,7 @@ export const uploadImageSpec: Spec<typeof uploadImageSchema, { assetId: number }
   },
 };
 
-export const removeImageSpec: Spec<typeof removeImageSchema, null> = {
+export const removeImageSpec: ActionSpec<typeof removeImageSchema, null> = {
   config: manage(removeImageSchema),
   handler: async (input, { db, actor }) => {
     await removeBrandingImage(db, actor, input.kind);

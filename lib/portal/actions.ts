@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { ActionConfig, ActionHandler } from "@/lib/actions/define-action";
+import type { ActionConfig, ActionSpec } from "@/lib/actions/define-action";
 import { deliverQueuedSoon } from "@/lib/email/deliver";
 import { updateContact } from "./contact";
 import { changePassword, updateProfile } from "./profile";
@@ -18,18 +18,13 @@ import { invitePortalUser, setPortalUserStatus } from "./users";
  * user, never from the form.
  */
 
-export type Spec<S extends z.ZodType, T> = {
-  config: ActionConfig<S>;
-  handler: ActionHandler<S, T>;
-};
-
 const portal = <S extends z.ZodType>(schema: S): ActionConfig<S> => ({
   schema,
   permission: "portal:self",
   audience: "portal",
 });
 
-export const updateProfileSpec: Spec<typeof updateProfileSchema, number> = {
+export const updateProfileSpec: ActionSpec<typeof updateProfileSchema, number> = {
   config: portal(updateProfileSchema),
   handler: async (input, { db, actor, user }) => {
     const changed = await updateProfile(db, actor, user.id, input);
@@ -37,7 +32,7 @@ export const updateProfileSpec: Spec<typeof updateProfileSchema, number> = {
   },
 };
 
-export const changePasswordSpec: Spec<typeof changePasswordSchema, number> = {
+export const changePasswordSpec: ActionSpec<typeof changePasswordSchema, number> = {
   config: portal(changePasswordSchema),
   handler: async (input, { db, actor, user }) => {
     await changePassword(db, actor, user.id, input);
@@ -50,7 +45,7 @@ export type BaseUrl = () => Promise<string>;
 
 export function invitePortalUserSpec(
   baseUrl: BaseUrl,
-): Spec<typeof invitePortalUserSchema, number> {
+): ActionSpec<typeof invitePortalUserSchema, number> {
   return {
     config: portal(invitePortalUserSchema),
     handler: async (input, { db, actor, user }) => {
@@ -64,7 +59,7 @@ export function invitePortalUserSpec(
   };
 }
 
-export const setPortalUserStatusSpec: Spec<typeof setPortalUserStatusSchema, number> = {
+export const setPortalUserStatusSpec: ActionSpec<typeof setPortalUserStatusSchema, number> = {
   config: portal(setPortalUserStatusSchema),
   handler: async (input, { db, actor, user }) => {
     await setPortalUserStatus(db, actor, user, input.userId, input.status);
@@ -75,7 +70,7 @@ export const setPortalUserStatusSpec: Spec<typeof setPortalUserStatusSchema, num
   },
 };
 
-export const updateContactSpec: Spec<typeof updateContactSchema, { version: number }> = {
+export const updateContactSpec: ActionSpec<typeof updateContactSchema, { version: number }> = {
   config: portal(updateContactSchema),
   handler: async (input, { db, actor, user }) => {
     const { version, changed } = await updateContact(db, actor, user, input);

@@ -1,5 +1,4 @@
-import type { z } from "zod";
-import type { ActionConfig, ActionHandler } from "@/lib/actions/define-action";
+import type { ActionSpec } from "@/lib/actions/define-action";
 import { deliverQueuedSoon } from "@/lib/email/deliver";
 import { changeRoleSchema, inviteUserSchema, setStatusSchema, userIdSchema } from "./schemas";
 import { changeRole, inviteUser, sendPasswordReset, setUserStatus } from "./users";
@@ -9,15 +8,10 @@ import { changeRole, inviteUser, sendPasswordReset, setUserStatus } from "./user
  * defineAction) and the tests (through runAction), so both exercise the same role checks.
  */
 
-export type Spec<S extends z.ZodType, T> = {
-  config: ActionConfig<S>;
-  handler: ActionHandler<S, T>;
-};
-
 /** Where set-password links point: APP_URL, else the request's own origin. */
 export type BaseUrl = () => Promise<string>;
 
-export function inviteUserSpec(baseUrl: BaseUrl): Spec<typeof inviteUserSchema, number> {
+export function inviteUserSpec(baseUrl: BaseUrl): ActionSpec<typeof inviteUserSchema, number> {
   return {
     config: { schema: inviteUserSchema, permission: "users:manage", audience: "staff" },
     handler: async (input, { db, actor }) => {
@@ -28,7 +22,7 @@ export function inviteUserSpec(baseUrl: BaseUrl): Spec<typeof inviteUserSchema, 
   };
 }
 
-export const changeRoleSpec: Spec<typeof changeRoleSchema, number> = {
+export const changeRoleSpec: ActionSpec<typeof changeRoleSchema, number> = {
   config: { schema: changeRoleSchema, permission: "users:manage", audience: "staff" },
   handler: async (input, { db, actor }) => {
     await changeRole(db, actor, input.userId, input.role);
@@ -36,7 +30,7 @@ export const changeRoleSpec: Spec<typeof changeRoleSchema, number> = {
   },
 };
 
-export const setStatusSpec: Spec<typeof setStatusSchema, number> = {
+export const setStatusSpec: ActionSpec<typeof setStatusSchema, number> = {
   config: { schema: setStatusSchema, permission: "users:manage", audience: "staff" },
   handler: async (input, { db, actor }) => {
     await setUserStatus(db, actor, input.userId, input.status);
@@ -47,7 +41,7 @@ export const setStatusSpec: Spec<typeof setStatusSchema, number> = {
   },
 };
 
-export function passwordResetSpec(baseUrl: BaseUrl): Spec<typeof userIdSchema, number> {
+export function passwordResetSpec(baseUrl: BaseUrl): ActionSpec<typeof userIdSchema, number> {
   return {
     config: { schema: userIdSchema, permission: "users:manage", audience: "staff" },
     handler: async (input, { db, actor }) => {
