@@ -2,7 +2,7 @@ import type { NavItem } from "@/components/shell/app-shell";
 
 /** The portal's sections, shared by the portal layout and the branding preview. */
 export const PORTAL_NAV: NavItem[] = [
-  { href: "/portal", label: "Home" },
+  { href: "/portal", label: "Home", exact: true },
   { href: "/portal/cdrs", label: "CDRs" },
   { href: "/portal/audit-log", label: "Audit log" },
   { href: "/portal/users", label: "Users" },

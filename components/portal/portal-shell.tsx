@@ -1,7 +1,7 @@
 import Link from "next/link";
 import Script from "next/script";
-import { signOutAction } from "@/app/(auth)/actions";
 import { NavLink } from "@/components/shell/nav-link";
+import { UserBar } from "@/components/shell/user-bar";
 import type { NavItem } from "@/components/shell/app-shell";
 import type { BrandingView } from "@/lib/branding/view";
 
@@ -64,7 +64,7 @@ export function PortalShell({
                 {item.label}
               </span>
             ) : (
-              <NavLink key={item.href} href={item.href} tone={BRAND_TONE}>
+              <NavLink key={item.href} href={item.href} exact={item.exact} tone={BRAND_TONE}>
                 {item.label}
               </NavLink>
             ),
@@ -76,27 +76,7 @@ export function PortalShell({
           <span className="font-semibold" data-testid="portal-name">
             {portalName}
           </span>
-          <div className="ml-auto flex items-center gap-4">
-            <p data-testid="current-user" className="text-sm text-slate-700">
-              <span className="font-medium">{person.name}</span>
-              <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">
-                {person.role}
-              </span>
-              {person.accountName ? (
-                <span className="ml-2 text-slate-500">{person.accountName}</span>
-              ) : null}
-            </p>
-            {preview ? null : (
-              <form action={signOutAction}>
-                <button
-                  type="submit"
-                  className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50"
-                >
-                  Sign out
-                </button>
-              </form>
-            )}
-          </div>
+          <UserBar {...person} signOut={!preview} />
         </header>
         <main className="portal-main flex-1 p-6">{children}</main>
         <footer className="portal-footer border-t border-slate-200 bg-white px-6 py-4 text-sm text-slate-600">

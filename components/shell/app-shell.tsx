@@ -1,30 +1,26 @@
 import Link from "next/link";
-import { signOutAction } from "@/app/(auth)/actions";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import type { CurrentUser } from "@/lib/auth/session";
 import { NavLink } from "./nav-link";
+import { UserBar } from "./user-bar";
 
-export type NavItem = { href: string; label: string };
+export type NavItem = { href: string; label: string; exact?: boolean };
 
-/** The frame shared by the Control Panel and the Customer Portal: sidebar, top bar, content. */
+/** The Control Panel's frame: sidebar, top bar, content (the portal has its own, branded). */
 export function AppShell({
   title,
   homeHref,
   nav,
   navTestId,
   user,
-  accountName,
   children,
-  footer,
 }: {
   title: string;
   homeHref: string;
   nav: NavItem[];
   navTestId: string;
   user: CurrentUser;
-  accountName?: string;
   children: React.ReactNode;
-  footer?: React.ReactNode;
 }) {
   return (
     <div className="flex min-h-screen">
@@ -43,26 +39,9 @@ export function AppShell({
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-6 py-3">
           <span className="font-semibold md:hidden">{title}</span>
-          <div className="ml-auto flex items-center gap-4">
-            <p data-testid="current-user" className="text-sm text-slate-700">
-              <span className="font-medium">{user.name}</span>
-              <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">
-                {ROLE_LABELS[user.role]}
-              </span>
-              {accountName ? <span className="ml-2 text-slate-500">{accountName}</span> : null}
-            </p>
-            <form action={signOutAction}>
-              <button
-                type="submit"
-                className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50"
-              >
-                Sign out
-              </button>
-            </form>
-          </div>
+          <UserBar name={user.name} role={ROLE_LABELS[user.role]} />
         </header>
         <main className="flex-1 p-6">{children}</main>
-        {footer}
       </div>
     </div>
   );

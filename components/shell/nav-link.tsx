@@ -13,14 +13,16 @@ export function NavLink({
   href,
   children,
   tone = CONTROL_PANEL,
+  exact = false,
 }: {
   href: string;
+  /** Marked on its own page only (a home whose path prefixes every other page). */
+  exact?: boolean;
   children: React.ReactNode;
   tone?: { active: string; idle: string };
 }) {
   const pathname = usePathname();
-  // The portal's home is the prefix of every portal page: only mark it on itself.
-  const active = pathname === href || (href !== "/portal" && pathname.startsWith(`${href}/`));
+  const active = pathname === href || (!exact && pathname.startsWith(`${href}/`));
   return (
     <Link
       href={href}

@@ -2,10 +2,10 @@
  * The white-label story: the branding operator names and colours the portal, uploads a logo,
  * publishes, and later revises the CSS, footer and custom script, publishing each time.
  */
-import { deflateSync } from "node:zlib";
 import { BRANDING_FIELDS, sha256Hex } from "@/lib/branding/fields";
 import { officeTime } from "./clock";
 import type { SeedContext } from "./context";
+import { encodePng } from "./png";
 import { DAY, MINUTE } from "./timeline";
 import type { Patch } from "./writer";
 
@@ -62,7 +62,10 @@ export function planBranding(ctx: SeedContext): void {
   });
   edit(first + 12 * MINUTE, { primaryColor: "#0b5394", accentColor: "#f59e0b" });
   timeline.at(first + 25 * MINUTE, async (at) => {
-    const bytes = logoPng(240, 64, [0x0b, 0x53, 0x94], [0xf5, 0x9e, 0x0b]);
+    // A band in the primary colour with an accent square: enough to stand in for a logo.
+    const bytes = encodePng(240, 64, (x, y) =>
+      x >= 12 && x < 52 && y >= 12 && y < 52 ? [0xf5, 0x9e, 0x0b] : [0x0b, 0x53, 0x94],
+    );
     const asset = await ctx.write.create(ctx.actors.staff(lena, at), "branding_assets", {
       kind: "logo",
       contentType: "image/png",
@@ -92,49 +95,4 @@ export function planBranding(ctx: SeedContext): void {
   edit(third, { customJs: JS_V3 });
   edit(third + 25 * MINUTE, { footerHtml: FOOTER_V3 });
   publish(day(63));
-}
-
-/** A small PNG: a coloured band with an accent square, enough to stand in for a logo. */
-function logoPng(width: number, height: number, band: number[], accent: number[]): Uint8Array {
-  const raw = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1);
-    raw[row] = 0; // filter: none
-    for (let x = 0; x < width; x++) {
-      const inSquare = x >= 12 && x < 52 && y >= 12 && y < 52;
-      const [r, g, b] = inSquare ? accent : band;
-      raw.set([r!, g!, b!], row + 1 + x * 3);
-    }
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(raw)),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
