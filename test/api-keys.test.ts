@@ -2,15 +2,15 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import type { users } from "@/db/schema";
 import { apiKeys, auditLog } from "@/db/schema";
-import { runAction, type ActionConfig, type ActionHandler } from "@/lib/actions/define-action";
-import { systemActor, type ActorContext } from "@/lib/audit/actor";
+import type { ActionSpec as Spec } from "@/lib/actions/define-action";
+import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import type { CurrentUser } from "@/lib/auth/session";
 import { generateApiKeySpec, revokeApiKeySpec, type GeneratedKey } from "@/lib/api-keys/actions";
 import { apiKeyStatus, listApiKeys, verifyApiKey } from "@/lib/api-keys/keys";
 import { createTestDatabase } from "./db";
+import { asCurrent, runAs } from "./run-action";
 import { createUser } from "./factories";
 
 const db$ = createTestDatabase();
@@ -20,30 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const asCurrent = (row: typeof users.$inferSelect): CurrentUser => ({
-  id: row.id,
-  name: row.name,
-  email: row.email,
-  role: row.role,
-  accountId: row.accountId,
-  timeZone: "UTC",
-  portalAdmin: false,
-});
-const actorOf = async (user: CurrentUser): Promise<ActorContext> =>
-  systemActor(user.name, { type: "user", userId: user.id, channel: "control_panel" });
-
-function run<S extends z.ZodType, T>(
-  spec: { config: ActionConfig<S>; handler: ActionHandler<S, T> },
-  user: CurrentUser,
-  raw: object,
-) {
-  return runAction(
-    spec.config,
-    spec.handler,
-    { user, actor: actorOf, db: database.db },
-    raw as Record<string, unknown>,
-  );
-}
+const run = <S extends z.ZodType, T>(spec: Spec<S, T>, user: CurrentUser, raw: object) =>
+  runAs(database.db, spec, user, raw);
 
 const snapshot = async () => ({
   keys: await database.db.$count(apiKeys),

@@ -1,10 +1,8 @@
 import { desc } from "drizzle-orm";
 import type { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { users } from "@/db/schema";
 import { auditLog, brandingAssets, brandingVersions, portalBranding } from "@/db/schema";
-import { runAction } from "@/lib/actions/define-action";
-import { systemActor, type ActorContext } from "@/lib/audit/actor";
+import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { changedFields } from "@/lib/audit/messages";
 import type { CurrentUser } from "@/lib/auth/session";
@@ -26,6 +24,7 @@ import {
 import { snapshotOf } from "@/lib/branding/fields";
 import { draftFormValues, getDraft, latestPublished, listVersions } from "@/lib/branding/queries";
 import { createTestDatabase } from "./db";
+import { asCurrent, runAs } from "./run-action";
 import { createAccount, createUser } from "./factories";
 
 const db$ = createTestDatabase();
@@ -35,26 +34,8 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const asCurrent = (row: typeof users.$inferSelect): CurrentUser => ({
-  id: row.id,
-  name: row.name,
-  email: row.email,
-  role: row.role,
-  accountId: row.accountId,
-  timeZone: "UTC",
-  portalAdmin: false,
-});
-const actorOf = async (user: CurrentUser): Promise<ActorContext> =>
-  systemActor(user.name, { type: "user", userId: user.id, channel: "control_panel" });
-
-function run<S extends z.ZodType, T>(spec: Spec<S, T>, user: CurrentUser, raw: object) {
-  return runAction(
-    spec.config,
-    spec.handler,
-    { user, actor: actorOf, db: database.db },
-    raw as Record<string, unknown>,
-  );
-}
+const run = <S extends z.ZodType, T>(spec: Spec<S, T>, user: CurrentUser, raw: object) =>
+  runAs(database.db, spec, user, raw);
 
 const draft = async () => (await getDraft(database.db))!;
 

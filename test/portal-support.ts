@@ -1,43 +1,13 @@
 import { eq } from "drizzle-orm";
-import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { auditLog, emailOutbox, users } from "@/db/schema";
-import { runAction } from "@/lib/actions/define-action";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
-import { actorForUser } from "@/lib/auth/actor-for-user";
-import type { CurrentUser } from "@/lib/auth/session";
-import type { ActionSpec as Spec } from "@/lib/actions/define-action";
 import { createUser } from "./factories";
 
 /** For the portal-*.test.ts files: users as the session has them, actions run as a request would. */
 
-export const REQUEST = { ip: "198.51.100.23", userAgent: "vitest portal", requestId: "req-portal" };
-
-export const asCurrent = (row: typeof users.$inferSelect): CurrentUser => ({
-  id: row.id,
-  name: row.name,
-  email: row.email,
-  role: row.role,
-  accountId: row.accountId,
-  timeZone: row.timeZone,
-  portalAdmin: row.portalAdmin,
-});
-
-/** Runs a spec as `user`, with the actor the app builds for them (Portal for account users). */
-export function runAs<S extends z.ZodType, T>(
-  db: Db,
-  spec: Spec<S, T>,
-  user: CurrentUser,
-  raw: object,
-) {
-  return runAction(
-    spec.config,
-    spec.handler,
-    { user, actor: async (u) => actorForUser(u, REQUEST), db },
-    raw as Record<string, unknown>,
-  );
-}
+export { asCurrent, REQUEST, runAs } from "./run-action";
 
 /** A portal user of `account`, active, optionally its portal administrator. */
 export async function createPortalUser(

@@ -1,8 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, users } from "@/db/schema";
-import { runAction } from "@/lib/actions/define-action";
-import { systemActor, type ActorContext } from "@/lib/audit/actor";
+import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import type { CurrentUser } from "@/lib/auth/session";
 import { verifyPassword } from "@/lib/auth/password";
@@ -19,6 +18,7 @@ import { INVALID_LINK, setPasswordWithToken } from "@/lib/users/users";
 import { AppError } from "@/lib/errors";
 import type { z } from "zod";
 import { createTestDatabase } from "./db";
+import { asCurrent, runAs } from "./run-action";
 import { createAccount, createUser } from "./factories";
 
 const db$ = createTestDatabase();
@@ -32,26 +32,8 @@ const BASE = "https://trunkline.example";
 const inviteSpec = inviteUserSpec(async () => BASE);
 const resetSpec = passwordResetSpec(async () => BASE);
 
-const asCurrent = (row: typeof users.$inferSelect): CurrentUser => ({
-  id: row.id,
-  name: row.name,
-  email: row.email,
-  role: row.role,
-  accountId: row.accountId,
-  timeZone: "UTC",
-  portalAdmin: false,
-});
-const actorOf = async (user: CurrentUser): Promise<ActorContext> =>
-  systemActor(user.name, { type: "user", userId: user.id, channel: "control_panel" });
-
-function run<S extends z.ZodType, T>(spec: Spec<S, T>, user: CurrentUser, raw: object) {
-  return runAction(
-    spec.config,
-    spec.handler,
-    { user, actor: actorOf, db: database.db },
-    raw as Record<string, unknown>,
-  );
-}
+const run = <S extends z.ZodType, T>(spec: Spec<S, T>, user: CurrentUser, raw: object) =>
+  runAs(database.db, spec, user, raw);
 
 const snapshot = async () => ({
   users: await database.db.$count(users),
