@@ -40,18 +40,20 @@ export const idField = () => z.coerce.number({ error: "Missing record id." }).in
 export const versionField = () =>
   z.coerce.number({ error: "Missing record version." }).int().min(1, "Missing record version.");
 
-const accountFields = {
-  name: z.string().trim().min(1, "Enter a name.").max(120, "At most 120 characters."),
-  creditLimit: moneyField(),
-  channels: countField(),
-  cps: countField(),
-  billingEmail: z
+/** An optional email address (blank clears it); the Control Panel and the portal share it. */
+export const billingEmailField = () =>
+  z
     .string()
     .trim()
     .optional()
     .transform((v) => (v ? v : null))
-    .pipe(z.email("Enter a valid email address.").nullable()),
-  country: z
+    .pipe(
+      z.email("Enter a valid email address.").max(254, "Enter a valid email address.").nullable(),
+    );
+
+/** An optional ISO 3166 alpha-2 country code, upper-cased. */
+export const countryField = () =>
+  z
     .string()
     .trim()
     .optional()
@@ -61,7 +63,15 @@ const accountFields = {
         .string()
         .regex(/^[A-Z]{2}$/, "Use the 2-letter country code (e.g. GB).")
         .nullable(),
-    ),
+    );
+
+const accountFields = {
+  name: z.string().trim().min(1, "Enter a name.").max(120, "At most 120 characters."),
+  creditLimit: moneyField(),
+  channels: countField(),
+  cps: countField(),
+  billingEmail: billingEmailField(),
+  country: countryField(),
   notesPublic: optionalText(4000),
   notesPrivate: optionalText(4000),
 };

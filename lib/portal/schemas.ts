@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { optionalText, versionField } from "@/lib/accounts/schemas";
+import {
+  billingEmailField,
+  countryField,
+  optionalText,
+  versionField,
+} from "@/lib/accounts/schemas";
 import { MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
 
 /** Form schemas of the Customer Portal's own pages: profile, password, colleagues, contact. */
@@ -80,25 +85,8 @@ export const setPortalUserStatusSchema = z.object({
 
 export const updateContactSchema = z.object({
   version: versionField(),
-  billingEmail: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v ? v : null))
-    .pipe(
-      z.email("Enter a valid email address.").max(254, "Enter a valid email address.").nullable(),
-    ),
+  billingEmail: billingEmailField(),
   address: optionalText(500),
-  country: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v ? v.toUpperCase() : null))
-    .pipe(
-      z
-        .string()
-        .regex(/^[A-Z]{2}$/, "Use the 2-letter country code (e.g. GB).")
-        .nullable(),
-    ),
+  country: countryField(),
 });
 export type UpdateContactInput = z.infer<typeof updateContactSchema>;
