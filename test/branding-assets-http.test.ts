@@ -136,14 +136,42 @@ describe("serveBrandingImage", () => {
 });
 
 describe("serveCustomCode", () => {
-  it("serves the draft's custom CSS as text/css with immutable caching", async () => {
-    const res = await serveCustomCode(db(), fileOf(customCodeUrlFor("css", DRAFT_CSS)!));
+  it("serves published CSS as text/css with immutable caching", async () => {
+    const res = await serveCustomCode(db(), fileOf(customCodeUrlFor("css", OLD_CSS)!));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/css; charset=utf-8");
     expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
-    expect(res.headers.get("etag")).toBe(`"${sha256Hex(DRAFT_CSS)}"`);
+    expect(res.headers.get("etag")).toBe(`"${sha256Hex(OLD_CSS)}"`);
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(await res.text()).toBe(OLD_CSS);
+  });
+
+  it("serves the unpublished draft's code only to branding editors, never cached", async () => {
+    const file = fileOf(customCodeUrlFor("css", DRAFT_CSS)!);
+    expect((await serveCustomCode(db(), file)).status).toBe(404);
+    expect((await serveCustomCode(db(), file, undefined, async () => false)).status).toBe(404);
+    const res = await serveCustomCode(db(), file, undefined, async () => true);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
     expect(await res.text()).toBe(DRAFT_CSS);
+  });
+
+  it("finds code published after the first request (the index follows new versions)", async () => {
+    const css = ".portal-header { color: #123456; }";
+    const file = `${sha256Hex(css)}.css`;
+    expect((await serveCustomCode(db(), file)).status).toBe(404);
+    await auditedMutation(db(), actor, {
+      table: "branding_versions",
+      action: "PUBLISH",
+      change: async (tx) => {
+        const [row] = await tx
+          .insert(brandingVersions)
+          .values({ versionNo: 3, snapshot: { customCss: css, customJs: PUBLISHED_JS } })
+          .returning({ id: brandingVersions.id });
+        return row!.id;
+      },
+    });
+    expect(await (await serveCustomCode(db(), file)).text()).toBe(css);
   });
 
   it("serves code only a published version still has", async () => {
@@ -156,7 +184,7 @@ describe("serveCustomCode", () => {
   });
 
   it("answers a matching If-None-Match with 304", async () => {
-    const sha = sha256Hex(DRAFT_CSS);
+    const sha = sha256Hex(OLD_CSS);
     const res = await serveCustomCode(db(), `${sha}.css`, withEtag(`"${sha}"`));
     expect(res.status).toBe(304);
     expect(await res.text()).toBe("");

@@ -18,8 +18,9 @@ import {
   draftStatus,
   draftStatusText,
   NOTHING_TO_SAVE_MESSAGE,
-  STALE_DRAFT_MESSAGE,
+  DRAFT_CONFLICT_MESSAGE,
   STALE_PUBLISH_MESSAGE,
+  STALE_RESTORE_MESSAGE,
 } from "@/lib/branding/draft";
 import { snapshotOf } from "@/lib/branding/fields";
 import { draftFormValues, getDraft, latestPublished, listVersions } from "@/lib/branding/queries";
@@ -38,6 +39,7 @@ const run = <S extends z.ZodType, T>(spec: Spec<S, T>, user: CurrentUser, raw: o
   runAs(database.db, spec, user, raw);
 
 const draft = async () => (await getDraft(database.db))!;
+const draftVersion = async () => String((await draft()).version);
 
 /** The draft form as the page renders it, with some fields changed. */
 const form = async (changes: Record<string, string> = {}) => ({
@@ -194,14 +196,32 @@ describe("save draft", () => {
     expect(await draft()).toEqual(row);
   });
 
-  it("refuses a stale version and writes nothing", async () => {
-    const stale = await form({ portalName: "Stale Portal" });
-    await run(saveDraftSpec, admin, await form({ customJs: "console.log(1);" }));
+  it("keeps a colleague's change to a field this editor did not touch", async () => {
+    const mine = await form({ portalName: "Mine Portal" });
+    await run(saveDraftSpec, admin, await form({ customJs: "console.log('theirs');" }));
+    const result = await run(saveDraftSpec, brander, mine);
+    expect(result).toMatchObject({ status: "ok", message: "Draft saved." });
+    const row = await draft();
+    expect(row.portalName).toBe("Mine Portal");
+    expect(row.customJs).toBe("console.log('theirs');");
+    const entry = await newestEntry();
+    expect(changedFields(entry.before, entry.after).sort()).toEqual(["portalName"]);
+  });
+
+  it("refuses, naming the field, when both changed the same field, and writes nothing", async () => {
+    const mine = await form({ customCss: "/* mine */", portalName: "Both Portal" });
+    await run(saveDraftSpec, admin, await form({ customCss: "/* theirs */" }));
     const before = await counts();
-    const result = await run(saveDraftSpec, brander, stale);
-    expect(result).toMatchObject({ status: "error", error: STALE_DRAFT_MESSAGE });
+    const result = await run(saveDraftSpec, brander, mine);
+    expect(result).toMatchObject({ status: "error", error: DRAFT_CONFLICT_MESSAGE });
+    expect(result.status === "error" && Object.keys(result.fieldErrors ?? {})).toEqual([
+      "customCss",
+    ]);
+    // What the editor typed comes back, so the form keeps it.
+    expect(result.status === "error" && result.values?.customCss).toBe("/* mine */");
     expect(await counts()).toEqual(before);
-    expect((await draft()).portalName).not.toBe("Stale Portal");
+    expect((await draft()).customCss).toBe("/* theirs */");
+    expect((await draft()).portalName).not.toBe("Both Portal");
   });
 });
 
@@ -246,7 +266,7 @@ describe("publish", () => {
       `Unpublished changes since v${from}: primary colour, custom CSS`,
     );
 
-    const first = await run(publishSpec, admin, {});
+    const first = await run(publishSpec, admin, { version: await draftVersion() });
     expect(first).toMatchObject({
       status: "ok",
       data: { versionNo: from + 1 },
@@ -257,7 +277,7 @@ describe("publish", () => {
     );
 
     const before = await counts();
-    const second = await run(publishSpec, admin, {});
+    const second = await run(publishSpec, admin, { version: await draftVersion() });
     expect(second).toMatchObject({
       status: "error",
       error: `Nothing to publish: the draft matches v${from + 1}.`,
@@ -290,7 +310,10 @@ describe("restore into draft", () => {
     const old = (await listVersions(database.db)).find((v) => v.versionNo === oldNo)!;
 
     const before = await counts();
-    const result = await run(restoreVersionSpec, brander, { versionId: String(old.id) });
+    const result = await run(restoreVersionSpec, brander, {
+      versionId: String(old.id),
+      version: await draftVersion(),
+    });
     expect(result).toMatchObject({
       status: "ok",
       message: `Restored portal branding draft from v${oldNo} (custom CSS). Publish to make it live.`,
@@ -311,7 +334,7 @@ describe("restore into draft", () => {
     // The portal still shows the newer version until the restored draft is published.
     expect((await latestPublished(database.db))!.versionNo).toBe(newNo);
 
-    const published = await run(publishSpec, brander, {});
+    const published = await run(publishSpec, brander, { version: await draftVersion() });
     expect(published).toMatchObject({ status: "ok", data: { versionNo: newNo + 1 } });
     const current = (await latestPublished(database.db))!;
     expect(current.versionNo).toBe(newNo + 1);
@@ -321,7 +344,10 @@ describe("restore into draft", () => {
   it("refuses when the draft already matches the version, writing nothing", async () => {
     const latest = (await latestPublished(database.db))!;
     const before = await counts();
-    const result = await run(restoreVersionSpec, admin, { versionId: String(latest.id) });
+    const result = await run(restoreVersionSpec, admin, {
+      versionId: String(latest.id),
+      version: await draftVersion(),
+    });
     expect(result).toMatchObject({
       status: "error",
       error: `The draft already matches v${latest.versionNo}.`,
@@ -329,14 +355,36 @@ describe("restore into draft", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("refuses to restore over draft edits made since the page was opened", async () => {
+    const [oldest] = (await listVersions(database.db)).slice(-1);
+    const seen = await draftVersion();
+    expect((await run(saveDraftSpec, admin, await form({ customCss: "/* newer */" }))).status).toBe(
+      "ok",
+    );
+    const before = await counts();
+    const result = await run(restoreVersionSpec, brander, {
+      versionId: String(oldest!.id),
+      version: seen,
+    });
+    expect(result).toMatchObject({ status: "error", error: STALE_RESTORE_MESSAGE });
+    expect(await counts()).toEqual(before);
+    expect((await draft()).customCss).toBe("/* newer */");
+  });
+
   it("an unknown version id is an error, not a crash", async () => {
     const before = await counts();
-    const result = await run(restoreVersionSpec, admin, { versionId: "999999" });
+    const result = await run(restoreVersionSpec, admin, {
+      versionId: "999999",
+      version: await draftVersion(),
+    });
     expect(result).toMatchObject({
       status: "error",
       error: "That branding version does not exist.",
     });
-    const bad = await run(restoreVersionSpec, admin, { versionId: "abc" });
+    const bad = await run(restoreVersionSpec, admin, {
+      versionId: "abc",
+      version: await draftVersion(),
+    });
     expect(bad.status === "error" && bad.fieldErrors?.versionId).toEqual([expect.any(String)]);
     expect(await counts()).toEqual(before);
   });
@@ -398,10 +446,13 @@ describe("role checks", () => {
     expect(await run(saveDraftSpec, user, await form({ portalName: "Hijacked" }))).toMatchObject(
       refused,
     );
-    expect(await run(publishSpec, user, {})).toMatchObject(refused);
-    expect(await run(restoreVersionSpec, user, { versionId: String(oldest.id) })).toMatchObject(
-      refused,
-    );
+    expect(await run(publishSpec, user, { version: await draftVersion() })).toMatchObject(refused);
+    expect(
+      await run(restoreVersionSpec, user, {
+        versionId: String(oldest.id),
+        version: await draftVersion(),
+      }),
+    ).toMatchObject(refused);
     expect(
       await run(uploadImageSpec, user, {
         kind: "logo",

@@ -29,10 +29,23 @@ describe("footer HTML", () => {
   it("allows no other link schemes, obfuscated or not", () => {
     const { html, removed } = sanitizeFooterHtml(
       '<a href="data:text/html,<b>x</b>">a</a><a href=" jav&#x09;ascript:alert(1)">b</a>' +
-        '<a href="vbscript:x">c</a><a href="//evil.example/">d</a><a href="/portal/help">e</a>',
+        '<a href="vbscript:x">c</a><a href="//evil.example/">d</a>',
     );
     expect(removed).toBe(true);
-    expect(html).toBe("<a>a</a><a>b</a><a>c</a><a>d</a><a>e</a>");
+    expect(html).toBe("<a>a</a><a>b</a><a>c</a><a>d</a>");
+  });
+
+  it("keeps links to pages of this site, but not protocol-relative ones to another host", () => {
+    const { html } = sanitizeFooterHtml(
+      '<a href="/portal/profile">Profile</a><a href="//x.example/">x</a>',
+    );
+    expect(html).toBe('<a href="/portal/profile">Profile</a><a>x</a>');
+  });
+
+  it("reports a leading script or style as removed (it is not silently moved away)", () => {
+    for (const input of ["<script>alert(1)</script><p>Hi</p>", "<style>p{}</style><p>Hi</p>"]) {
+      expect(sanitizeFooterHtml(input), input).toEqual({ html: "<p>Hi</p>", removed: true });
+    }
   });
 
   it("gives new-tab links rel=noopener noreferrer and drops other targets", () => {

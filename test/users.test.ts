@@ -9,12 +9,13 @@ import {
   changeRoleSpec,
   inviteUserSpec,
   passwordResetSpec,
+  setPortalAdminSpec,
   setStatusSpec,
 } from "@/lib/users/actions";
 import type { ActionSpec as Spec } from "@/lib/actions/define-action";
 import { setPasswordSchema } from "@/lib/users/schemas";
 import { hashToken } from "@/lib/users/tokens";
-import { INVALID_LINK, setPasswordWithToken } from "@/lib/users/users";
+import { INVALID_LINK, PORTAL_ADMIN_ONLY, setPasswordWithToken } from "@/lib/users/users";
 import { AppError } from "@/lib/errors";
 import type { z } from "zod";
 import { createTestDatabase } from "./db";
@@ -383,5 +384,181 @@ describe("roles and status", () => {
     expect(await run(changeRoleSpec, other, { userId: admin.id, role: "support" })).toMatchObject({
       status: "ok",
     });
+  });
+});
+
+describe("portal administrators", () => {
+  /** The newest audit entry about a users row. */
+  async function lastUserEntry(id: number) {
+    const [entry] = await database.db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.recordPk} = ${String(id)} and ${auditLog.tableName} = 'users'`)
+      .orderBy(sql`id desc`)
+      .limit(1);
+    return entry!;
+  }
+  const flagOf = async (id: number) =>
+    (await database.db.select().from(users).where(eq(users.id, id)))[0]!.portalAdmin;
+
+  it("invites a portal user as portal administrator when the box is ticked", async () => {
+    const account = await createAccount(database.db, "customer");
+    const result = await run(inviteSpec, admin, {
+      name: "Portal Boss",
+      email: "portal.boss@example.test",
+      role: "customer",
+      accountId: String(account.id),
+      portalAdmin: "on",
+    });
+    expect(result.status).toBe("ok");
+    const id = (result as { data: number }).data;
+    expect(await flagOf(id)).toBe(true);
+    const entry = await lastUserEntry(id);
+    expect(entry.action).toBe("CREATE");
+    expect(entry.after).toMatchObject({ portalAdmin: true, accountId: account.id });
+    expect(entry.message).toContain("as a portal administrator");
+  });
+
+  it("invites without the flag when the box is not ticked", async () => {
+    const account = await createAccount(database.db, "carrier");
+    const result = await run(inviteSpec, admin, {
+      name: "Portal Plain",
+      email: "portal.plain@example.test",
+      role: "carrier",
+      accountId: String(account.id),
+    });
+    expect(result.status).toBe("ok");
+    const id = (result as { data: number }).data;
+    expect(await flagOf(id)).toBe(false);
+    expect((await lastUserEntry(id)).after).toMatchObject({ portalAdmin: false });
+  });
+
+  it("refuses the box for a staff role with a field error and writes nothing", async () => {
+    const before = await snapshot();
+    const result = await run(inviteSpec, admin, {
+      name: "Staff Boss",
+      email: "staff.boss@example.test",
+      role: "support",
+      portalAdmin: "on",
+    });
+    expect(result).toMatchObject({
+      status: "error",
+      fieldErrors: { portalAdmin: [PORTAL_ADMIN_ONLY] },
+    });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('refuses a checkbox value other than "on"', async () => {
+    const account = await createAccount(database.db, "customer");
+    const before = await snapshot();
+    const result = await run(inviteSpec, admin, {
+      name: "Odd Box",
+      email: "odd.box@example.test",
+      role: "customer",
+      accountId: String(account.id),
+      portalAdmin: "yes",
+    });
+    expect(result).toMatchObject({
+      status: "error",
+      fieldErrors: { portalAdmin: [expect.any(String)] },
+    });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("makes and removes a portal administrator with UPDATE entries", async () => {
+    const account = await createAccount(database.db, "customer");
+    const target = await createUser(database.db, { role: "customer", accountId: account.id });
+    expect(target.portalAdmin).toBe(false);
+
+    const made = await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "true" });
+    expect(made).toMatchObject({ status: "ok", data: target.id });
+    expect(await flagOf(target.id)).toBe(true);
+    let entry = await lastUserEntry(target.id);
+    expect(entry).toMatchObject({
+      action: "UPDATE",
+      actorUserId: admin.id,
+      accountId: account.id,
+      message: `Made ${target.name} <${target.email}> a portal administrator of ${account.name} (${account.id})`,
+    });
+    expect(entry.before).toMatchObject({ portalAdmin: false });
+    expect(entry.after).toMatchObject({ portalAdmin: true });
+
+    const removed = await run(setPortalAdminSpec, admin, {
+      userId: target.id,
+      portalAdmin: "false",
+    });
+    expect(removed).toMatchObject({ status: "ok" });
+    expect(await flagOf(target.id)).toBe(false);
+    entry = await lastUserEntry(target.id);
+    expect(entry.before).toMatchObject({ portalAdmin: true });
+    expect(entry.after).toMatchObject({ portalAdmin: false });
+    expect(entry.message).toContain("Removed");
+  });
+
+  it("refuses a no-op and writes nothing", async () => {
+    const account = await createAccount(database.db, "customer");
+    const target = await createUser(database.db, { role: "customer", accountId: account.id });
+    const before = await snapshot();
+    expect(
+      await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "false" }),
+    ).toMatchObject({ status: "error", error: `${target.name} is not a portal administrator.` });
+    expect(await snapshot()).toEqual(before);
+    expect(
+      await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "true" }),
+    ).toMatchObject({ status: "ok" });
+    const after = await snapshot();
+    expect(
+      await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "true" }),
+    ).toMatchObject({
+      status: "error",
+      error: `${target.name} is already a portal administrator.`,
+    });
+    expect(await snapshot()).toEqual(after);
+  });
+
+  it("refuses a staff user and changes nothing", async () => {
+    const target = await createUser(database.db, { role: "support" });
+    const before = await snapshot();
+    expect(
+      await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "true" }),
+    ).toMatchObject({ status: "error", error: PORTAL_ADMIN_ONLY });
+    expect(await flagOf(target.id)).toBe(false);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses support (no users:manage) and changes nothing", async () => {
+    const support = asCurrent(await createUser(database.db, { role: "support" }));
+    const account = await createAccount(database.db, "customer");
+    const target = await createUser(database.db, { role: "customer", accountId: account.id });
+    const before = await snapshot();
+    expect(
+      await run(setPortalAdminSpec, support, { userId: target.id, portalAdmin: "true" }),
+    ).toEqual({ status: "error", error: "Your role does not allow this action." });
+    expect(await flagOf(target.id)).toBe(false);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses a portal administrator acting from the portal (staff audience)", async () => {
+    const account = await createAccount(database.db, "customer");
+    const boss = await createUser(database.db, { role: "customer", accountId: account.id });
+    const colleague = await createUser(database.db, { role: "customer", accountId: account.id });
+    const before = await snapshot();
+    expect(
+      await run(
+        setPortalAdminSpec,
+        { ...asCurrent(boss), portalAdmin: true },
+        {
+          userId: colleague.id,
+          portalAdmin: "true",
+        },
+      ),
+    ).toEqual({ status: "error", error: "Your role does not allow this action." });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("returns 'not found' for a missing user", async () => {
+    expect(
+      await run(setPortalAdminSpec, admin, { userId: 99999999, portalAdmin: "true" }),
+    ).toMatchObject({ status: "error", error: "That record no longer exists." });
   });
 });

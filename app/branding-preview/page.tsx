@@ -10,6 +10,7 @@ import { loadDraftBranding } from "@/lib/branding/view";
 const draftBranding = cache(async () => loadDraftBranding(await getDb()));
 
 export async function generateMetadata(): Promise<Metadata> {
+  await requireStaff(["admin", "branding"]);
   const branding = await draftBranding();
   return {
     title: { absolute: `Preview · ${branding.portalName}` },

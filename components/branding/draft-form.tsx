@@ -3,8 +3,10 @@
 import { Field, TextAreaField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { type FormAction, useVersionedAction } from "@/components/forms/use-versioned-action";
-import { BRANDING_LIMITS } from "@/lib/branding/schemas";
+import { useActionState, useState } from "react";
+import type { FormAction } from "@/components/forms/use-versioned-action";
+import { IDLE, type ActionResult } from "@/lib/actions/result";
+import { baseFieldName, BRANDING_LIMITS, DRAFT_FORM_FIELDS } from "@/lib/branding/schemas";
 import { ColourField } from "./colour-field";
 
 // The form kit's input look plus monospace: code is read in columns.
@@ -12,8 +14,12 @@ const codeClass =
   "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs shadow-sm focus:border-brand focus:ring-2 focus:ring-brand/30 focus:outline-none aria-invalid:border-red-400";
 
 /**
- * The branding draft form. After a stale save the action returns the draft's latest values,
- * which the fields and the hidden version pick up from `state.values`.
+ * The branding draft form. Hidden base_* fields carry what each field showed when it was loaded,
+ * so the save writes only what this editor changed and reports a conflict where a colleague
+ * changed the same field meanwhile (lib/branding/draft.ts). After a failed save the fields keep
+ * what was typed and the base what was loaded; after a successful one React resets the fields to
+ * the page's fresh values, and the base follows them. Between saves the base stays as loaded,
+ * even if the page re-renders after an upload elsewhere on it.
  */
 export function DraftForm<T>({
   action,
@@ -22,10 +28,22 @@ export function DraftForm<T>({
   action: FormAction<T>;
   values: Record<string, string>;
 }) {
-  const { state, formAction, version } = useVersionedAction(action, values.version);
+  const [state, formAction] = useActionState<ActionResult<T>, FormData>(action, IDLE);
+  const [loaded, setLoaded] = useState(values);
+  const [seen, setSeen] = useState(state);
+  if (state !== seen) {
+    setSeen(state);
+    if (state.status === "ok") setLoaded(values);
+  }
+  const base = (field: string) => {
+    const echoed = state.status === "error" ? state.values?.[field] : undefined;
+    return typeof echoed === "string" ? echoed : (loaded[field] ?? "");
+  };
   return (
-    <form action={formAction} data-testid="branding-draft-form">
-      <input type="hidden" name="version" value={version} />
+    <form action={formAction} data-testid="branding-draft-form" noValidate>
+      {DRAFT_FORM_FIELDS.map((f) => (
+        <input key={f} type="hidden" name={baseFieldName(f)} value={base(baseFieldName(f))} />
+      ))}
       <div className="grid max-w-4xl grid-cols-1 gap-4 sm:grid-cols-2">
         <Field
           name="portalName"

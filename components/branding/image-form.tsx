@@ -14,6 +14,7 @@ export function ImageForm({
   current,
   hint,
   accept,
+  maxBytes,
   uploadAction,
   removeAction,
 }: {
@@ -23,6 +24,8 @@ export function ImageForm({
   hint: string;
   /** A hint for the file picker only: the server checks the type by content. */
   accept: string;
+  /** Checked here too: a file far over it would be cut off by the request size limit first. */
+  maxBytes: number;
   uploadAction: Action<{ assetId: number }>;
   removeAction: Action<null>;
 }) {
@@ -30,8 +33,13 @@ export function ImageForm({
   const [remove, removeFormAction] = useActionState(removeAction, IDLE);
   // One status line for both forms: the outcome of whichever was submitted last.
   const [last, setLast] = useState<"upload" | "remove">("upload");
+  const [tooBig, setTooBig] = useState<string | null>(null);
   const id = `field-${kind}-file`;
-  const errors = upload.status === "error" ? upload.fieldErrors?.file : undefined;
+  const errors = tooBig
+    ? [tooBig]
+    : upload.status === "error"
+      ? upload.fieldErrors?.file
+      : undefined;
   return (
     <div
       className="space-y-3 rounded-lg border border-slate-200 bg-white p-4"
@@ -60,6 +68,13 @@ export function ImageForm({
       <form
         action={(formData) => {
           setLast("upload");
+          const file = formData.get("file");
+          if (file instanceof File && file.size > maxBytes) {
+            const kb = (n: number) => `${Math.ceil(n / 1024)} KB`;
+            setTooBig(`The ${kind} is ${kb(file.size)}; the limit is ${kb(maxBytes)}.`);
+            return;
+          }
+          setTooBig(null);
           uploadFormAction(formData);
         }}
         className="space-y-2"

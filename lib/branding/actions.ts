@@ -49,7 +49,12 @@ export const publishSpec: ActionSpec<typeof publishSchema, { versionNo: number }
 export const restoreVersionSpec: ActionSpec<typeof restoreVersionSchema, { version: number }> = {
   config: manage(restoreVersionSchema),
   handler: async (input, { db, actor }) => {
-    const { versionNo, changed, draft } = await restoreVersion(db, actor, input.versionId);
+    const { versionNo, changed, draft } = await restoreVersion(
+      db,
+      actor,
+      input.versionId,
+      input.version,
+    );
     return {
       data: { version: draft.version },
       message: `Restored portal branding draft from v${versionNo} (${describeBrandingFields(changed)}). Publish to make it live.`,

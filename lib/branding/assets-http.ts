@@ -5,7 +5,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { brandingAssets, brandingVersions, portalBranding } from "@/db/schema";
-import { sha256Hex } from "./fields";
+import { BRANDING_ID, sha256Hex } from "./fields";
 import { IMAGE_EXTENSIONS, type BrandingImageType } from "./urls";
 
 const IMAGE_FILE = /^([0-9a-f]{64})\.(png|jpg|webp|svg)$/;
@@ -90,32 +90,74 @@ export async function serveBrandingImage(
   );
 }
 
+type CodeKind = "css" | "js";
+type CodeIndex = { latestVersion: number; byFile: Map<string, string> };
+
 /**
- * GET /portal-assets/custom/<sha256>.css|js: the draft's or any published version's custom code,
- * whichever has that hash. Old versions stay reachable so a cached page still finds its code.
+ * Published custom code by file name (`<sha256>.<kind>`), per database. Versions are only ever
+ * added, so the index is rebuilt only when a newer one exists: a request for an unknown hash
+ * costs one indexed max(), never a hash of every version.
+ */
+const publishedIndexes = new WeakMap<DbOrTx, CodeIndex>();
+
+async function publishedCode(db: DbOrTx): Promise<Map<string, string>> {
+  const [{ latest } = { latest: 0 }] = await db
+    .select({ latest: sql<number>`coalesce(max(${brandingVersions.versionNo}), 0)::int` })
+    .from(brandingVersions);
+  const cached = publishedIndexes.get(db);
+  if (cached?.latestVersion === latest) return cached.byFile;
+  const rows = await db
+    .select({
+      css: sql<string | null>`${brandingVersions.snapshot}->>'customCss'`,
+      js: sql<string | null>`${brandingVersions.snapshot}->>'customJs'`,
+    })
+    .from(brandingVersions);
+  const byFile = new Map<string, string>();
+  for (const row of rows) {
+    for (const kind of ["css", "js"] as const) addCode(byFile, kind, row[kind]);
+  }
+  publishedIndexes.set(db, { latestVersion: latest, byFile });
+  return byFile;
+}
+
+// Blank code has no URL (customCodeUrlFor gives null), so its hash is not served either.
+function addCode(byFile: Map<string, string>, kind: CodeKind, content: string | null) {
+  if (content && content.trim() !== "") byFile.set(`${sha256Hex(content)}.${kind}`, content);
+}
+
+/**
+ * GET /portal-assets/custom/<sha256>.css|js. Any published version's code is public and cached
+ * for good (old versions stay reachable, so a cached page still finds its code). The draft's
+ * code is unpublished work: only when `mayPreviewDraft` says the requester edits branding, and
+ * never stored by a cache.
  */
 export async function serveCustomCode(
   db: DbOrTx,
   file: string,
   request?: Request,
+  mayPreviewDraft: () => Promise<boolean> = async () => false,
 ): Promise<Response> {
   const match = CODE_FILE.exec(file);
   if (!match) return notFound();
-  const [, sha256, kind] = match as unknown as [string, string, "css" | "js"];
+  const [, sha256, kind] = match as unknown as [string, string, CodeKind];
+  const published = (await publishedCode(db)).get(file);
+  if (published !== undefined) return immutable(request, sha256, CODE_TYPES[kind], published);
+
+  if (!(await mayPreviewDraft())) return notFound();
   const field = CODE_FIELDS[kind];
-  const candidates = await db
-    .selectDistinct({ content: sql<string | null>`${brandingVersions.snapshot}->>${field}` })
-    .from(brandingVersions)
-    .union(
-      db
-        .select({ content: sql<string | null>`${portalBranding[field]}` })
-        .from(portalBranding)
-        .where(eq(portalBranding.id, 1)),
-    );
-  // Blank code has no URL (customCodeUrlFor gives null), so its hash is not served either.
-  const content = candidates
-    .map((c) => c.content)
-    .find((c): c is string => !!c && c.trim() !== "" && sha256Hex(c) === sha256);
+  const [draft] = await db
+    .select({ content: portalBranding[field] })
+    .from(portalBranding)
+    .where(eq(portalBranding.id, BRANDING_ID));
+  const draftFiles = new Map<string, string>();
+  addCode(draftFiles, kind, draft?.content ?? null);
+  const content = draftFiles.get(file);
   if (content === undefined) return notFound();
-  return immutable(request, sha256, CODE_TYPES[kind], content);
+  return new Response(content, {
+    headers: {
+      "Content-Type": CODE_TYPES[kind],
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
 }

@@ -10,20 +10,20 @@ import {
   snapshotOf,
   type BrandingField,
   type BrandingSnapshot,
+  BRANDING_ID,
 } from "./fields";
 import { getVersion, latestPublished, type BrandingDraft } from "./queries";
 import { sanitizeFooterHtml } from "./sanitize";
-import { describeBrandingFields, type SaveDraftInput } from "./schemas";
+import { describeBrandingFields, DRAFT_FORM_FIELDS, type SaveDraftInput } from "./schemas";
 
 /**
  * The branding draft's life cycle: save (UPDATE of the single draft row), publish (a new
  * branding_versions row, PUBLISH) and restore an old version into the draft (UPDATE).
  */
 
-const DRAFT_ID = 1;
-
-export const STALE_DRAFT_MESSAGE =
-  "The branding draft was changed by someone else since you opened it. The form now shows the latest values: check them and save again.";
+export const DRAFT_CONFLICT_MESSAGE =
+  "Someone else changed the highlighted fields since you opened this page, so nothing was saved. Copy your edits, reload the page to see theirs, and apply yours again.";
+const CONFLICT_FIELD = "Changed by someone else since you opened the page.";
 export const STALE_PUBLISH_MESSAGE =
   "The branding draft was changed since you opened this page. Check the latest draft, then publish again.";
 export const NOTHING_TO_SAVE_MESSAGE = "Nothing to save: the draft is unchanged.";
@@ -46,29 +46,39 @@ export type SaveDraftResult = {
 };
 
 /**
- * Saves the draft form: one UPDATE setting only the fields that differ from the stored draft, or
- * nothing at all. Refused (AppError STALE_DRAFT_MESSAGE) when the draft's version moved on.
+ * Saves the draft form as one UPDATE of the fields the editor changed, merged field by field
+ * with what is stored now: a field left as it was loaded is not written (a colleague's newer
+ * value for it stands); a field the editor changed that someone else also changed to something
+ * else is a conflict, and nothing is written. Unchanged → nothing written.
  */
 export async function saveDraft(
   db: DbOrTx,
   actor: ActorContext,
   input: SaveDraftInput,
 ): Promise<SaveDraftResult> {
-  const { version, footerHtml, ...fields } = input;
-  const footer = sanitizeFooterHtml(footerHtml);
-  const wanted: DraftPatch = { ...fields, footerHtml: footer.html };
+  const footer = sanitizeFooterHtml(input.edited.footerHtml);
+  const edited = { ...input.edited, footerHtml: footer.html };
   let changed: BrandingField[] = [];
   try {
     const { after } = await auditedMutation(db, actor, {
       table: "portal_branding",
       action: "UPDATE",
-      id: DRAFT_ID,
-      expectedVersion: version,
+      id: BRANDING_ID,
       change: async (tx, before) => {
-        const patch = differingFields(before!, wanted);
+        const patch: DraftPatch = {};
+        const conflicts: Record<string, string[]> = {};
+        for (const field of DRAFT_FORM_FIELDS) {
+          const [mine, base, stored] = [edited[field], input.base[field], before![field]];
+          if (mine === base || mine === stored) continue;
+          if (stored !== base) conflicts[field] = [CONFLICT_FIELD];
+          else Object.assign(patch, { [field]: mine });
+        }
+        if (Object.keys(conflicts).length > 0) {
+          throw new AppError(DRAFT_CONFLICT_MESSAGE, "conflict", conflicts);
+        }
         changed = BRANDING_FIELDS.filter((f) => f in patch);
         if (changed.length === 0) throw new NothingChanged(before!);
-        await tx.update(portalBranding).set(patch).where(eq(portalBranding.id, DRAFT_ID));
+        await tx.update(portalBranding).set(patch).where(eq(portalBranding.id, BRANDING_ID));
       },
     });
     return { changed, draft: after!, footerSanitised: footer.removed };
@@ -76,15 +86,8 @@ export async function saveDraft(
     if (err instanceof NothingChanged) {
       return { changed: [], draft: err.draft, footerSanitised: footer.removed };
     }
-    if (err instanceof StaleRecordError) throw new AppError(STALE_DRAFT_MESSAGE, "conflict");
     throw err;
   }
-}
-
-function differingFields(current: BrandingDraft, wanted: DraftPatch): DraftPatch {
-  return Object.fromEntries(
-    Object.entries(wanted).filter(([k, v]) => current[k as BrandingField] !== v),
-  ) as DraftPatch;
 }
 
 export type PublishResult = { id: number; versionNo: number; changed: BrandingField[] };
@@ -108,9 +111,9 @@ export async function publishDraft(
       const [draft] = await tx
         .select()
         .from(portalBranding)
-        .where(eq(portalBranding.id, DRAFT_ID))
+        .where(eq(portalBranding.id, BRANDING_ID))
         .for("update");
-      if (!draft) throw new RecordNotFoundError("portal_branding", DRAFT_ID);
+      if (!draft) throw new RecordNotFoundError("portal_branding", BRANDING_ID);
       if (options.expectedVersion !== undefined && draft.version !== options.expectedVersion) {
         throw new AppError(STALE_PUBLISH_MESSAGE, "conflict");
       }
@@ -128,7 +131,7 @@ export async function publishDraft(
       const [row] = await tx
         .insert(brandingVersions)
         .values({
-          brandingId: DRAFT_ID,
+          brandingId: BRANDING_ID,
           versionNo: (latest?.versionNo ?? 0) + 1,
           snapshot,
           publishedByUserId: actor.userId,
@@ -145,30 +148,41 @@ export async function publishDraft(
 
 export type RestoreResult = { versionNo: number; changed: BrandingField[]; draft: BrandingDraft };
 
-/** Copies a published version's fields back into the draft (only those that differ). */
+export const STALE_RESTORE_MESSAGE =
+  "The branding draft was changed since you opened this page. Check the latest draft, then restore again.";
+
+/**
+ * Copies a published version's fields back into the draft (only those that differ). Refused when
+ * the draft moved on from `expectedVersion`, so a colleague's newer edits are not replaced unseen.
+ */
 export async function restoreVersion(
   db: DbOrTx,
   actor: ActorContext,
   versionId: number,
+  expectedVersion: number,
 ): Promise<RestoreResult> {
   const version = await getVersion(db, versionId);
   if (!version) throw new AppError("That branding version does not exist.", "not_found");
   const target = snapshotOf(version.snapshot);
   let changed: BrandingField[] = [];
-  const { after } = await auditedMutation(db, actor, {
+  const restore = auditedMutation(db, actor, {
     table: "portal_branding",
     action: "UPDATE",
-    id: DRAFT_ID,
+    id: BRANDING_ID,
+    expectedVersion,
     change: async (tx, before) => {
       changed = changedBrandingFields(snapshotOf(before!), target);
       if (changed.length === 0) {
         throw new AppError(`The draft already matches v${version.versionNo}.`, "conflict");
       }
       const patch = Object.fromEntries(changed.map((f) => [f, target[f]])) as DraftPatch;
-      await tx.update(portalBranding).set(patch).where(eq(portalBranding.id, DRAFT_ID));
+      await tx.update(portalBranding).set(patch).where(eq(portalBranding.id, BRANDING_ID));
     },
     message: () =>
       `Restored portal branding draft from v${version.versionNo} (${describeBrandingFields(changed)})`,
+  });
+  const { after } = await restore.catch((err: unknown) => {
+    throw err instanceof StaleRecordError ? new AppError(STALE_RESTORE_MESSAGE, "conflict") : err;
   });
   return { versionNo: version.versionNo, changed, draft: after! };
 }

@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 
+/** The one portal's branding draft row (the schema allows more portals later). */
+export const BRANDING_ID = 1;
+
 /**
  * The branding a portal is rendered with: the draft's content fields, and what every published
  * version keeps (the draft minus its bookkeeping: id, version, timestamps).

@@ -1,17 +1,17 @@
 import { desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { BRANDING_ID } from "./fields";
+import { baseFieldName, DRAFT_FORM_FIELDS, type DraftFormField } from "./schemas";
 import { brandingAssets, brandingVersions, portalBranding, users } from "@/db/schema";
 
 /** Read functions for the branding draft, its published versions and its images. No auth here. */
-
-const DRAFT_ID = 1;
 
 export type BrandingDraft = typeof portalBranding.$inferSelect;
 export type BrandingVersion = typeof brandingVersions.$inferSelect;
 
 /** The draft row (id 1), or null on a database the bootstrap seed has not run on. */
 export async function getDraft(db: DbOrTx): Promise<BrandingDraft | null> {
-  const [row] = await db.select().from(portalBranding).where(eq(portalBranding.id, DRAFT_ID));
+  const [row] = await db.select().from(portalBranding).where(eq(portalBranding.id, BRANDING_ID));
   return row ?? null;
 }
 
@@ -20,7 +20,7 @@ export async function latestPublished(db: DbOrTx): Promise<BrandingVersion | nul
   const [row] = await db
     .select()
     .from(brandingVersions)
-    .where(eq(brandingVersions.brandingId, DRAFT_ID))
+    .where(eq(brandingVersions.brandingId, BRANDING_ID))
     .orderBy(desc(brandingVersions.versionNo))
     .limit(1);
   return row ?? null;
@@ -42,7 +42,7 @@ export async function listVersions(db: DbOrTx): Promise<VersionListRow[]> {
     })
     .from(brandingVersions)
     .leftJoin(users, eq(users.id, brandingVersions.publishedByUserId))
-    .where(eq(brandingVersions.brandingId, DRAFT_ID))
+    .where(eq(brandingVersions.brandingId, BRANDING_ID))
     .orderBy(desc(brandingVersions.versionNo));
 }
 
@@ -77,10 +77,12 @@ export async function getAssetInfo(db: DbOrTx, id: number): Promise<BrandingAsse
   return row ?? null;
 }
 
-/** The draft form's values as strings, as the fields (and a stale reload) need them. */
+/**
+ * The draft form's values as strings, each twice: as shown, and as loaded (base_*), which the
+ * save compares with what is stored then.
+ */
 export function draftFormValues(row: BrandingDraft): Record<string, string> {
-  return {
-    version: String(row.version),
+  const shown: Record<DraftFormField, string> = {
     portalName: row.portalName,
     primaryColor: row.primaryColor,
     accentColor: row.accentColor,
@@ -88,5 +90,9 @@ export function draftFormValues(row: BrandingDraft): Record<string, string> {
     footerHtml: row.footerHtml,
     customCss: row.customCss,
     customJs: row.customJs,
+  };
+  return {
+    ...shown,
+    ...Object.fromEntries(DRAFT_FORM_FIELDS.map((f) => [baseFieldName(f), shown[f]])),
   };
 }

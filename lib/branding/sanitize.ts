@@ -31,10 +31,12 @@ function droppedSomething(purify: DOMPurify): boolean {
     (r) => !("element" in r) || !isParserWrapper((r as RemovedElement).element),
   );
 }
-const isParserWrapper = (node: Node) => ["BODY", "HEAD", "HTML"].includes(node.nodeName);
+// FORCE_BODY parses the input after a placeholder <remove> element that DOMPurify then drops.
+const isParserWrapper = (node: Node) => ["BODY", "HEAD", "HTML", "REMOVE"].includes(node.nodeName);
 
 const FOOTER_TAGS = ["p", "br", "a", "strong", "em", "b", "i", "span", "small", "ul", "ol", "li"];
-const LINK_SCHEMES = /^(?:https?|mailto|tel):/i;
+// Absolute http(s), mailto and tel links, and paths on this site ("/portal/profile", not "//host").
+const LINK_SCHEMES = /^(?:(?:https?|mailto|tel):|\/(?!\/))/i;
 
 /** A footer link that opens a new tab must not hand the portal's window to the page it opens. */
 function secureLinkTargets(node: Element) {
@@ -45,10 +47,12 @@ function secureLinkTargets(node: Element) {
 }
 
 /**
- * The footer with only text, simple formatting and http(s)/mailto/tel links left. `removed` tells
+ * The footer with only text, simple formatting and http(s)/mailto/tel/site-path links left. `removed` tells
  * the editor that part of what they wrote (a script, a handler, an unsupported tag) was dropped.
  */
 export function sanitizeFooterHtml(html: string): { html: string; removed: boolean } {
+  // DOMPurify reports its FORCE_BODY placeholder (and a comment) removed from empty input.
+  if (html.trim() === "") return { html: "", removed: false };
   const { footer } = sanitizers();
   const clean = footer.sanitize(html, {
     ALLOWED_TAGS: FOOTER_TAGS,
@@ -58,6 +62,9 @@ export function sanitizeFooterHtml(html: string): { html: string; removed: boole
     ADD_URI_SAFE_ATTR: ["target", "rel"],
     ALLOW_DATA_ATTR: false,
     ALLOW_ARIA_ATTR: false,
+    // Otherwise a leading <script> or <style> is moved to <head> and dropped without being
+    // counted in `removed`, and the editor is not told.
+    FORCE_BODY: true,
   });
   return { html: clean, removed: droppedSomething(footer) };
 }

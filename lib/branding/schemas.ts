@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { versionField } from "@/lib/accounts/schemas";
 import { fieldLabel } from "@/lib/audit/messages";
 import { HEX_COLOR } from "./colors";
 import type { BrandingField } from "./fields";
+import type { BrandingImageKind } from "./images";
 
 /**
  * The branding forms' zod schemas and the words the Control Panel uses for each branding field.
@@ -38,11 +40,7 @@ const codeField = (max: number) =>
 const idField = (message: string) =>
   z.coerce.number({ error: message }).int(message).positive(message);
 
-export const saveDraftSchema = z.object({
-  version: z.coerce
-    .number({ error: "Missing record version." })
-    .int()
-    .min(1, "Missing record version."),
+const draftFields = {
   portalName: z
     .string()
     .trim()
@@ -59,26 +57,48 @@ export const saveDraftSchema = z.object({
   footerHtml: codeField(BRANDING_LIMITS.footerHtml),
   customCss: codeField(BRANDING_LIMITS.code),
   customJs: codeField(BRANDING_LIMITS.code),
-});
+};
+
+/** The draft fields the form edits (logo and favicon have their own forms). */
+export const DRAFT_FORM_FIELDS = Object.keys(draftFields) as (keyof typeof draftFields)[];
+export type DraftFormField = (typeof DRAFT_FORM_FIELDS)[number];
+
+/** The hidden field holding what `field` showed when the form was loaded. */
+export const baseFieldName = (field: DraftFormField) => `base_${field}` as const;
+
+/**
+ * The draft form: each field as edited, and (base_*) as it was loaded. A field left as loaded is
+ * not written, so a colleague's change to it stands; a field both changed is a conflict. Base
+ * values go through the same parsing, since browsers submit them with the same line ends.
+ */
+export const saveDraftSchema = z
+  .object({
+    ...draftFields,
+    ...Object.fromEntries(DRAFT_FORM_FIELDS.map((f) => [baseFieldName(f), draftFields[f]])),
+  })
+  .transform((v) => {
+    const all = v as Record<string, unknown>;
+    const pick = (key: (f: DraftFormField) => string) =>
+      Object.fromEntries(DRAFT_FORM_FIELDS.map((f) => [f, all[key(f)]])) as DraftFormValues;
+    return { edited: pick((f) => f), base: pick(baseFieldName) };
+  });
+type DraftFormValues = { [F in DraftFormField]: z.output<(typeof draftFields)[F]> };
 export type SaveDraftInput = z.infer<typeof saveDraftSchema>;
 
 export const publishSchema = z.object({
   // The draft version the publisher was looking at: publishing edits they have not seen is refused.
-  version: z
-    .string()
-    .optional()
-    .transform((v) => (v ? Number(v) : undefined))
-    .pipe(z.number({ error: "Missing record version." }).int().min(1).optional()),
+  version: versionField(),
 });
 export type PublishInput = z.infer<typeof publishSchema>;
 
 export const restoreVersionSchema = z.object({
   versionId: idField("Choose a version to restore."),
+  // The draft version on screen: restoring over a colleague's newer edits is refused.
+  version: versionField(),
 });
 export type RestoreVersionInput = z.infer<typeof restoreVersionSchema>;
 
-export const BRANDING_IMAGE_KINDS = ["logo", "favicon"] as const;
-export type BrandingImageKind = (typeof BRANDING_IMAGE_KINDS)[number];
+export const BRANDING_IMAGE_KINDS = ["logo", "favicon"] as const satisfies BrandingImageKind[];
 
 const kindField = z.enum(BRANDING_IMAGE_KINDS, { error: "Choose logo or favicon." });
 

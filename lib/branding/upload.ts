@@ -8,6 +8,7 @@ import { brandingAssets, portalBranding } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation, RecordNotFoundError, StaleRecordError } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
+import { BRANDING_ID } from "./fields";
 import {
   checkBrandingImage,
   KB,
@@ -15,8 +16,6 @@ import {
   type BrandingImageKind,
   type CheckedImage,
 } from "./images";
-
-const DRAFT_ID = 1;
 
 const FIELD = { logo: "logoAssetId", favicon: "faviconAssetId" } as const;
 
@@ -37,9 +36,9 @@ async function lockDraft(tx: Tx, expectedVersion: number | undefined) {
   const [draft] = await tx
     .select()
     .from(portalBranding)
-    .where(eq(portalBranding.id, DRAFT_ID))
+    .where(eq(portalBranding.id, BRANDING_ID))
     .for("update");
-  if (!draft) throw new RecordNotFoundError("portal_branding", DRAFT_ID);
+  if (!draft) throw new RecordNotFoundError("portal_branding", BRANDING_ID);
   if (expectedVersion !== undefined && draft.version !== expectedVersion) {
     throw new StaleRecordError("portal_branding", draft);
   }
@@ -82,13 +81,13 @@ export async function uploadBrandingImage(
       await auditedMutation(tx, actor, {
         table: "portal_branding",
         action: "UPDATE",
-        id: DRAFT_ID,
+        id: BRANDING_ID,
         expectedVersion,
         change: async (t) => {
           await t
             .update(portalBranding)
             .set({ [field]: result.assetId })
-            .where(eq(portalBranding.id, DRAFT_ID));
+            .where(eq(portalBranding.id, BRANDING_ID));
         },
         message: (_before, after) =>
           existing
@@ -149,7 +148,7 @@ export async function removeBrandingImage(
   await auditedMutation(db, actor, {
     table: "portal_branding",
     action: "UPDATE",
-    id: DRAFT_ID,
+    id: BRANDING_ID,
     expectedVersion,
     change: async (tx, before) => {
       if (before?.[field] == null) {
@@ -158,7 +157,7 @@ export async function removeBrandingImage(
       await tx
         .update(portalBranding)
         .set({ [field]: null })
-        .where(eq(portalBranding.id, DRAFT_ID));
+        .where(eq(portalBranding.id, BRANDING_ID));
     },
     message: (_before, after) => `Removed the ${kind} from portal branding ${after!.portalName}`,
   });

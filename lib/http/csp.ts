@@ -1,8 +1,10 @@
 /**
  * The Content-Security-Policy every page is served with. Scripts run only from this origin or
- * inline with the request's nonce (Next's own bootstrap and the portal's custom JavaScript tag),
- * so the operator's custom script cannot pull in code from elsewhere, and connect-src / img-src
- * keep it from sending portal data to another host.
+ * inline with the request's nonce (Next's own bootstrap), so the operator's custom script, served
+ * from this origin, cannot pull in code from elsewhere; connect-src, img-src and form-action keep
+ * it from quietly fetching or posting to another host. (A script can still navigate the page
+ * away: CSP has no directive against that, which is why custom JavaScript is an audited,
+ * role-restricted setting.)
  */
 export function contentSecurityPolicy(nonce: string, dev = false): string {
   return [
@@ -13,6 +15,8 @@ export function contentSecurityPolicy(nonce: string, dev = false): string {
     // nonce here would make browsers ignore 'unsafe-inline'.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
+    // The diff viewer computes diffs in a worker it creates from a blob: URL.
+    "worker-src 'self' blob:",
     "font-src 'self'",
     `connect-src 'self'${dev ? " ws:" : ""}`,
     "object-src 'none'",

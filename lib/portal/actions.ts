@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { ActionConfig, ActionSpec } from "@/lib/actions/define-action";
 import { deliverQueuedSoon } from "@/lib/email/deliver";
+import type { BaseUrl } from "@/lib/users/actions";
 import { updateContact } from "./contact";
 import { changePassword, updateProfile } from "./profile";
 import {
@@ -39,9 +40,6 @@ export const changePasswordSpec: ActionSpec<typeof changePasswordSchema, number>
     return { data: user.id, message: "Password changed." };
   },
 };
-
-/** Where set-password links point: APP_URL, else the request's own origin. */
-export type BaseUrl = () => Promise<string>;
 
 export function invitePortalUserSpec(
   baseUrl: BaseUrl,

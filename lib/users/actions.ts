@@ -1,7 +1,13 @@
 import type { ActionSpec } from "@/lib/actions/define-action";
 import { deliverQueuedSoon } from "@/lib/email/deliver";
-import { changeRoleSchema, inviteUserSchema, setStatusSchema, userIdSchema } from "./schemas";
-import { changeRole, inviteUser, sendPasswordReset, setUserStatus } from "./users";
+import {
+  changeRoleSchema,
+  inviteUserSchema,
+  setPortalAdminSchema,
+  setStatusSchema,
+  userIdSchema,
+} from "./schemas";
+import { changeRole, inviteUser, sendPasswordReset, setPortalAdmin, setUserStatus } from "./users";
 
 /**
  * Config and handler of each user-management action, shared by the server actions (through
@@ -37,6 +43,19 @@ export const setStatusSpec: ActionSpec<typeof setStatusSchema, number> = {
     return {
       data: input.userId,
       message: input.status === "disabled" ? "User disabled." : "User enabled.",
+    };
+  },
+};
+
+export const setPortalAdminSpec: ActionSpec<typeof setPortalAdminSchema, number> = {
+  config: { schema: setPortalAdminSchema, permission: "users:manage", audience: "staff" },
+  handler: async (input, { db, actor }) => {
+    await setPortalAdmin(db, actor, input.userId, input.portalAdmin);
+    return {
+      data: input.userId,
+      message: input.portalAdmin
+        ? "Made a portal administrator."
+        : "No longer a portal administrator.",
     };
   },
 };

@@ -10,6 +10,7 @@ const publicColumns = {
   role: users.role,
   status: users.status,
   accountId: users.accountId,
+  portalAdmin: users.portalAdmin,
   accountName: accounts.name,
   lastLoginAt: users.lastLoginAt,
   createdAt: users.createdAt,

@@ -20,8 +20,16 @@ export const inviteUserSchema = z.object({
     .max(254, "Enter a valid email address."),
   role: z.enum(USER_ROLES, { error: "Choose a role." }),
   accountId: optionalId,
+  /** A checkbox: FormData carries "on" when ticked and nothing otherwise. Portal roles only. */
+  portalAdmin: z
+    .literal("on", { error: "Tick the box or leave it empty." })
+    .optional()
+    .transform(Boolean),
 });
-export type InviteUserInput = z.infer<typeof inviteUserSchema>;
+/** `portalAdmin` may be left out by callers that never grant it (the portal's own invitations). */
+export type InviteUserInput = Omit<z.infer<typeof inviteUserSchema>, "portalAdmin"> & {
+  portalAdmin?: boolean;
+};
 
 export const changeRoleSchema = z.object({
   userId: id("Choose a user."),
@@ -31,6 +39,13 @@ export const changeRoleSchema = z.object({
 export const setStatusSchema = z.object({
   userId: id("Choose a user."),
   status: z.enum(["active", "disabled"], { error: "Choose enable or disable." }),
+});
+
+export const setPortalAdminSchema = z.object({
+  userId: id("Choose a user."),
+  portalAdmin: z
+    .enum(["true", "false"], { error: "Choose make or remove." })
+    .transform((v) => v === "true"),
 });
 
 export const userIdSchema = z.object({ userId: id("Choose a user.") });

@@ -60,6 +60,13 @@ export async function inviteUser(
     }
   }
   const accountId = portal ? input.accountId : null;
+  // Staff never carry the flag (users_portal_admin_has_account would refuse it anyway).
+  const portalAdmin = input.portalAdmin ?? false;
+  if (portalAdmin && !portal) {
+    throw new AppError("Check the highlighted fields.", "invalid", {
+      portalAdmin: [PORTAL_ADMIN_ONLY],
+    });
+  }
 
   const [existing] = await db
     .select({ id: users.id })
@@ -81,6 +88,7 @@ export async function inviteUser(
               email: input.email,
               role: input.role,
               accountId,
+              portalAdmin,
               status: "invited",
               passwordTokenHash: token.hash,
               passwordTokenExpiresAt: token.expiresAt,
@@ -89,7 +97,8 @@ export async function inviteUser(
           return row!.id;
         },
         message: (_b, a) =>
-          `Invited ${ROLE_LABELS[input.role].toLowerCase()} user ${label(a ?? input)}`,
+          `Invited ${ROLE_LABELS[input.role].toLowerCase()} user ${label(a ?? input)}` +
+          (portalAdmin ? " as a portal administrator" : ""),
       });
       const user = after!;
       await queueEmail(
@@ -155,6 +164,49 @@ export async function changeRole(
 }
 
 export const USER_NOT_FOUND = "That user does not exist.";
+
+export const PORTAL_ADMIN_ONLY = "Only portal users can be portal administrators.";
+
+/**
+ * Makes a portal user one of their account's portal administrators (who invite and disable
+ * the account's portal users and edit its contact details), or removes that. Staff are refused.
+ */
+export async function setPortalAdmin(
+  db: Db,
+  actor: ActorContext,
+  userId: number,
+  portalAdmin: boolean,
+): Promise<void> {
+  let account = "";
+  await auditedMutation(db, actor, {
+    table: "users",
+    action: "UPDATE",
+    id: userId,
+    change: async (tx, before) => {
+      if (!before) return;
+      if (before.accountId === null || !isPortalRole(before.role)) {
+        throw new AppError(PORTAL_ADMIN_ONLY, "invalid");
+      }
+      if (before.portalAdmin === portalAdmin) {
+        throw new AppError(
+          portalAdmin
+            ? `${before.name} is already a portal administrator.`
+            : `${before.name} is not a portal administrator.`,
+        );
+      }
+      const [row] = await tx
+        .select({ name: accounts.name })
+        .from(accounts)
+        .where(eq(accounts.id, before.accountId));
+      account = `${row?.name ?? "account"} (${before.accountId})`;
+      await tx.update(users).set({ portalAdmin }).where(eq(users.id, userId));
+    },
+    message: (b, a) =>
+      portalAdmin
+        ? `Made ${label(a ?? b!)} a portal administrator of ${account}`
+        : `Removed ${label(a ?? b!)} as a portal administrator of ${account}`,
+  });
+}
 
 /**
  * Disables or enables a user. Disabling also voids any pending link; enabling returns them to

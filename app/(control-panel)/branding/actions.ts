@@ -1,7 +1,6 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { getDb } from "@/db/client";
 import { defineAction } from "@/lib/actions/define-action";
 import type { ActionResult } from "@/lib/actions/result";
 import {
@@ -11,12 +10,11 @@ import {
   saveDraftSpec,
   uploadImageSpec,
 } from "@/lib/branding/actions";
-import { STALE_DRAFT_MESSAGE, STALE_PUBLISH_MESSAGE } from "@/lib/branding/draft";
-import { draftFormValues, getDraft } from "@/lib/branding/queries";
+import { STALE_PUBLISH_MESSAGE, STALE_RESTORE_MESSAGE } from "@/lib/branding/draft";
 
 /**
  * Thin server actions: the specs in lib/branding do the work (and are what the tests run); here
- * only revalidation and the stale-save reload, which need a request.
+ * only revalidation, which needs a request.
  */
 
 const saveDraftInner = defineAction(saveDraftSpec.config, saveDraftSpec.handler);
@@ -35,12 +33,6 @@ export async function saveDraftAction(
 ): Promise<ActionResult<{ version: number }>> {
   const result = await saveDraftInner(prev, formData);
   if (result.status === "ok") revalidateBranding();
-  if (result.status === "error" && result.error === STALE_DRAFT_MESSAGE) {
-    // The role check already passed inside the action; reading the draft back is safe.
-    const latest = await getDraft(await getDb());
-    revalidateBranding();
-    return latest ? { ...result, values: draftFormValues(latest) } : result;
-  }
   return result;
 }
 
@@ -64,7 +56,13 @@ export async function restoreVersionAction(
   formData: FormData,
 ): Promise<ActionResult<{ version: number }>> {
   const result = await restoreInner(prev, formData);
-  if (result.status === "ok") revalidateBranding();
+  // A stale refusal too: the page then carries the draft's current version for the next try.
+  if (
+    result.status === "ok" ||
+    (result.status === "error" && result.error === STALE_RESTORE_MESSAGE)
+  ) {
+    revalidateBranding();
+  }
   return result;
 }
 

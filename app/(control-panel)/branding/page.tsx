@@ -6,7 +6,9 @@ import { ConfirmAction } from "@/components/branding/confirm-action";
 import { DraftForm } from "@/components/branding/draft-form";
 import { ImageForm } from "@/components/branding/image-form";
 import { getDb } from "@/db/client";
+import { BRANDING_TABLES } from "@/lib/audit/table-names";
 import { auditScopeFor } from "@/lib/audit/viewer-scope";
+import { FAVICON_MAX_BYTES, LOGO_MAX_BYTES } from "@/lib/branding/images";
 import { requireStaff } from "@/lib/auth/session";
 import { draftStatus, draftStatusText } from "@/lib/branding/draft";
 import { snapshotOf } from "@/lib/branding/fields";
@@ -112,6 +114,7 @@ export default async function BrandingPage() {
         <div className="grid max-w-4xl grid-cols-1 gap-4 sm:grid-cols-2">
           <ImageForm
             kind="logo"
+            maxBytes={LOGO_MAX_BYTES}
             label="Logo"
             current={imageOf(logo)}
             accept={ACCEPT}
@@ -121,6 +124,7 @@ export default async function BrandingPage() {
           />
           <ImageForm
             kind="favicon"
+            maxBytes={FAVICON_MAX_BYTES}
             label="Favicon"
             current={imageOf(favicon)}
             accept={ACCEPT}
@@ -133,7 +137,15 @@ export default async function BrandingPage() {
 
       {scope ? (
         <section className="space-y-3">
-          <h2 className="font-semibold">History</h2>
+          <div className="flex flex-wrap items-baseline justify-between gap-2">
+            <h2 className="font-semibold">History of the draft</h2>
+            <Link
+              href={`/audit-log?table=${BRANDING_TABLES.join(",")}`}
+              className="text-sm text-brand underline"
+            >
+              Every branding change, publishes and uploads included
+            </Link>
+          </div>
           <RecordHistory viewer={user} scope={scope} table="portal_branding" recordPk={1} />
         </section>
       ) : null}

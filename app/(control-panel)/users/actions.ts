@@ -6,6 +6,7 @@ import {
   changeRoleSpec,
   inviteUserSpec,
   passwordResetSpec,
+  setPortalAdminSpec,
   setStatusSpec,
 } from "@/lib/users/actions";
 import { requestBaseUrl } from "@/lib/users/base-url";
@@ -19,6 +20,7 @@ const run = {
   role: defineAction(changeRoleSpec.config, changeRoleSpec.handler),
   status: defineAction(setStatusSpec.config, setStatusSpec.handler),
   reset: defineAction(reset.config, reset.handler),
+  portalAdmin: defineAction(setPortalAdminSpec.config, setPortalAdminSpec.handler),
 };
 
 /** After a change the list and the user's page show it (and the outbox the new email). */
@@ -49,4 +51,7 @@ export async function setUserStatusAction(prev: ActionResult<number>, formData: 
 }
 export async function sendPasswordResetAction(prev: ActionResult<number>, formData: FormData) {
   return refreshing(run.reset, prev, formData);
+}
+export async function setPortalAdminAction(prev: ActionResult<number>, formData: FormData) {
+  return refreshing(run.portalAdmin, prev, formData);
 }

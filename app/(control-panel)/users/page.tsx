@@ -60,7 +60,14 @@ export default async function UsersPage() {
                 </Link>
               </td>
               <td className="py-2 pr-3">{u.email}</td>
-              <td className="py-2 pr-3">{ROLE_LABELS[u.role]}</td>
+              <td className="py-2 pr-3">
+                {ROLE_LABELS[u.role]}
+                {u.portalAdmin ? (
+                  <span className="ml-2 rounded bg-blue-50 px-2 py-0.5 text-xs text-blue-800">
+                    Portal admin
+                  </span>
+                ) : null}
+              </td>
               <td className="py-2 pr-3">
                 {u.accountId ? `${u.accountName ?? ""} (${u.accountId})` : "—"}
               </td>

@@ -11,7 +11,7 @@ import {
   type BrandingField,
   type BrandingSnapshot,
 } from "@/lib/branding/fields";
-import { listVersions, type VersionListRow } from "@/lib/branding/queries";
+import { getDraft, listVersions, type VersionListRow } from "@/lib/branding/queries";
 import { fieldLabel } from "@/lib/audit/messages";
 import { describeBrandingFields } from "@/lib/branding/schemas";
 import { restoreVersionAction } from "../actions";
@@ -37,7 +37,9 @@ export default async function BrandingVersionsPage({
 }) {
   await connection();
   const user = await requireStaff(["admin", "branding"]);
-  const versions = await listVersions(await getDb());
+  const db = await getDb();
+  const [versions, draft] = await Promise.all([listVersions(db), getDraft(db)]);
+  const draftVersion = draft?.version ?? 0;
   const params = compareParams(await searchParams);
 
   return (
@@ -90,7 +92,7 @@ export default async function BrandingVersionsPage({
                 <td className="py-2 pr-3">
                   <ConfirmAction
                     action={restoreVersionAction}
-                    fields={{ versionId: String(v.id) }}
+                    fields={{ versionId: String(v.id), version: String(draftVersion) }}
                     trigger="Restore into draft"
                     title={`Restore v${v.versionNo} into the draft?`}
                     description={`The draft's fields are replaced with those of v${v.versionNo}. Portal users see nothing until the draft is published.`}

@@ -9,8 +9,13 @@ import { auditScopeFor } from "@/lib/audit/viewer-scope";
 import { isPortalRole, ROLE_LABELS } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/session";
 import { findUser } from "@/lib/users/queries";
-import { changeRoleAction, sendPasswordResetAction, setUserStatusAction } from "../actions";
-import { ResetForm, RoleForm, StatusForm } from "./_components/user-actions";
+import {
+  changeRoleAction,
+  sendPasswordResetAction,
+  setPortalAdminAction,
+  setUserStatusAction,
+} from "../actions";
+import { PortalAdminForm, ResetForm, RoleForm, StatusForm } from "./_components/user-actions";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -28,6 +33,9 @@ export default async function UserPage({
   const db = await getDb();
   const user = await findUser(db, id);
   if (!user) notFound();
+  const { portalAdmin } = user;
+  const portalUser = user.accountId !== null && isPortalRole(user.role);
+  const account = `${user.accountName ?? ""} (${user.accountId ?? ""})`;
   const history = (await searchParams).tab === "history";
   const self = viewer.id === user.id;
   const scope = auditScopeFor(viewer);
@@ -41,8 +49,13 @@ export default async function UserPage({
         <h1 className="mt-1 text-xl font-semibold">{user.name}</h1>
         <p className="text-sm text-slate-600">
           {user.email} · {ROLE_LABELS[user.role]} · {user.status}
-          {user.accountId ? ` · ${user.accountName ?? ""} (${user.accountId})` : ""}
+          {user.accountId ? ` · ${account}` : ""}
         </p>
+        {portalUser ? (
+          <p className="text-sm text-slate-600" data-testid="portal-admin">
+            Portal administrator: {portalAdmin ? "Yes" : "No"}
+          </p>
+        ) : null}
       </header>
 
       <nav className="flex gap-4 border-b border-slate-200 text-sm" aria-label="User tabs">
@@ -106,6 +119,23 @@ export default async function UserPage({
               <ResetForm action={sendPasswordResetAction} userId={id} />
             )}
           </section>
+          {portalUser ? (
+            <section className="rounded-lg border border-slate-200 bg-white p-4">
+              <h2 className="mb-3 font-semibold">Portal administrator</h2>
+              <p className="mb-3 text-sm text-slate-600">
+                {portalAdmin
+                  ? `Manages ${account}'s portal users and contact details.`
+                  : "Not a portal administrator of their account."}
+              </p>
+              <PortalAdminForm
+                action={setPortalAdminAction}
+                userId={id}
+                portalAdmin={portalAdmin}
+                name={user.name}
+                account={account}
+              />
+            </section>
+          ) : null}
         </div>
       )}
     </div>

@@ -8,7 +8,10 @@ import { IDLE, type ActionResult } from "@/lib/actions/result";
 
 type Option = { value: string; label: string };
 
-/** Invite form: the account select appears only for portal roles, filtered to matching accounts. */
+/**
+ * Invite form: the account select and the "Portal administrator" box appear only for portal
+ * roles (the account select filtered to matching accounts); the server refuses the box for staff.
+ */
 export function InviteForm({
   action,
   roles,
@@ -22,6 +25,9 @@ export function InviteForm({
   const typedRole = state.status === "error" ? state.values?.role : undefined;
   const [role, setRole] = useState(typeof typedRole === "string" ? typedRole : "support");
   const portal = role === "customer" || role === "carrier";
+  // A checkbox is in the FormData ("on") only when ticked; keep it ticked after a failed submit.
+  const typedAdmin = state.status === "error" && state.values?.portalAdmin === "on";
+  const adminErrors = state.status === "error" ? state.fieldErrors?.portalAdmin : undefined;
   const accountOptions = [
     { value: "", label: "Choose an account…" },
     ...accounts
@@ -51,6 +57,31 @@ export function InviteForm({
           />
         ) : null}
       </div>
+      {portal || adminErrors ? (
+        <div>
+          <label className="flex items-center gap-2 text-sm font-medium text-slate-700">
+            <input
+              type="checkbox"
+              name="portalAdmin"
+              defaultChecked={typedAdmin}
+              disabled={!portal}
+              aria-invalid={adminErrors ? true : undefined}
+              aria-describedby={adminErrors ? "field-portalAdmin-error" : "field-portalAdmin-hint"}
+              className="size-4 rounded border-slate-300"
+            />
+            Portal administrator
+          </label>
+          {adminErrors ? (
+            <p id="field-portalAdmin-error" className="mt-1 text-sm text-red-700">
+              {adminErrors.join(" ")}
+            </p>
+          ) : (
+            <p id="field-portalAdmin-hint" className="mt-1 text-xs text-slate-500">
+              Can invite and disable the account&apos;s portal users and edit its contact details.
+            </p>
+          )}
+        </div>
+      ) : null}
       <FormStatus state={state} />
       <SubmitButton pendingText="Inviting…">Send invitation</SubmitButton>
     </form>

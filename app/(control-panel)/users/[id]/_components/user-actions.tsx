@@ -79,3 +79,47 @@ export function ResetForm({ action, userId }: { action: Action; userId: number }
     </form>
   );
 }
+
+/** Make / remove a portal user's portal administrator flag, behind a confirmation. */
+export function PortalAdminForm({
+  action,
+  userId,
+  portalAdmin,
+  name,
+  account,
+}: {
+  action: Action;
+  userId: number;
+  portalAdmin: boolean;
+  name: string;
+  account: string;
+}) {
+  const [state, formAction] = useActionState<ActionResult<number>, FormData>(action, IDLE);
+  const formId = `portal-admin-form-${userId}`;
+  const label = portalAdmin ? "Remove portal administrator" : "Make portal administrator";
+  return (
+    <div className="space-y-2">
+      <form id={formId} action={formAction} aria-label={label}>
+        <input type="hidden" name="userId" value={userId} />
+        <input type="hidden" name="portalAdmin" value={portalAdmin ? "false" : "true"} />
+      </form>
+      <ConfirmDialog
+        trigger={label}
+        title={
+          portalAdmin
+            ? `Remove ${name} as a portal administrator?`
+            : `Make ${name} a portal administrator?`
+        }
+        description={
+          portalAdmin
+            ? `They can no longer invite or disable ${account}'s portal users or edit its contact details.`
+            : `They can invite and disable ${account}'s portal users and edit its contact details in the Customer Portal.`
+        }
+        confirmLabel={portalAdmin ? "Remove" : "Make administrator"}
+        tone={portalAdmin ? "danger" : "primary"}
+        formId={formId}
+      />
+      <FormStatus state={state} />
+    </div>
+  );
+}
