@@ -12,8 +12,11 @@ const rgb = (hex: string) =>
 const sidebarColour = (page: Page) =>
   page.locator(".portal-sidebar").evaluate((el) => getComputedStyle(el).backgroundColor);
 
-/** The custom stylesheet the page links, fetched as the browser would. */
-async function customCss(page: Page): Promise<string> {
+/**
+ * The custom stylesheet the page links, fetched as the browser would: published code is cached
+ * for good, the draft's (in the preview) never.
+ */
+async function customCss(page: Page, caching = "public, max-age=31536000, immutable") {
   const href = await page
     .locator('link[rel="stylesheet"][href^="/portal-assets/custom/"]')
     .getAttribute("href");
@@ -21,7 +24,7 @@ async function customCss(page: Page): Promise<string> {
   const res = await page.request.get(href!);
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toContain("text/css");
-  expect(res.headers()["cache-control"]).toContain("immutable");
+  expect(res.headers()["cache-control"]).toBe(caching);
   return res.text();
 }
 
@@ -71,12 +74,17 @@ test("[branding] colour and CSS: save, preview, publish, audit, restore", async 
   ]);
   await preview.waitForLoadState();
   expect(await sidebarColour(preview)).toBe(rgb(colour));
-  expect(await customCss(preview)).toContain(marker);
+  expect(await customCss(preview, "private, no-store")).toContain(marker);
+  const draftHref = await preview
+    .locator('link[rel="stylesheet"][href^="/portal-assets/custom/"]')
+    .getAttribute("href");
   await expect(preview.locator(".portal-header")).toHaveCSS("outline-color", "rgb(1, 2, 3)");
   await preview.close();
 
   const portal = await portalPage(browser);
   expect(await sidebarColour(portal.page)).not.toBe(rgb(colour));
+  // Unpublished code is not served to portal users, even by its exact address.
+  expect((await portal.page.request.get(draftHref!)).status()).toBe(404);
 
   await publish(page);
   await portal.page.reload();

@@ -92,8 +92,8 @@ export default async function BrandingPage() {
             title={`Publish the draft as v${nextNo}?`}
             description={
               status.kind === "changed"
-                ? `Every portal user will see it straight away. Changes since v${status.versionNo}: ${describeBrandingFields(status.fields)}.`
-                : "Every portal user will see it straight away."
+                ? `The saved draft goes live for every portal user at once (unsaved edits in the form below are not included). Changes since v${status.versionNo}: ${describeBrandingFields(status.fields)}.`
+                : "The saved draft goes live for every portal user at once (unsaved edits in the form below are not included)."
             }
             confirmLabel={`Publish v${nextNo}`}
             testId="branding-publish"
