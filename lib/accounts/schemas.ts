@@ -24,14 +24,18 @@ export const moneyField = () =>
     .max(999_999_999_999.99, "Too large.")
     .transform((n) => n.toFixed(2));
 
-/** Optional free text: blank becomes null so the column is cleared rather than set to "". */
+/**
+ * Optional free text: blank becomes null so the column is cleared rather than set to "". Line
+ * ends become \n: browsers submit textareas with \r\n, which would otherwise make every save of
+ * untouched multi-line text a recorded change.
+ */
 export const optionalText = (max: number) =>
   z
     .string()
     .trim()
     .max(max, `At most ${max} characters.`)
     .optional()
-    .transform((v) => (v ? v : null));
+    .transform((v) => (v ? v.replace(/\r\n?/g, "\n") : null));
 
 /** A record's id from a hidden field or a route segment. */
 export const idField = () => z.coerce.number({ error: "Missing record id." }).int().positive();
