@@ -62,3 +62,61 @@ test("[customer] another account's user id is a 404 and changes nothing", async 
     select status, version from users where id = ${other!.id}`;
   expect(after).toEqual({ status: other!.status, version: other!.version });
 });
+
+test("[customer] a portal admin invites and disables a colleague, recorded as Portal", async ({
+  page,
+}) => {
+  const sql = db.sql;
+  const stamp = Date.now().toString(36);
+  const email = `colleague.${stamp}@acme.example`;
+  await signIn(page, DEMO.customer.email);
+  await page.goto("/portal/users");
+  const invite = page.getByRole("form", { name: "Invite user" });
+  await invite.getByLabel("Name", { exact: true }).fill(`Colleague ${stamp}`);
+  await invite.getByLabel("Email", { exact: true }).fill(email);
+  await invite.getByRole("button", { name: "Invite user" }).click();
+  await expect(page.getByText(`Invited ${email}.`)).toBeVisible();
+
+  const row = page.getByTestId("portal-users-table").getByRole("row", { name: new RegExp(stamp) });
+  await expect(row).toContainText("invited");
+  await row.getByRole("button", { name: "Disable" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Disable" }).click();
+  await expect(row).toContainText("disabled");
+
+  const [created] = await sql<{ role: string; account: string; admin: boolean }[]>`
+    select u.role::text as role, a.name as account, u.portal_admin as admin
+    from users u join accounts a on a.id = u.account_id where u.email = ${email}`;
+  expect(created).toEqual({ role: "customer", account: "Acme Telecom", admin: false });
+  const entries = await sql<{ action: string; actor_label: string; actor_type: string }[]>`
+    select action::text, actor_label, actor_type::text from audit_log
+    where table_name = 'users' and related_ids @> array[${"user:" + (await userId(email))}]
+    order by id`;
+  expect(entries.map((e) => e.action)).toEqual(["CREATE", "UPDATE"]);
+  for (const e of entries) expect([e.actor_label, e.actor_type]).toEqual(["Portal", "portal"]);
+});
+
+test("[customer] a colleague who is not a portal admin can look but not manage", async ({
+  page,
+}) => {
+  const sql = db.sql;
+  const [colleague] = await sql<{ email: string }[]>`
+    select u.email from users u join accounts a on a.id = u.account_id
+    where a.name = 'Acme Telecom' and not u.portal_admin and u.status = 'active'
+      and u.password_hash is not null
+    order by u.id limit 1`;
+  test.skip(!colleague, "the seed has no active non-admin colleague with a password");
+  await signIn(page, colleague!.email);
+  await page.goto("/portal/users");
+  await expect(page.getByRole("form", { name: "Invite user" })).toHaveCount(0);
+  await expect(
+    page.getByText("Only your account's portal administrators can invite or disable users."),
+  ).toBeVisible();
+  await page.goto("/portal/contact");
+  await expect(page.getByTestId("contact-read-only")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save contact details" })).toHaveCount(0);
+});
+
+async function userId(email: string): Promise<string> {
+  const [row] = await db.sql<{ id: string }[]>`select id::text from users where email = ${email}`;
+  return row!.id;
+}

@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
+import { auditDbForSpec } from "./audit-db";
 import { DEMO, signIn } from "./fixtures";
+
+const db = auditDbForSpec();
 
 const auditTable = (page: Page) => page.getByTestId("audit-table");
 
@@ -81,4 +84,34 @@ test("[support] cannot reach users or API keys", async ({ page }) => {
   for (const label of ["Users", "API keys", "Email outbox"]) {
     await expect(nav.getByRole("link", { name: label })).toHaveCount(0);
   }
+});
+
+test("[admin] makes a portal user a portal administrator and back, each audited", async ({
+  page,
+}) => {
+  const sql = db.sql;
+  const [user] = await sql<{ id: string; name: string }[]>`
+    select u.id::text, u.name from users u join accounts a on a.id = u.account_id
+    where a.name = 'Acme Telecom' and not u.portal_admin and u.status = 'active'
+    order by u.id limit 1`;
+  await signIn(page, DEMO.admin.email);
+  await page.goto(`/users/${user!.id}`);
+  await expect(page.getByText("Portal administrator: No")).toBeVisible();
+  await page.getByRole("button", { name: "Make portal administrator" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Make administrator" }).click();
+  await expect(page.getByText("Made a portal administrator.")).toBeVisible();
+  await expect(page.getByText("Portal administrator: Yes")).toBeVisible();
+
+  await page.getByRole("button", { name: "Remove portal administrator" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByText("No longer a portal administrator.")).toBeVisible();
+
+  const entries = await sql<{ before: boolean; after: boolean }[]>`
+    select (before->>'portalAdmin')::boolean as before, (after->>'portalAdmin')::boolean as after
+    from audit_log where table_name = 'users' and record_pk = ${user!.id}
+    order by id desc limit 2`;
+  expect(entries).toEqual([
+    { before: true, after: false },
+    { before: false, after: true },
+  ]);
 });
