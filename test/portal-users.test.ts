@@ -6,9 +6,11 @@ import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { invitePortalUserSpec, setPortalUserStatusSpec } from "@/lib/portal/actions";
 import { findPortalUser, listPortalUsers, ONLY_ADMINS_MANAGE_USERS } from "@/lib/portal/users";
+import { actorForUser } from "@/lib/auth/actor-for-user";
+import { DISABLED_BY_STAFF, setUserStatus } from "@/lib/users/users";
 import { createTestDatabase } from "./db";
 import { createAccount, createUser } from "./factories";
-import { asCurrent, counts, createPortalUser, findUserRow, runAs } from "./portal-support";
+import { asCurrent, counts, createPortalUser, findUserRow, REQUEST, runAs } from "./portal-support";
 
 const db$ = createTestDatabase();
 let database: Awaited<typeof db$>;
@@ -167,6 +169,29 @@ describe("disabling and enabling", () => {
     });
     expect(on).toMatchObject({ status: "ok", message: "User enabled." });
     expect((await findUserRow(database.db, colleague.id)).status).toBe("active");
+  });
+
+  it("does not let a portal admin undo a disable made by the provider's staff", async () => {
+    const { admin, colleague } = await team();
+    const staff = await createUser(database.db, { role: "support" });
+    await setUserStatus(database.db, actorForUser(staff, REQUEST), colleague.id, "disabled");
+    const before = await counts(database.db);
+    const enable = () =>
+      runAs(database.db, setPortalUserStatusSpec, asCurrent(admin), {
+        userId: String(colleague.id),
+        status: "active",
+      });
+    expect(await enable()).toMatchObject({ status: "error", error: DISABLED_BY_STAFF });
+    expect((await findUserRow(database.db, colleague.id)).status).toBe("disabled");
+    expect(await counts(database.db)).toEqual(before);
+
+    // Once staff enabled them again, the account's own later disable is theirs to undo.
+    await setUserStatus(database.db, actorForUser(staff, REQUEST), colleague.id, "active");
+    await runAs(database.db, setPortalUserStatusSpec, asCurrent(admin), {
+      userId: String(colleague.id),
+      status: "disabled",
+    });
+    expect(await enable()).toMatchObject({ status: "ok", message: "User enabled." });
   });
 
   it("refuses to disable yourself", async () => {

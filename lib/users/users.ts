@@ -1,7 +1,7 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { isUniqueViolation } from "@/db/errors";
-import { accounts, users, type StaffRole } from "@/db/schema";
+import { accounts, auditLog, users, type StaffRole } from "@/db/schema";
 import { PORTAL_LABEL, type ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { hashPassword } from "@/lib/auth/password";
@@ -245,6 +245,9 @@ export async function setUserStatus(
           .where(eq(users.id, userId));
       } else {
         if (before.status !== "disabled") throw new AppError("This user is not disabled.");
+        if (scope && (await disabledBy(tx, userId)) !== "portal") {
+          throw new AppError(DISABLED_BY_STAFF, "forbidden");
+        }
         await tx
           .update(users)
           .set({ status: before.passwordHash ? "active" : "invited" })
@@ -253,6 +256,30 @@ export async function setUserStatus(
     },
     message: (b, a) => `${status === "disabled" ? "Disabled" : "Enabled"} user ${label(a ?? b!)}`,
   });
+}
+
+export const DISABLED_BY_STAFF =
+  "Your provider's staff disabled this user: ask them if they should be enabled again.";
+
+/**
+ * Who disabled a user last, from the audit log (the entry that moved status to disabled): a
+ * portal admin may undo their own account's decision, not one the platform's staff took.
+ */
+async function disabledBy(tx: Tx, userId: number) {
+  const [entry] = await tx
+    .select({ actorType: auditLog.actorType })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.tableName, "users"),
+        eq(auditLog.recordPk, String(userId)),
+        sql`${auditLog.after}->>'status' = 'disabled'`,
+        sql`coalesce(${auditLog.before}->>'status', '') <> 'disabled'`,
+      ),
+    )
+    .orderBy(desc(auditLog.occurredAt), desc(auditLog.id))
+    .limit(1);
+  return entry?.actorType ?? null;
 }
 
 /** Issues a new single-use link (replacing any earlier one) and queues the reset email. */
