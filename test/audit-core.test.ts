@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accounts, auditLog, users } from "@/db/schema";
 import {
   auditedMutation,
+  NO_CHANGE,
   recordAuditEvent,
   RecordNotFoundError,
   StaleRecordError,
@@ -166,6 +167,22 @@ describe("auditedMutation", () => {
       .from(auditLog)
       .where(sql`${auditLog.after}->>'name' = ${name}`);
     expect(orphans).toHaveLength(0);
+  });
+
+  it("writes no entry and changes nothing when the change finds nothing to do", async () => {
+    const acme = await createCustomer("No Change Telecom");
+    const entries = await countAuditRows();
+    const result = await auditedMutation(database.db, actor, {
+      table: "accounts",
+      action: "UPDATE",
+      id: acme.id,
+      change: async (_tx, before) => (before?.creditLimit === "500.00" ? NO_CHANGE : undefined),
+    });
+    expect(result.auditId).toBeNull();
+    expect(result.after).toEqual(result.before);
+    expect(await countAuditRows()).toBe(entries);
+    const [row] = await database.db.select().from(accounts).where(eq(accounts.id, acme.id));
+    expect(row!.version).toBe(acme.version);
   });
 
   it("refuses to update or delete a record that does not exist, writing nothing", async () => {

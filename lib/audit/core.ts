@@ -36,6 +36,12 @@ export class StaleRecordError extends Error {
   }
 }
 
+/**
+ * What `change` returns when, seeing the row as it is now (read under the lock), there is
+ * nothing to write: the transaction ends with no change and no entry.
+ */
+export const NO_CHANGE = Symbol("no change");
+
 export type AuditLinks = {
   accountId?: number | null;
   ingressId?: number | null;
@@ -56,7 +62,7 @@ export type MutationSpec<T extends AuditedTableName> = {
    * Applies the change inside the transaction, given the row as it was (read FOR UPDATE).
    * Returns the affected row's id when it is not `id` (a CREATE).
    */
-  change: (tx: Tx, before: RowOf<T> | null) => Promise<Pk | void>;
+  change: (tx: Tx, before: RowOf<T> | null) => Promise<Pk | void | typeof NO_CHANGE>;
   /** Overrides the default message built from the table's wording and the changed fields. */
   message?: (before: RowOf<T> | null, after: RowOf<T> | null) => string;
   /** Extra links for search beyond those the table derives from the row. */
@@ -66,7 +72,8 @@ export type MutationSpec<T extends AuditedTableName> = {
 export type MutationResult<T extends AuditedTableName> = {
   before: RowOf<T> | null;
   after: RowOf<T> | null;
-  auditId: number;
+  /** Null when `change` returned NO_CHANGE (`after` is then `before`). */
+  auditId: number | null;
 };
 
 async function readRow(
@@ -114,10 +121,12 @@ export async function auditedMutation<T extends AuditedTableName>(
     }
 
     await setAuditContext(tx, spec.table);
-    const returnedId = await spec.change(tx, before as RowOf<T> | null);
+    const returned = await spec.change(tx, before as RowOf<T> | null);
     await setAuditContext(tx, null);
+    if (returned === NO_CHANGE)
+      return { before, after: before, auditId: null } as MutationResult<T>;
 
-    const id = returnedId ?? spec.id;
+    const id = returned ?? spec.id;
     const after =
       spec.action === "DELETE" || id === undefined
         ? null

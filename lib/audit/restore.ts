@@ -90,7 +90,8 @@ export async function restoreFromEntry(db: DbOrTx, actor: ActorContext, entryId:
       message: (_b, row) =>
         `Restored ${def.noun(row ?? {})} ${def.name(row ?? {})} to its state before entry #${entryId}`,
     });
-    return { after: after!, auditId };
+    // The change never returns NO_CHANGE (an identical state is an error above): there is an entry.
+    return { after: after!, auditId: auditId! };
   } catch (err) {
     if (err instanceof RecordNotFoundError) {
       throw new AppError(

@@ -2,7 +2,12 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { brandingVersions, portalBranding } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
-import { auditedMutation, RecordNotFoundError, StaleRecordError } from "@/lib/audit/core";
+import {
+  auditedMutation,
+  NO_CHANGE,
+  RecordNotFoundError,
+  StaleRecordError,
+} from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
 import {
   BRANDING_FIELDS,
@@ -30,13 +35,6 @@ export const NOTHING_TO_SAVE_MESSAGE = "Nothing to save: the draft is unchanged.
 
 type DraftPatch = Partial<Pick<BrandingDraft, BrandingField>>;
 
-/** Thrown inside the transaction to leave without writing (the core would log a no-op UPDATE). */
-class NothingChanged extends Error {
-  constructor(readonly draft: BrandingDraft) {
-    super("nothing changed");
-  }
-}
-
 export type SaveDraftResult = {
   /** Empty when the form matched the draft and nothing was written. */
   changed: BrandingField[];
@@ -59,35 +57,28 @@ export async function saveDraft(
   const footer = sanitizeFooterHtml(input.edited.footerHtml);
   const edited = { ...input.edited, footerHtml: footer.html };
   let changed: BrandingField[] = [];
-  try {
-    const { after } = await auditedMutation(db, actor, {
-      table: "portal_branding",
-      action: "UPDATE",
-      id: BRANDING_ID,
-      change: async (tx, before) => {
-        const patch: DraftPatch = {};
-        const conflicts: Record<string, string[]> = {};
-        for (const field of DRAFT_FORM_FIELDS) {
-          const [mine, base, stored] = [edited[field], input.base[field], before![field]];
-          if (mine === base || mine === stored) continue;
-          if (stored !== base) conflicts[field] = [CONFLICT_FIELD];
-          else Object.assign(patch, { [field]: mine });
-        }
-        if (Object.keys(conflicts).length > 0) {
-          throw new AppError(DRAFT_CONFLICT_MESSAGE, "conflict", conflicts);
-        }
-        changed = BRANDING_FIELDS.filter((f) => f in patch);
-        if (changed.length === 0) throw new NothingChanged(before!);
-        await tx.update(portalBranding).set(patch).where(eq(portalBranding.id, BRANDING_ID));
-      },
-    });
-    return { changed, draft: after!, footerSanitised: footer.removed };
-  } catch (err) {
-    if (err instanceof NothingChanged) {
-      return { changed: [], draft: err.draft, footerSanitised: footer.removed };
-    }
-    throw err;
-  }
+  const { after } = await auditedMutation(db, actor, {
+    table: "portal_branding",
+    action: "UPDATE",
+    id: BRANDING_ID,
+    change: async (tx, before) => {
+      const patch: DraftPatch = {};
+      const conflicts: Record<string, string[]> = {};
+      for (const field of DRAFT_FORM_FIELDS) {
+        const [mine, base, stored] = [edited[field], input.base[field], before![field]];
+        if (mine === base || mine === stored) continue;
+        if (stored !== base) conflicts[field] = [CONFLICT_FIELD];
+        else Object.assign(patch, { [field]: mine });
+      }
+      if (Object.keys(conflicts).length > 0) {
+        throw new AppError(DRAFT_CONFLICT_MESSAGE, "conflict", conflicts);
+      }
+      changed = BRANDING_FIELDS.filter((f) => f in patch);
+      if (changed.length === 0) return NO_CHANGE;
+      await tx.update(portalBranding).set(patch).where(eq(portalBranding.id, BRANDING_ID));
+    },
+  });
+  return { changed, draft: after!, footerSanitised: footer.removed };
 }
 
 export type PublishResult = { id: number; versionNo: number; changed: BrandingField[] };

@@ -21,13 +21,6 @@ const FIELD = { logo: "logoAssetId", favicon: "faviconAssetId" } as const;
 
 export type UploadResult = { assetId: number; sha256: string; sanitised: boolean };
 
-/** The draft already shows this image: leave without writing a no-op UPDATE. */
-class AlreadyInUse extends Error {
-  constructor(readonly result: UploadResult) {
-    super("already in use");
-  }
-}
-
 /**
  * Locks the draft row before anything else, so two uploads of the same file queue up and the
  * second one finds (and reuses) the first one's asset instead of storing it twice.
@@ -63,43 +56,39 @@ export async function uploadBrandingImage(
 ): Promise<UploadResult> {
   const image = checkBrandingImage(kind, bytes);
   const field = FIELD[kind];
-  try {
-    return await db.transaction(async (tx) => {
-      const draft = await lockDraft(tx, expectedVersion);
-      const [existing] = await tx
-        .select({ id: brandingAssets.id })
-        .from(brandingAssets)
-        .where(and(eq(brandingAssets.kind, kind), eq(brandingAssets.sha256, image.sha256)))
-        .limit(1);
-      const result = {
-        assetId: existing?.id ?? (await createAsset(tx, actor, kind, image)),
-        sha256: image.sha256,
-        sanitised: image.sanitised,
-      };
-      if (draft[field] === result.assetId) throw new AlreadyInUse(result);
+  return db.transaction(async (tx) => {
+    const draft = await lockDraft(tx, expectedVersion);
+    const [existing] = await tx
+      .select({ id: brandingAssets.id })
+      .from(brandingAssets)
+      .where(and(eq(brandingAssets.kind, kind), eq(brandingAssets.sha256, image.sha256)))
+      .limit(1);
+    const result = {
+      assetId: existing?.id ?? (await createAsset(tx, actor, kind, image)),
+      sha256: image.sha256,
+      sanitised: image.sanitised,
+    };
+    // The draft shows this very image already (so it was found, not created): nothing to write.
+    if (draft[field] === result.assetId) return result;
 
-      await auditedMutation(tx, actor, {
-        table: "portal_branding",
-        action: "UPDATE",
-        id: BRANDING_ID,
-        expectedVersion,
-        change: async (t) => {
-          await t
-            .update(portalBranding)
-            .set({ [field]: result.assetId })
-            .where(eq(portalBranding.id, BRANDING_ID));
-        },
-        message: (_before, after) =>
-          existing
-            ? `Set the ${kind} of portal branding ${after!.portalName} to an earlier upload (${describe(image)})`
-            : `Uploaded a new ${kind} for portal branding ${after!.portalName} (${describe(image)})`,
-      });
-      return result;
+    await auditedMutation(tx, actor, {
+      table: "portal_branding",
+      action: "UPDATE",
+      id: BRANDING_ID,
+      expectedVersion,
+      change: async (t) => {
+        await t
+          .update(portalBranding)
+          .set({ [field]: result.assetId })
+          .where(eq(portalBranding.id, BRANDING_ID));
+      },
+      message: (_before, after) =>
+        existing
+          ? `Set the ${kind} of portal branding ${after!.portalName} to an earlier upload (${describe(image)})`
+          : `Uploaded a new ${kind} for portal branding ${after!.portalName} (${describe(image)})`,
     });
-  } catch (err) {
-    if (err instanceof AlreadyInUse) return err.result;
-    throw err;
-  }
+    return result;
+  });
 }
 
 async function createAsset(

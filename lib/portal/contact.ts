@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { accounts } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
-import { auditedMutation, StaleRecordError } from "@/lib/audit/core";
+import { auditedMutation, NO_CHANGE, StaleRecordError } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
 import type { PortalManager } from "./users";
 import type { UpdateContactInput } from "./schemas";
@@ -59,25 +59,22 @@ export async function updateContact(
   }
   const accountId = user.accountId;
   const { version, ...fields } = input;
-  const current = await findContact(db, accountId);
-  const unchanged =
-    current?.version === version &&
-    current.billingEmail === fields.billingEmail &&
-    current.address === fields.address &&
-    current.country === fields.country;
-  // A save without edits is not a change worth an audit entry.
-  if (unchanged) return { version, changed: false };
   try {
-    const { after } = await auditedMutation(db, actor, {
+    const { after, auditId } = await auditedMutation(db, actor, {
       table: "accounts",
       action: "UPDATE",
       id: accountId,
       expectedVersion: version,
-      change: async (tx) => {
+      change: async (tx, before) => {
+        // A save without edits is not a change worth an audit entry.
+        const same = (Object.keys(fields) as (keyof typeof fields)[]).every(
+          (k) => before?.[k] === fields[k],
+        );
+        if (same) return NO_CHANGE;
         await tx.update(accounts).set(fields).where(eq(accounts.id, accountId));
       },
     });
-    return { version: after!.version, changed: true };
+    return { version: after!.version, changed: auditId !== null };
   } catch (err) {
     if (err instanceof StaleRecordError) throw new AppError(STALE_CONTACT_MESSAGE, "conflict");
     throw err;

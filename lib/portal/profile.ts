@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { users } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
-import { auditedMutation } from "@/lib/audit/core";
+import { auditedMutation, NO_CHANGE } from "@/lib/audit/core";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { AppError } from "@/lib/errors";
 import type { ChangePasswordInput, UpdateProfileInput } from "./schemas";
@@ -21,23 +21,19 @@ export async function updateProfile(
   userId: number,
   input: UpdateProfileInput,
 ): Promise<boolean> {
-  const [current] = await db
-    .select({ name: users.name, timeZone: users.timeZone })
-    .from(users)
-    .where(eq(users.id, userId));
-  if (current && current.name === input.name && current.timeZone === input.timeZone) return false;
-  await auditedMutation(db, actor, {
+  const { auditId } = await auditedMutation(db, actor, {
     table: "users",
     action: "UPDATE",
     id: userId,
-    change: async (tx) => {
+    change: async (tx, before) => {
+      if (before?.name === input.name && before.timeZone === input.timeZone) return NO_CHANGE;
       await tx
         .update(users)
         .set({ name: input.name, timeZone: input.timeZone })
         .where(eq(users.id, userId));
     },
   });
-  return true;
+  return auditId !== null;
 }
 
 /**
