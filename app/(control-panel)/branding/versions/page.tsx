@@ -148,9 +148,6 @@ function Compare({
   const b = resolve(to, versions[0], versions, "To");
   const errors = [a.error, b.error].filter((e): e is string => e !== null);
   const options = versions.map((v) => ({ value: String(v.id), label: `v${v.versionNo}` }));
-  const selectClass =
-    "mt-1 block rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-brand focus:ring-2 focus:ring-brand/30 focus:outline-none";
-
   let body: React.ReactNode = null;
   if (errors.length > 0) {
     body = (
@@ -201,40 +198,8 @@ function Compare({
         <p className="text-sm text-slate-500">Publish a version to compare.</p>
       ) : (
         <form method="get" action="/branding/versions" className="flex flex-wrap items-end gap-3">
-          <div>
-            <label htmlFor="compare-from" className="block text-sm font-medium text-slate-700">
-              From
-            </label>
-            <select
-              id="compare-from"
-              name="from"
-              defaultValue={a.version ? String(a.version.id) : undefined}
-              className={selectClass}
-            >
-              {options.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor="compare-to" className="block text-sm font-medium text-slate-700">
-              To
-            </label>
-            <select
-              id="compare-to"
-              name="to"
-              defaultValue={b.version ? String(b.version.id) : undefined}
-              className={selectClass}
-            >
-              {options.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <VersionSelect name="from" label="From" options={options} selected={a.version?.id} />
+          <VersionSelect name="to" label="To" options={options} selected={b.version?.id} />
           <button
             type="submit"
             className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50"
@@ -245,5 +210,40 @@ function Compare({
       )}
       {body}
     </section>
+  );
+}
+
+const selectClass =
+  "mt-1 block rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-brand focus:ring-2 focus:ring-brand/30 focus:outline-none";
+
+function VersionSelect({
+  name,
+  label,
+  options,
+  selected,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  selected: number | undefined;
+}) {
+  return (
+    <div>
+      <label htmlFor={`compare-${name}`} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <select
+        id={`compare-${name}`}
+        name={name}
+        defaultValue={selected === undefined ? undefined : String(selected)}
+        className={selectClass}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
