@@ -72,8 +72,16 @@ async function brandingView(
     },
     cssUrl: customCodeUrlFor("css", b.customCss),
     jsUrl: customCodeUrlFor("js", b.customJs),
-    footerHtml: sanitizeFooterHtml(b.footerHtml).html,
+    footerHtml: sanitizedFooter(b.footerHtml),
     supportEmail: b.supportEmail,
     versionNo,
   };
+}
+
+// Every portal page shows the same published footer: sanitise it once per distinct text, not
+// once per request.
+let lastFooter: { raw: string; html: string } | null = null;
+function sanitizedFooter(raw: string): string {
+  if (lastFooter?.raw !== raw) lastFooter = { raw, html: sanitizeFooterHtml(raw).html };
+  return lastFooter.html;
 }
