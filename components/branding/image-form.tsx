@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { IDLE, type ActionResult } from "@/lib/actions/result";
+import { tooLargeMessage } from "@/lib/branding/image-limits";
 
 type Action<T> = (prev: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>>;
 
@@ -14,7 +15,6 @@ export function ImageForm({
   current,
   hint,
   accept,
-  maxBytes,
   uploadAction,
   removeAction,
 }: {
@@ -24,8 +24,6 @@ export function ImageForm({
   hint: string;
   /** A hint for the file picker only: the server checks the type by content. */
   accept: string;
-  /** Checked here too: a file far over it would be cut off by the request size limit first. */
-  maxBytes: number;
   uploadAction: Action<{ assetId: number }>;
   removeAction: Action<null>;
 }) {
@@ -68,13 +66,12 @@ export function ImageForm({
       <form
         action={(formData) => {
           setLast("upload");
+          // Checked here too: a file far over the limit would be cut off by the request size
+          // limit before the server could say so.
           const file = formData.get("file");
-          if (file instanceof File && file.size > maxBytes) {
-            const kb = (n: number) => `${Math.ceil(n / 1024)} KB`;
-            setTooBig(`The ${kind} is ${kb(file.size)}; the limit is ${kb(maxBytes)}.`);
-            return;
-          }
-          setTooBig(null);
+          const tooLarge = file instanceof File ? tooLargeMessage(kind, file.size) : null;
+          setTooBig(tooLarge);
+          if (tooLarge) return;
           uploadFormAction(formData);
         }}
         className="space-y-2"

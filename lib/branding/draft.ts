@@ -2,12 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { brandingVersions, portalBranding } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
-import {
-  auditedMutation,
-  NO_CHANGE,
-  RecordNotFoundError,
-  StaleRecordError,
-} from "@/lib/audit/core";
+import { auditedMutation, NO_CHANGE, StaleRecordError } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
 import {
   BRANDING_FIELDS,
@@ -17,7 +12,7 @@ import {
   type BrandingSnapshot,
   BRANDING_ID,
 } from "./fields";
-import { getVersion, latestPublished, type BrandingDraft } from "./queries";
+import { getVersion, latestPublished, lockDraft, type BrandingDraft } from "./queries";
 import { sanitizeFooterHtml } from "./sanitize";
 import { describeBrandingFields, DRAFT_FORM_FIELDS, type SaveDraftInput } from "./schemas";
 
@@ -99,12 +94,7 @@ export async function publishDraft(
     table: "branding_versions",
     action: "PUBLISH",
     change: async (tx) => {
-      const [draft] = await tx
-        .select()
-        .from(portalBranding)
-        .where(eq(portalBranding.id, BRANDING_ID))
-        .for("update");
-      if (!draft) throw new RecordNotFoundError("portal_branding", BRANDING_ID);
+      const draft = await lockDraft(tx);
       if (options.expectedVersion !== undefined && draft.version !== options.expectedVersion) {
         throw new AppError(STALE_PUBLISH_MESSAGE, "conflict");
       }

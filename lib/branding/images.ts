@@ -5,10 +5,18 @@
 import { imageSize } from "image-size";
 import { AppError } from "@/lib/errors";
 import { sha256Hex } from "./fields";
+import {
+  FAVICON_MAX_SIZE,
+  FAVICON_MIN_SIZE,
+  LOGO_MAX_HEIGHT,
+  LOGO_MAX_WIDTH,
+  tooLargeMessage,
+  type BrandingImageKind,
+} from "./image-limits";
 import { parseSvgRoot, sanitizeSvg } from "./sanitize";
 import { IMAGE_EXTENSIONS, type BrandingImageExt, type BrandingImageType } from "./urls";
 
-export type BrandingImageKind = "logo" | "favicon";
+export type { BrandingImageKind } from "./image-limits";
 
 export type CheckedImage = {
   contentType: BrandingImageType;
@@ -20,19 +28,6 @@ export type CheckedImage = {
   sha256: string;
   /** Something unsafe was taken out of an SVG. */
   sanitised: boolean;
-};
-
-export const KB = 1024;
-export const LOGO_MAX_BYTES = 512 * KB;
-export const LOGO_MAX_WIDTH = 1200;
-export const LOGO_MAX_HEIGHT = 600;
-export const FAVICON_MAX_BYTES = 100 * KB;
-export const FAVICON_MIN_SIZE = 16;
-export const FAVICON_MAX_SIZE = 512;
-
-const MAX_BYTES: Record<BrandingImageKind, number> = {
-  logo: LOGO_MAX_BYTES,
-  favicon: FAVICON_MAX_BYTES,
 };
 
 /** image-size's names for the raster types accepted; every other type it knows is refused. */
@@ -59,8 +54,6 @@ const refuse = (message: string) =>
 const LOOKS_LIKE_SVG = /^\uFEFF?\s*(?:<\?xml|<!DOCTYPE svg|<svg[\s>])/i;
 const NOT_AN_IMAGE = "This file is not a PNG, JPEG, WebP or SVG image.";
 const px = (w: number, h: number) => `${w} × ${h} px`;
-// Rounded up, so a file a few bytes over the limit does not read as "512 KB; the limit is 512 KB".
-const kb = (bytes: number) => `${Math.ceil(bytes / KB)} KB`;
 
 /**
  * Checks an uploaded logo or favicon and returns what to store. Throws AppError with a `file`
@@ -68,10 +61,8 @@ const kb = (bytes: number) => `${Math.ceil(bytes / KB)} KB`;
  */
 export function checkBrandingImage(kind: BrandingImageKind, bytes: Uint8Array): CheckedImage {
   if (bytes.length === 0) throw refuse("The file is empty.");
-  const max = MAX_BYTES[kind];
-  if (bytes.length > max) {
-    throw refuse(`The ${kind} is ${kb(bytes.length)}; the limit is ${kb(max)}.`);
-  }
+  const tooLarge = tooLargeMessage(kind, bytes.length);
+  if (tooLarge) throw refuse(tooLarge);
   const image = readRaster(bytes) ?? readSvg(bytes);
   checkDimensions(kind, image);
   return { ...image, ext: IMAGE_EXTENSIONS[image.contentType], sha256: sha256Hex(image.bytes) };

@@ -1,5 +1,6 @@
-import { desc, eq } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import { desc, eq, inArray } from "drizzle-orm";
+import type { DbOrTx, Tx } from "@/db/client";
+import { RecordNotFoundError } from "@/lib/audit/core";
 import { BRANDING_ID } from "./fields";
 import { baseFieldName, DRAFT_FORM_FIELDS, type DraftFormField } from "./schemas";
 import { brandingAssets, brandingVersions, portalBranding, users } from "@/db/schema";
@@ -13,6 +14,20 @@ export type BrandingVersion = typeof brandingVersions.$inferSelect;
 export async function getDraft(db: DbOrTx): Promise<BrandingDraft | null> {
   const [row] = await db.select().from(portalBranding).where(eq(portalBranding.id, BRANDING_ID));
   return row ?? null;
+}
+
+/**
+ * The draft row, locked for the rest of the transaction: what publishing and uploading take
+ * first, so two of them queue up instead of racing (version numbers, duplicate images).
+ */
+export async function lockDraft(tx: Tx): Promise<BrandingDraft> {
+  const [draft] = await tx
+    .select()
+    .from(portalBranding)
+    .where(eq(portalBranding.id, BRANDING_ID))
+    .for("update");
+  if (!draft) throw new RecordNotFoundError("portal_branding", BRANDING_ID);
+  return draft;
 }
 
 /** The published version the portal shows (highest version number), or null before the first. */
@@ -61,9 +76,14 @@ export type BrandingAssetInfo = {
   height: number | null;
 };
 
-/** An image's metadata without its bytes (the page links to it by hash). */
-export async function getAssetInfo(db: DbOrTx, id: number): Promise<BrandingAssetInfo | null> {
-  const [row] = await db
+/** Images' metadata without their bytes (pages link to them by hash), by id; nulls skipped. */
+export async function findAssetInfo(
+  db: DbOrTx,
+  ids: readonly (number | null)[],
+): Promise<Map<number, BrandingAssetInfo>> {
+  const wanted = ids.filter((id): id is number => id !== null);
+  if (wanted.length === 0) return new Map();
+  const rows = await db
     .select({
       id: brandingAssets.id,
       kind: brandingAssets.kind,
@@ -73,8 +93,8 @@ export async function getAssetInfo(db: DbOrTx, id: number): Promise<BrandingAsse
       height: brandingAssets.height,
     })
     .from(brandingAssets)
-    .where(eq(brandingAssets.id, id));
-  return row ?? null;
+    .where(inArray(brandingAssets.id, wanted));
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /**

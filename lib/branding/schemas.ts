@@ -3,7 +3,7 @@ import { versionField } from "@/lib/accounts/schemas";
 import { fieldLabel } from "@/lib/audit/messages";
 import { HEX_COLOR } from "./colors";
 import type { BrandingField } from "./fields";
-import type { BrandingImageKind } from "./images";
+import type { BrandingImageKind } from "./image-limits";
 
 /**
  * The branding forms' zod schemas and the words the Control Panel uses for each branding field.

@@ -6,37 +6,16 @@ import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { brandingAssets, portalBranding } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
-import { auditedMutation, RecordNotFoundError, StaleRecordError } from "@/lib/audit/core";
+import { auditedMutation, StaleRecordError } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
 import { BRANDING_ID } from "./fields";
-import {
-  checkBrandingImage,
-  KB,
-  TYPE_LABELS,
-  type BrandingImageKind,
-  type CheckedImage,
-} from "./images";
+import { lockDraft } from "./queries";
+import { kb, type BrandingImageKind } from "./image-limits";
+import { checkBrandingImage, TYPE_LABELS, type CheckedImage } from "./images";
 
 const FIELD = { logo: "logoAssetId", favicon: "faviconAssetId" } as const;
 
 export type UploadResult = { assetId: number; sha256: string; sanitised: boolean };
-
-/**
- * Locks the draft row before anything else, so two uploads of the same file queue up and the
- * second one finds (and reuses) the first one's asset instead of storing it twice.
- */
-async function lockDraft(tx: Tx, expectedVersion: number | undefined) {
-  const [draft] = await tx
-    .select()
-    .from(portalBranding)
-    .where(eq(portalBranding.id, BRANDING_ID))
-    .for("update");
-  if (!draft) throw new RecordNotFoundError("portal_branding", BRANDING_ID);
-  if (expectedVersion !== undefined && draft.version !== expectedVersion) {
-    throw new StaleRecordError("portal_branding", draft);
-  }
-  return draft;
-}
 
 const describe = (image: CheckedImage) =>
   `${TYPE_LABELS[image.contentType]}, ${image.width} × ${image.height} px`;
@@ -57,7 +36,11 @@ export async function uploadBrandingImage(
   const image = checkBrandingImage(kind, bytes);
   const field = FIELD[kind];
   return db.transaction(async (tx) => {
-    const draft = await lockDraft(tx, expectedVersion);
+    // Locked first, so two uploads of one file queue up and the second reuses the first's row.
+    const draft = await lockDraft(tx);
+    if (expectedVersion !== undefined && draft.version !== expectedVersion) {
+      throw new StaleRecordError("portal_branding", draft);
+    }
     const [existing] = await tx
       .select({ id: brandingAssets.id })
       .from(brandingAssets)
@@ -117,7 +100,7 @@ async function createAsset(
     },
     message: (_before, after) =>
       `Uploaded branding ${kind} ${image.sha256.slice(0, 12)} (${after!.id}): ` +
-      `${describe(image)}, ${Math.ceil(image.bytes.byteLength / KB)} KB` +
+      `${describe(image)}, ${kb(image.bytes.byteLength)}` +
       (image.sanitised ? "; unsafe SVG content removed" : ""),
   });
   return after!.id;

@@ -1,10 +1,8 @@
-import { inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { brandingAssets } from "@/db/schema";
 import { customCodeUrlFor } from "./code-url";
 import { HEX_COLOR, readableTextOn } from "./colors";
 import { DEFAULT_BRANDING, snapshotOf, type BrandingSnapshot } from "./fields";
-import { getDraft, latestPublished } from "./queries";
+import { findAssetInfo, getDraft, latestPublished } from "./queries";
 import { sanitizeFooterHtml } from "./sanitize";
 import { imageUrl } from "./urls";
 
@@ -42,19 +40,9 @@ async function brandingView(
   b: BrandingSnapshot,
   versionNo: number | null,
 ): Promise<BrandingView> {
-  const ids = [b.logoAssetId, b.faviconAssetId].filter((id): id is number => id !== null);
-  const assets = ids.length
-    ? await db
-        .select({
-          id: brandingAssets.id,
-          sha256: brandingAssets.sha256,
-          contentType: brandingAssets.contentType,
-        })
-        .from(brandingAssets)
-        .where(inArray(brandingAssets.id, ids))
-    : [];
+  const assets = await findAssetInfo(db, [b.logoAssetId, b.faviconAssetId]);
   const urlOf = (id: number | null) => {
-    const asset = assets.find((a) => a.id === id);
+    const asset = id === null ? undefined : assets.get(id);
     return asset ? imageUrl(asset.sha256, asset.contentType) : null;
   };
   // Stored colours were validated on save; an old snapshot that is not still gets the default.

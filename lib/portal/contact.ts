@@ -4,7 +4,7 @@ import { accounts } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation, NO_CHANGE, StaleRecordError } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
-import type { PortalManager } from "./users";
+import { requirePortalAdmin, type PortalManager } from "./users";
 import type { UpdateContactInput } from "./schemas";
 
 /**
@@ -54,10 +54,7 @@ export async function updateContact(
   user: PortalManager,
   input: UpdateContactInput,
 ): Promise<{ version: number; changed: boolean }> {
-  if (user.accountId === null || !user.portalAdmin) {
-    throw new AppError(ONLY_ADMINS_EDIT_CONTACT, "forbidden");
-  }
-  const accountId = user.accountId;
+  const accountId = requirePortalAdmin(user, ONLY_ADMINS_EDIT_CONTACT);
   const { version, ...fields } = input;
   try {
     const { after, auditId } = await auditedMutation(db, actor, {

@@ -46,10 +46,12 @@ export async function findPortalUser(db: DbOrTx, accountId: number, id: number) 
 /** The signed-in user, as the portal's management checks need them. */
 export type PortalManager = { id: number; accountId: number | null; portalAdmin: boolean };
 
-function requirePortalAdmin(user: PortalManager): number {
-  if (user.accountId === null || !user.portalAdmin) {
-    throw new AppError(ONLY_ADMINS_MANAGE_USERS, "forbidden");
-  }
+/** The portal admin's account id; anyone else is refused with `refusal`. */
+export function requirePortalAdmin(
+  user: PortalManager,
+  refusal: string = ONLY_ADMINS_MANAGE_USERS,
+): number {
+  if (user.accountId === null || !user.portalAdmin) throw new AppError(refusal, "forbidden");
   return user.accountId;
 }
 

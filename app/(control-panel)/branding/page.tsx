@@ -8,13 +8,12 @@ import { ImageForm } from "@/components/branding/image-form";
 import { getDb } from "@/db/client";
 import { BRANDING_TABLES } from "@/lib/audit/table-names";
 import { auditScopeFor } from "@/lib/audit/viewer-scope";
-import { FAVICON_MAX_BYTES, LOGO_MAX_BYTES } from "@/lib/branding/images";
 import { requireStaff } from "@/lib/auth/session";
 import { draftStatus, draftStatusText } from "@/lib/branding/draft";
 import { snapshotOf } from "@/lib/branding/fields";
 import {
   draftFormValues,
-  getAssetInfo,
+  findAssetInfo,
   getDraft,
   latestPublished,
   type BrandingAssetInfo,
@@ -49,10 +48,10 @@ export default async function BrandingPage() {
       </div>
     );
   }
-  const [logo, favicon] = await Promise.all([
-    draft.logoAssetId ? getAssetInfo(db, draft.logoAssetId) : null,
-    draft.faviconAssetId ? getAssetInfo(db, draft.faviconAssetId) : null,
-  ]);
+  const assets = await findAssetInfo(db, [draft.logoAssetId, draft.faviconAssetId]);
+  const infoOf = (id: number | null) => (id === null ? null : (assets.get(id) ?? null));
+  const logo = infoOf(draft.logoAssetId);
+  const favicon = infoOf(draft.faviconAssetId);
   const status = draftStatus(snapshotOf(draft), latest);
   const nextNo = (latest?.versionNo ?? 0) + 1;
   const scope = auditScopeFor(user);
@@ -114,7 +113,6 @@ export default async function BrandingPage() {
         <div className="grid max-w-4xl grid-cols-1 gap-4 sm:grid-cols-2">
           <ImageForm
             kind="logo"
-            maxBytes={LOGO_MAX_BYTES}
             label="Logo"
             current={imageOf(logo)}
             accept={ACCEPT}
@@ -124,7 +122,6 @@ export default async function BrandingPage() {
           />
           <ImageForm
             kind="favicon"
-            maxBytes={FAVICON_MAX_BYTES}
             label="Favicon"
             current={imageOf(favicon)}
             accept={ACCEPT}
