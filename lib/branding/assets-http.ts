@@ -5,7 +5,8 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { brandingAssets, brandingVersions, portalBranding } from "@/db/schema";
-import { BRANDING_ID, sha256Hex } from "./fields";
+import { customCodeFile } from "./code-url";
+import { BRANDING_ID } from "./fields";
 import { IMAGE_EXTENSIONS, type BrandingImageType } from "./urls";
 
 const IMAGE_FILE = /^([0-9a-f]{64})\.(png|jpg|webp|svg)$/;
@@ -114,15 +115,13 @@ async function publishedCode(db: DbOrTx): Promise<Map<string, string>> {
     .from(brandingVersions);
   const byFile = new Map<string, string>();
   for (const row of rows) {
-    for (const kind of ["css", "js"] as const) addCode(byFile, kind, row[kind]);
+    for (const kind of ["css", "js"] as const) {
+      const name = customCodeFile(kind, row[kind]);
+      if (name) byFile.set(name, row[kind]!);
+    }
   }
   publishedIndexes.set(db, { latestVersion: latest, byFile });
   return byFile;
-}
-
-// Blank code has no URL (customCodeUrlFor gives null), so its hash is not served either.
-function addCode(byFile: Map<string, string>, kind: CodeKind, content: string | null) {
-  if (content && content.trim() !== "") byFile.set(`${sha256Hex(content)}.${kind}`, content);
 }
 
 /**
@@ -149,10 +148,8 @@ export async function serveCustomCode(
     .select({ content: portalBranding[field] })
     .from(portalBranding)
     .where(eq(portalBranding.id, BRANDING_ID));
-  const draftFiles = new Map<string, string>();
-  addCode(draftFiles, kind, draft?.content ?? null);
-  const content = draftFiles.get(file);
-  if (content === undefined) return notFound();
+  const content = draft?.content ?? null;
+  if (!content || customCodeFile(kind, content) !== file) return notFound();
   return new Response(content, {
     headers: {
       "Content-Type": CODE_TYPES[kind],
