@@ -1,14 +1,13 @@
 import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import lockfile from "proper-lockfile";
 import postgres from "postgres";
 import { readConfig } from "@/lib/config";
+import { FolderInUseError, lockFolder, type FolderLock } from "./embedded/folder-lock";
 import * as schema from "./schema";
 
 /** One Drizzle type for both drivers, so domain code never knows which one it runs on. */
@@ -17,59 +16,53 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 export type DbOrTx = Db | Tx;
 
-export type Database = {
+type OpenDatabase = {
   db: Db;
-  kind: "pglite" | "postgres";
   /** Where the data lives, for messages: the PGlite folder or the server's host:port/db. */
   location: string;
   close: () => Promise<void>;
 };
 
+/** The embedded database, with what backup and export need beyond queries. */
+export type EmbeddedDatabase = OpenDatabase & { kind: "pglite"; client: PGlite; lock: FolderLock };
+export type ServerDatabase = OpenDatabase & { kind: "postgres" };
+export type Database = EmbeddedDatabase | ServerDatabase;
+
 export class DatabaseUnavailableError extends Error {}
 
 const drizzleOptions = { schema, casing: "snake_case" } as const;
 
-/** Opens the embedded PGlite database in `dir`, holding a lock so no second process opens it. */
-export async function openPglite(dir: string): Promise<Database> {
-  const dataDir = path.resolve(dir);
-  mkdirSync(dataDir, { recursive: true });
-  let release: () => Promise<void>;
+/** Opens the embedded PGlite database in `dir`, holding its folder lock until closed. */
+export async function openPglite(dir: string): Promise<EmbeddedDatabase> {
+  let lock: FolderLock;
   try {
-    release = await lockfile.lock(dataDir, {
-      stale: 15_000,
-      update: 5_000,
-      realpath: false,
-      onCompromised: (err) => console.error(`PGlite lock on ${dataDir} lost: ${err.message}`),
-    });
+    lock = lockFolder(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ELOCKED") {
-      throw new DatabaseUnavailableError(
-        `The embedded database in ${dataDir} is in use by another process (is \`npm start\` running?). ` +
-          `Stop it first, or point PGLITE_DIR at another folder: two processes on one PGlite folder corrupt it.`,
-      );
-    }
+    if (err instanceof FolderInUseError) throw new DatabaseUnavailableError(err.message);
     throw err;
   }
   try {
-    const client = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+    mkdirSync(lock.folder, { recursive: true });
+    const client = await PGlite.create({ dataDir: lock.folder, extensions: { pg_trgm } });
     const db = drizzlePglite({ client, ...drizzleOptions }) as unknown as Db;
+    let closing: Promise<void> | undefined;
     return {
       db,
       kind: "pglite",
-      location: dataDir,
-      close: async () => {
-        await client.close();
-        await release();
-      },
+      location: lock.folder,
+      client,
+      lock,
+      // Idempotent: a signal handler and a `finally` may both close it.
+      close: () => (closing ??= client.close().finally(() => lock.release())),
     };
   } catch (err) {
-    await release();
+    lock.release();
     throw err;
   }
 }
 
 /** Connects to a real Postgres server and fails fast, with a readable message, if it cannot. */
-export async function openPostgres(url: string): Promise<Database> {
+export async function openPostgres(url: string): Promise<ServerDatabase> {
   let where = "the DATABASE_URL server";
   try {
     const u = new URL(url);

@@ -1,10 +1,11 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
 import { DatabaseUnavailableError, openDatabase, setDatabase, type Database } from "@/db/client";
+import { serveBackups } from "@/db/embedded/control-socket";
 import { migrateDatabase } from "@/db/migrate";
 import { DEMO_SIGN_INS, DEMO_PASSWORD, seedDemo } from "@/db/seed/demo";
 import { hasDemoData, hasAnyUser } from "@/db/seed/status";
@@ -35,32 +36,58 @@ function ensureAuthSecret(dataDir: string) {
   process.env.AUTH_SECRET = readFileSync(file, "utf8").trim();
 }
 
-function ensureBuild() {
-  if (buildIsCurrent(root)) return;
-  console.log("Building the app (next build)…");
+type Build = { done: Promise<void>; cancel: () => void };
+
+/**
+ * `next build` in a child process, when the sources changed since the last one. It runs while
+ * the database is prepared (seeding takes a minute too) and never blocks this process's event
+ * loop. Its output goes to a file, shown only if it fails, so it does not interleave with ours.
+ */
+function startBuild(): Build | undefined {
+  if (buildIsCurrent(root)) return undefined;
+  const logFile = path.join(root, ".data", "build.log");
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const out = openSync(logFile, "w");
+  console.log(`Building the app (next build, output in ${path.relative(root, logFile)})…`);
   const started = Date.now();
-  const result = spawnSync("npx", ["next", "build"], {
+  const child = spawn("npx", ["next", "build"], {
     cwd: root,
-    stdio: "inherit",
+    stdio: ["ignore", out, out],
     env: process.env,
   });
-  if (result.status !== 0) throw new Error("next build failed");
-  writeFileSync(stampFile(root), sourceFingerprint(root));
-  console.log(`Built in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  closeSync(out);
+  const done = new Promise<void>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      if (code === 0) {
+        writeFileSync(stampFile(root), sourceFingerprint(root));
+        console.log(`Built in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+        resolve();
+      } else {
+        const tail = readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-30).join("\n");
+        reject(new Error(`next build failed (${signal ?? `exit ${code}`}):\n${tail}`));
+      }
+    });
+  });
+  return { done, cancel: () => void child.kill("SIGTERM") };
 }
 
-async function prepareDatabase(): Promise<Database> {
-  const database = await openDatabase();
+/** Whether the demo seed is being written: stopping then must not wait for it (see stop). */
+let seeding = false;
+
+async function prepareDatabase(database: Database): Promise<void> {
   await migrateDatabase(database);
-  if (database.kind === "pglite" && !(await hasAnyUser(database.db))) {
+  if (await hasAnyUser(database.db)) return;
+  if (database.kind === "pglite") {
     console.log("Empty embedded database: loading the demo data (about a minute)…");
+    seeding = true;
     await seedDemo(database.db);
-  } else if (!(await hasAnyUser(database.db))) {
+    seeding = false;
+  } else {
     console.log(
       "The database has no users: run `npm run db:seed` (demo) or `npm run create-admin`.",
     );
   }
-  return database;
 }
 
 async function main() {
@@ -68,10 +95,43 @@ async function main() {
   process.env.AUTH_TRUST_HOST ??= "true";
   const config = readConfig();
   ensureAuthSecret(path.join(root, ".data"));
-  // The database first: an unreachable server should fail in seconds, not after a build.
-  const database = await prepareDatabase();
+
+  // The database is opened first, so an unreachable server or a folder in use fails in seconds;
+  // the build then runs beside the migrations and the seed.
+  const database = await openDatabase();
+  const build = dev ? undefined : startBuild();
+  // Undone in reverse order on stop: the database closes last.
+  const cleanups: (() => Promise<void>)[] = [() => database.close()];
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    build?.cancel();
+    if (seeding) {
+      // The seed is one transaction: leaving now discards it, and the next start seeds afresh.
+      // Closing would first wait for the whole seed to finish.
+      console.log(`\n${signal} during the demo seed: stopped; the next start loads it again.`);
+      process.exit(130);
+    }
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(console.error);
+    console.log(`${signal}: stopped.`);
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+
+  try {
+    await Promise.all([prepareDatabase(database), build?.done]);
+  } catch (err) {
+    build?.cancel();
+    // Closing would wait for a seed still running; exiting discards it (one transaction).
+    if (!seeding) await database.close();
+    throw err;
+  }
   setDatabase(database);
-  if (!dev) ensureBuild();
+  if (database.kind === "pglite") {
+    cleanups.push(await serveBackups(database.client, database.lock));
+  }
 
   const app = next({ dev, dir: root, hostname: "localhost", port: config.PORT });
   await app.prepare();
@@ -83,18 +143,12 @@ async function main() {
     void handle(req, res);
   });
   if (dev) server.on("upgrade", app.getUpgradeHandler());
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    server.close();
-    await app.close?.();
-    await database.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  cleanups.push(
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async () => {
+      await app.close?.();
+    },
+  );
 
   server.listen(config.PORT, async () => {
     const url = `http://localhost:${config.PORT}`;

@@ -42,7 +42,10 @@ describe("openDatabase", () => {
     dirs.push(dir);
     const first = await openPglite(dir);
     try {
-      await expect(openPglite(dir)).rejects.toThrow(/in use by another process/);
+      // The lock is per open file, so even this same process is refused, and told who holds it.
+      await expect(openPglite(dir)).rejects.toThrow(
+        `The embedded database in ${path.resolve(dir)} is in use by process ${process.pid} `,
+      );
     } finally {
       await first.close();
     }

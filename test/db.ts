@@ -3,11 +3,11 @@ import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { drizzle } from "drizzle-orm/pglite";
 import { inject } from "vitest";
-import type { Database, Db } from "@/db/client";
+import type { Db, EmbeddedDatabase } from "@/db/client";
 import * as schema from "@/db/schema";
 
 /** A fresh, migrated, empty in-memory database for one test file (real SQL, no mocks). */
-export async function createTestDatabase(): Promise<Database & { client: PGlite }> {
+export async function createTestDatabase(): Promise<Omit<EmbeddedDatabase, "lock">> {
   const dump = readFileSync(inject("migratedDump"));
   const client = await PGlite.create({
     loadDataDir: new Blob([dump]),

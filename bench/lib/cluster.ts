@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import lockfile from "proper-lockfile";
 import postgres from "postgres";
+import { FolderInUseError, lockFolder, type FolderLock } from "@/db/embedded/folder-lock";
 import { hostsOf, isLocalDatabaseUrl } from "@/e2e/harness/database";
 import { run } from "@/e2e/harness/exec";
 import { freePort } from "@/e2e/harness/free-port";
@@ -149,12 +149,13 @@ async function startCluster(mode: ClusterMode): Promise<BenchDatabase> {
   mkdirSync(BENCH_ROOT, { recursive: true });
 
   // One bench process at a time: a second one would restart the server under the first.
-  let release: () => Promise<void>;
+  let lock: FolderLock;
   try {
-    release = await lockfile.lock(BENCH_ROOT, { stale: 30_000, update: 10_000, realpath: false });
+    lock = lockFolder(BENCH_ROOT);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ELOCKED") {
-      throw new BenchError(`${BENCH_ROOT} is in use by another bench:seed or bench process.`);
+    if (err instanceof FolderInUseError) {
+      const who = err.holder ? ` (process ${err.holder.pid}, ${err.holder.command})` : "";
+      throw new BenchError(`${BENCH_ROOT} is in use by another bench:seed or bench process${who}.`);
     }
     throw err;
   }
@@ -181,7 +182,7 @@ async function startCluster(mode: ClusterMode): Promise<BenchDatabase> {
       // fsync was off during the load: push the files to disk now that the server is down.
       if (mode === "load") execFileSync("sync");
     } finally {
-      await release();
+      lock.release();
     }
   });
 

@@ -9,6 +9,12 @@ export const DAY = 24 * HOUR;
 
 type Step = { at: number; seq: number; run: (at: Date) => Promise<void> };
 
+/**
+ * PGlite runs queries synchronously, so a chain of awaited writes never lets timers, signals or
+ * I/O run: a minute-long seed would leave Ctrl-C, log output and anything else waiting.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class Timeline {
   private readonly steps: Step[] = [];
 
@@ -33,6 +39,7 @@ export class Timeline {
     const ordered = [...this.steps].sort((a, b) => a.at - b.at || a.seq - b.seq);
     for (const [i, step] of ordered.entries()) {
       await step.run(new Date(step.at));
+      if ((i + 1) % 100 === 0) await yieldToEventLoop();
       if (onProgress && (i + 1) % 500 === 0) onProgress(i + 1, ordered.length);
     }
   }
