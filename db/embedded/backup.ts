@@ -31,12 +31,13 @@ const isGzip = (data: Buffer) => data[0] === 0x1f && data[1] === 0x8b;
 const isTar = (data: Buffer) => data.subarray(257, 262).toString("latin1") === "ustar";
 
 /** The backup's tar, checked before PGlite sees it (its own unpacking fails unhandled). */
-async function readArchive(file: string): Promise<Buffer> {
+async function readArchive(file: string): Promise<Uint8Array<ArrayBuffer>> {
   const resolved = path.resolve(file);
   const stored = readFileSync(resolved);
   const tar = isGzip(stored) ? await gunzipAsync(stored).catch(() => undefined) : stored;
   if (!tar || !isTar(tar)) throw new BackupError(`${resolved} is not a db:backup archive.`);
-  return tar;
+  // Node's own buffers never sit on a SharedArrayBuffer; Blob's typing asks for a plain one.
+  return tar as Uint8Array<ArrayBuffer>;
 }
 
 /**
