@@ -38,8 +38,10 @@ describe("openDatabase", () => {
   });
 
   it("refuses a second open of the same PGlite folder instead of corrupting it", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "trunkline-lock-"));
-    dirs.push(dir);
+    // The folder inside a temp root, so its lock file beside it is removed with it.
+    const root = mkdtempSync(path.join(tmpdir(), "trunkline-lock-"));
+    dirs.push(root);
+    const dir = path.join(root, "pglite");
     const first = await openPglite(dir);
     try {
       // The lock is per open file, so even this same process is refused, and told who holds it.
