@@ -50,7 +50,9 @@ function startBuild(): Build | undefined {
   const out = openSync(logFile, "w");
   console.log(`Building the app (next build, output in ${path.relative(root, logFile)})…`);
   const started = Date.now();
-  const child = spawn("npx", ["next", "build"], {
+  // Next's own entry point, not npx: one process, so stopping the build stops it.
+  const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  const child = spawn(process.execPath, [nextBin, "build"], {
     cwd: root,
     stdio: ["ignore", out, out],
     env: process.env,

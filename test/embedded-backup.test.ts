@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPglite, type EmbeddedDatabase } from "@/db/client";
 import { BackupError, backupEmbedded, restoreBackup } from "@/db/embedded/backup";
 import { serveBackups } from "@/db/embedded/control-socket";
-import { FolderInUseError, readLockHolder } from "@/db/embedded/folder-lock";
+import { FolderInUseError, lockFileOf, readLockHolder } from "@/db/embedded/folder-lock";
 import { migrateDatabase } from "@/db/migrate";
 import { createAccount, createUser } from "./factories";
 
@@ -93,6 +93,29 @@ describe("db:backup and db:restore", () => {
       await database.close();
     }
     expect((await summariseFolder(source)).counts.accounts).toBe(4);
+  });
+
+  it("removes the socket folder of a holder that was killed, and its own when it stops", async () => {
+    const left = mkdtempSync(path.join(tmpdir(), "trunkline-control-"));
+    writeFileSync(path.join(left, "control.sock"), "");
+    // The note a killed server leaves: the kernel freed its lock, the note stays.
+    writeFileSync(
+      lockFileOf(source),
+      JSON.stringify({
+        pid: 999_999,
+        since: "",
+        command: "x",
+        control: path.join(left, "control.sock"),
+      }),
+    );
+    const database = await openPglite(source);
+    const stopServing = await serveBackups(database.client, database.lock);
+    const serving = readLockHolder(source)?.control;
+    expect(existsSync(left)).toBe(false);
+    expect(serving && existsSync(serving)).toBe(true);
+    await stopServing();
+    await database.close();
+    expect(existsSync(path.dirname(serving!))).toBe(false);
   });
 
   it("refuses to restore into a folder that holds data, leaving it as it was", async () => {

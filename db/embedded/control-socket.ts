@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { chmodSync, rmSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,28 +15,59 @@ import type { FolderLock } from "./folder-lock";
  */
 
 const REQUEST = "backup\n";
+const CONTROL_PREFIX = "trunkline-control-";
+const CONTROL_SOCKET = "control.sock";
 const MAX_HEADER = 1024;
 
-/** A per-folder address short enough for unix socket paths (≈104 bytes), or a Windows pipe. */
-export function controlAddress(folder: string): string {
-  const id = createHash("sha256").update(path.resolve(folder)).digest("hex").slice(0, 16);
+/**
+ * A fresh address in a folder only this user can enter (mkdtemp makes it 0700), so no other local
+ * user can ask for an archive; short enough for unix socket paths (≈104 bytes). Windows: a pipe.
+ */
+function newControlAddress(): { address: string; cleanup: () => void } {
   return process.platform === "win32"
-    ? `\\\\.\\pipe\\trunkline-${id}`
-    : path.join(tmpdir(), `trunkline-${id}.sock`);
+    ? { address: `\\\\.\\pipe\\trunkline-${randomUUID()}`, cleanup: () => {} }
+    : socketInPrivateFolder(mkdtempSync(path.join(tmpdir(), CONTROL_PREFIX)));
 }
 
+function socketInPrivateFolder(folder: string) {
+  return {
+    address: path.join(folder, CONTROL_SOCKET),
+    cleanup: () => rmSync(folder, { recursive: true, force: true }),
+  };
+}
+
+/** A holder killed before it could clean up left its socket folder behind: ours to remove now. */
+function removeDeadHoldersSocket(lock: FolderLock) {
+  const left = lock.previous?.control;
+  if (!left || path.basename(left) !== CONTROL_SOCKET) return;
+  const folder = path.dirname(left);
+  if (path.dirname(folder) === tmpdir() && path.basename(folder).startsWith(CONTROL_PREFIX)) {
+    socketInPrivateFolder(folder).cleanup();
+  }
+}
+
+/** Serves backups of the database this process holds; the lock note tells others where. */
 export async function serveBackups(client: PGlite, lock: FolderLock): Promise<() => Promise<void>> {
-  const address = controlAddress(lock.folder);
-  // We hold the folder's lock, so a socket file left at this address is a dead owner's.
-  if (process.platform !== "win32") rmSync(address, { force: true });
+  removeDeadHoldersSocket(lock);
+  const { address, cleanup } = newControlAddress();
   const server = createServer((socket) => void answer(socket, client));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(address, () => resolve());
-  });
-  if (process.platform !== "win32") chmodSync(address, 0o600);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(address, () => resolve());
+    });
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
   lock.advertise(address);
-  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return () =>
+    new Promise<void>((resolve) =>
+      server.close(() => {
+        cleanup();
+        resolve();
+      }),
+    );
 }
 
 async function answer(socket: Socket, client: PGlite): Promise<void> {

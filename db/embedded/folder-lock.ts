@@ -35,6 +35,8 @@ export class FolderInUseError extends Error {
 
 export type FolderLock = {
   folder: string;
+  /** The note a previous holder left: one that ended without releasing (crashed, killed). */
+  previous: LockHolder | undefined;
   /** Records where this process answers backup requests, for the next refusal to point at. */
   advertise: (control: string) => void;
   release: () => void;
@@ -107,6 +109,7 @@ export function lockFolder(folder: string): FolderLock {
     closeSync(fd);
     throw new FolderInUseError(resolved, awaitHolderNote(resolved));
   }
+  const previous = readLockHolder(resolved);
   const holder: LockHolder = {
     pid: process.pid,
     since: new Date().toISOString(),
@@ -120,6 +123,7 @@ export function lockFolder(folder: string): FolderLock {
   let released = false;
   return {
     folder: resolved,
+    previous,
     advertise: (control) => {
       if (!released) write({ ...holder, control });
     },
