@@ -7,7 +7,12 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { readConfig } from "@/lib/config";
-import { FolderInUseError, lockFolder, type FolderLock } from "./embedded/folder-lock";
+import {
+  FolderInUseError,
+  FolderLockUnavailableError,
+  lockFolder,
+  type FolderLock,
+} from "./embedded/folder-lock";
 import * as schema from "./schema";
 
 /** One Drizzle type for both drivers, so domain code never knows which one it runs on. */
@@ -36,9 +41,11 @@ const drizzleOptions = { schema, casing: "snake_case" } as const;
 export async function openPglite(dir: string): Promise<EmbeddedDatabase> {
   let lock: FolderLock;
   try {
-    lock = lockFolder(dir);
+    lock = await lockFolder(dir);
   } catch (err) {
-    if (err instanceof FolderInUseError) throw new DatabaseUnavailableError(err.message);
+    if (err instanceof FolderInUseError || err instanceof FolderLockUnavailableError) {
+      throw new DatabaseUnavailableError(err.message);
+    }
     throw err;
   }
   try {

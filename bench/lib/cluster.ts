@@ -151,7 +151,7 @@ async function startCluster(mode: ClusterMode): Promise<BenchDatabase> {
   // One bench process at a time: a second one would restart the server under the first.
   let lock: FolderLock;
   try {
-    lock = lockFolder(BENCH_ROOT);
+    lock = await lockFolder(BENCH_ROOT);
   } catch (err) {
     if (err instanceof FolderInUseError) {
       const who = err.holder ? ` (process ${err.holder.pid}, ${err.holder.command})` : "";

@@ -72,7 +72,7 @@ export async function backupEmbedded(
   let takenBy = "this process";
   let lock: FolderLock | undefined;
   try {
-    lock = lockFolder(resolved);
+    lock = await lockFolder(resolved);
   } catch (err) {
     if (!(err instanceof FolderInUseError) || !err.holder?.control) throw err;
     tar = await requestBackup(err.holder.control);
@@ -108,7 +108,7 @@ export function defaultBackupFile(folder: string, now = new Date()): string {
  */
 export async function restoreBackup(file: string, folder: string): Promise<{ folder: string }> {
   const archive = await readArchive(file);
-  const lock = lockFolder(folder);
+  const lock = await lockFolder(folder);
   try {
     if (existsSync(lock.folder) && readdirSync(lock.folder).length > 0) {
       throw new BackupError(

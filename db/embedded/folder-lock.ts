@@ -1,7 +1,7 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import path from "node:path";
+import type * as FsExt from "fs-ext-extra-prebuilt";
 import { z } from "zod";
-import { flockSync, lockFileExSync } from "fs-ext-extra-prebuilt";
 
 /**
  * Who may open an embedded database folder: whoever holds an OS-level exclusive lock on the
@@ -51,7 +51,25 @@ export function lockFileOf(folder: string): string {
 // the locked byte lies past the holder's note (at 4 GiB) to keep the note readable.
 const LOCKFILE_EXCLUSIVE_FAIL_IMMEDIATELY = 0x2 | 0x1;
 
-function tryLock(fd: number): boolean {
+type NativeLocks = typeof FsExt;
+let nativeLocks: Promise<NativeLocks> | undefined;
+
+/** The native module, loaded on first use: a Postgres-only deployment never needs it. */
+function loadNativeLocks(): Promise<NativeLocks> {
+  nativeLocks ??= import("fs-ext-extra-prebuilt").catch((err: unknown) => {
+    nativeLocks = undefined;
+    throw new FolderLockUnavailableError(
+      `The embedded database needs an operating-system file lock, which is not available here ` +
+        `(${process.platform}-${process.arch}: ${(err as Error).message}). ` +
+        `Set DATABASE_URL to use a Postgres server instead.`,
+    );
+  });
+  return nativeLocks;
+}
+
+export class FolderLockUnavailableError extends Error {}
+
+function tryLock({ flockSync, lockFileExSync }: NativeLocks, fd: number): boolean {
   try {
     if (process.platform === "win32") {
       lockFileExSync(fd, LOCKFILE_EXCLUSIVE_FAIL_IMMEDIATELY, 0, 1, 1, 0);
@@ -99,13 +117,14 @@ function describeCommand(): string {
  * Takes the folder's lock or throws FolderInUseError naming the holder. Never waits: a held lock
  * means a live process has the folder open.
  */
-export function lockFolder(folder: string): FolderLock {
+export async function lockFolder(folder: string): Promise<FolderLock> {
+  const native = await loadNativeLocks();
   const resolved = path.resolve(folder);
   mkdirSync(path.dirname(resolved), { recursive: true });
   const file = lockFileOf(resolved);
   // "a+" creates the file if missing without truncating what a live holder wrote.
   const fd = openSync(file, "a+", 0o600);
-  if (!tryLock(fd)) {
+  if (!tryLock(native, fd)) {
     closeSync(fd);
     throw new FolderInUseError(resolved, awaitHolderNote(resolved));
   }

@@ -12,7 +12,7 @@ import { lockFolder } from "@/db/embedded/folder-lock";
  */
 export async function checkIntegrity(dir: string): Promise<{ tables: number; indexes: number }> {
   // The app's own lock: the checker is the one process in the folder, like every other.
-  const lock = lockFolder(dir);
+  const lock = await lockFolder(dir);
   try {
     const client = await PGlite.create({ dataDir: lock.folder, extensions: { pg_trgm, amcheck } });
     try {
