@@ -129,17 +129,16 @@ describe("findAuditPage keyset pagination", () => {
       "",
       "xyz",
       "%%%",
-      encodeCursor([null, "not a date", 1]),
+      "0",
+      "-3",
+      "1.5",
       "W1tdXQ",
+      "9".repeat(17),
       "a".repeat(500),
     ]) {
       expect(decodeCursor(bad)).toBeNull();
     }
-    expect(decodeCursor(encodeCursor(["x", "2026-11-01T10:00:00.123456Z", 5]))).toEqual([
-      "x",
-      "2026-11-01T10:00:00.123456Z",
-      5,
-    ]);
+    expect(decodeCursor(encodeCursor(4386))).toBe(4386);
   });
 });
 

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
 import { auditCriteriaCondition } from "@/db/queries/audit-criteria";
 import { auditLog, ingressRoutes } from "@/db/schema";
 import { runAction, type ActionConfig, type ActionHandler } from "@/lib/actions/define-action";
@@ -103,7 +104,7 @@ describe("ingress routes", () => {
     const found = await database.db
       .select()
       .from(auditLog)
-      .where(auditCriteriaCondition(parsed.criteria));
+      .where(auditCriteriaCondition(parsed.criteria, AUDIT_COLUMN_KEYS));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({
       action: "CREATE",

@@ -1,6 +1,5 @@
-import { and, count, sql, type SQL } from "drizzle-orm";
+import { count, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { auditCriteriaCondition } from "@/db/queries/audit-criteria";
 import {
   countAuditEntries,
   decodeCursor,
@@ -11,14 +10,12 @@ import {
 } from "@/db/queries/audit-log";
 import { auditLog } from "@/db/schema";
 import {
-  filtersAsQuery,
   pageSizeOf,
   parseAuditPageParams,
-  sortOf,
   type RawSearchParams,
 } from "@/lib/search/audit-page-params";
-import { parseAuditQuery } from "@/lib/search/parse-audit-query";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
+import { auditQueryFor, type AuditViewerPolicy } from "@/lib/visibility/viewer-policy";
 import { BENCH_ACCOUNT_ID, BENCH_CIDR, rareSurname } from "./dataset";
 
 /**
@@ -40,19 +37,27 @@ export type Scenario = {
   naiveOffset: number;
 };
 
-/** The URL-to-WHERE glue of AuditLogView, line for line (it is not exported from there). */
+/** An admin's policy: the bench measures the page as someone who sees every column. */
+const POLICY: AuditViewerPolicy = {
+  viewer: { id: 0, role: "admin", timeZone: VIEWER.timeZone },
+  audience: "staff",
+  scope: SCOPE,
+  allowed: AUDIT_COLUMN_KEYS,
+  visible: AUDIT_COLUMN_KEYS,
+  tableOptions: [],
+  canExport: true,
+};
+
+/** The URL-to-WHERE glue of AuditLogView: the same function, with an admin's policy. */
 export function whereFor(raw: RawSearchParams): { where: SQL | undefined; sort: AuditSort } {
-  const params = parseAuditPageParams(raw);
-  const search = parseAuditQuery(params.q, { timeZone: VIEWER.timeZone });
-  const filters = parseAuditQuery(filtersAsQuery(params), { timeZone: VIEWER.timeZone });
-  // The page would show these as messages; in the bench they mean the mix itself is wrong.
-  if (!search.ok) throw new Error(`bench mix: search "${params.q}": ${search.error}`);
-  if (!filters.ok) throw new Error(`bench mix: filters: ${filters.error}`);
-  const where = and(
-    auditCriteriaCondition(search.criteria),
-    auditCriteriaCondition(filters.criteria),
+  const { where, sort, searchError, filterError } = auditQueryFor(
+    POLICY,
+    parseAuditPageParams(raw),
   );
-  return { where, sort: sortOf(params) };
+  // The page would show these as messages; in the bench they mean the mix itself is wrong.
+  if (searchError) throw new Error(`bench mix: search: ${searchError}`);
+  if (filterError) throw new Error(`bench mix: filters: ${filterError}`);
+  return { where, sort };
 }
 
 /** (a) The product's path for one scenario: parse the URL, build the criteria, query. */
@@ -137,12 +142,11 @@ export async function buildMix(
   });
   if (!first.nextCursor) throw new Error("bench mix: the audit log has a single page");
   const [deep] = await raw(
-    `select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, id
-     from audit_log order by occurred_at desc, id desc offset $1 limit 1`,
+    `select id from audit_log order by occurred_at desc, id desc offset $1 limit 1`,
     [DEEP_ROWS - 1],
   );
   if (!deep) throw new Error(`bench mix: fewer than ${DEEP_ROWS} entries`);
-  const deepCursor = encodeCursor([null, String(deep.at), Number(deep.id)]);
+  const deepCursor = encodeCursor(Number(deep.id));
 
   const page = (key: string, label: string, params: RawSearchParams, naiveOffset = 0) =>
     ({ key, label, kind: "page", params, naiveOffset }) as const;

@@ -1,69 +1,46 @@
 import Link from "next/link";
-import { and } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { auditCriteriaCondition } from "@/db/queries/audit-criteria";
 import {
   countAuditEntries,
   decodeCursor,
   findAuditPage,
-  type AuditScope,
   type AuditSortKey,
 } from "@/db/queries/audit-log";
-import { AUDIT_ACTIONS, type UserRole } from "@/db/schema";
-import { AUDIT_TABLE_FILTER_VALUES } from "@/lib/audit/table-names";
+import { AUDIT_ACTIONS } from "@/db/schema";
 import {
   auditPageHref,
-  filtersAsQuery,
   PAGE_SIZES,
   pageSizeOf,
   parseAuditPageParams,
-  sortOf,
   type AuditPageParams,
   type RawSearchParams,
 } from "@/lib/search/audit-page-params";
-import { parseAuditQuery } from "@/lib/search/parse-audit-query";
-import {
-  AUDIT_COLUMNS,
-  resolveAuditColumns,
-  type AuditColumnKey,
-} from "@/lib/visibility/audit-columns";
+import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-columns";
+import { auditQueryFor, type AuditViewerPolicy } from "@/lib/visibility/viewer-policy";
 import { AuditTable } from "./audit-table";
 import { ColumnChooser } from "./column-chooser";
 import { ColumnHeader, type ColumnFilter } from "./column-header";
 import { RefreshButton } from "./refresh-button";
 import { SearchBox } from "./search-box";
 
-export type AuditViewer = { id: number; role: UserRole; timeZone: string };
-
 /**
- * The audit page, shared by the Control Panel and the Portal: parse the URL, decide visibility,
- * query, render. `scope` is decided by the caller from the session, never from the URL.
+ * The audit page, shared by the Control Panel and the Portal: parse the URL, apply the viewer's
+ * policy (decided by the caller from the session, never from the URL), query, render.
  */
 export async function AuditLogView({
-  viewer,
-  scope,
+  policy,
   basePath,
   searchParams,
-  tableOptions = AUDIT_TABLE_FILTER_VALUES,
 }: {
-  viewer: AuditViewer;
-  scope: AuditScope;
+  policy: AuditViewerPolicy;
   basePath: string;
   searchParams: RawSearchParams;
-  tableOptions?: readonly string[];
 }) {
+  const { viewer, scope, allowed, visible } = policy;
   const params = parseAuditPageParams(searchParams);
   const db = await getDb();
-  const { allowed, visible } = await resolveAuditColumns(db, viewer);
-  const sort = sortOf(params);
-  const search = parseAuditQuery(params.q, { timeZone: viewer.timeZone });
-  const filters = parseAuditQuery(filtersAsQuery(params), { timeZone: viewer.timeZone });
-  const filterError = filters.ok ? null : `Filter: ${filters.error}`;
-  // A malformed search or filter is reported and left out; the rest of the view still applies.
-  const where = and(
-    search.ok ? auditCriteriaCondition(search.criteria) : undefined,
-    filters.ok ? auditCriteriaCondition(filters.criteria) : undefined,
-  );
+  // A refused or malformed search or filter is reported and left out; the rest still applies.
+  const { where, sort, searchError, filterError } = auditQueryFor(policy, params);
   const [page, total] = await Promise.all([
     findAuditPage(db, {
       scope,
@@ -90,7 +67,12 @@ export async function AuditLogView({
           selected: params.action,
         };
       case "tableName":
-        return { kind: "checkbox", param: "table", options: tableOptions, selected: params.table };
+        return {
+          kind: "checkbox",
+          param: "table",
+          options: policy.tableOptions,
+          selected: params.table,
+        };
       case "user":
         return {
           kind: "text",
@@ -141,7 +123,7 @@ export async function AuditLogView({
         <SearchBox
           key={params.q}
           initial={params.q}
-          serverError={search.ok ? filterError : search.error}
+          serverError={searchError ?? (filterError ? `Filter: ${filterError}` : null)}
           timeZone={viewer.timeZone}
         />
         <div className="flex items-center gap-2">
@@ -149,20 +131,24 @@ export async function AuditLogView({
             columns={AUDIT_COLUMNS.filter((c) => allowed.includes(c.key))}
             visible={visible}
           />
-          <a
-            href={`${basePath}/export?format=csv${exportQuery ? `&${exportQuery}` : ""}`}
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
-            download
-          >
-            Export CSV
-          </a>
-          <a
-            href={`${basePath}/export?format=ndjson${exportQuery ? `&${exportQuery}` : ""}`}
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
-            download
-          >
-            NDJSON
-          </a>
+          {policy.canExport ? (
+            <>
+              <a
+                href={`${basePath}/export?format=csv${exportQuery ? `&${exportQuery}` : ""}`}
+                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
+                download
+              >
+                Export CSV
+              </a>
+              <a
+                href={`${basePath}/export?format=ndjson${exportQuery ? `&${exportQuery}` : ""}`}
+                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
+                download
+              >
+                NDJSON
+              </a>
+            </>
+          ) : null}
           <RefreshButton />
         </div>
       </div>

@@ -158,19 +158,23 @@ function EntryDiff({ entry }: { entry: AuditEntryView }) {
 }
 
 function EntryDetails({ entry }: { entry: AuditEntryView }) {
+  // Only what the server sent: a field the viewer may not see is absent, so its row is too.
+  const what = [entry.action, entry.tableName && `on ${entry.tableName}`].filter(Boolean).join(" ");
   const rows: [string, React.ReactNode][] = [
     [
       "Entry",
-      `#${entry.id} · ${entry.action} on ${entry.tableName}${entry.recordPk ? ` (${entry.recordPk})` : ""}`,
+      `#${entry.id}${what ? ` · ${what}` : ""}${entry.recordPk ? ` (${entry.recordPk})` : ""}`,
     ],
-    [
+  ];
+  if (entry.occurredAt) {
+    rows.push([
       "When",
       <time key="t" dateTime={entry.occurredAt}>
         {entry.occurredAt}
       </time>,
-    ],
-    ["Message", entry.message],
-  ];
+    ]);
+  }
+  if (entry.message !== undefined) rows.push(["Message", entry.message]);
   if (entry.comment) rows.push(["Comment", entry.comment]);
   if (entry.actor) {
     rows.push(["Actor", `${entry.actor.label} (${entry.actor.type})`]);
@@ -178,12 +182,15 @@ function EntryDetails({ entry }: { entry: AuditEntryView }) {
     if (entry.actor.apiKeyId) rows.push(["API key", `#${entry.actor.apiKeyId}`]);
   }
   if (entry.ip !== undefined) rows.push(["IP", entry.ip ?? "—"]);
-  rows.push(["Channel", entry.channel]);
-  if (entry.userAgent) rows.push(["User agent", entry.userAgent]);
-  if (entry.requestId) rows.push(["Request id", entry.requestId]);
-  if (entry.accountId) rows.push(["Account", String(entry.accountId)]);
-  if (entry.ingressId) rows.push(["Ingress", String(entry.ingressId)]);
-  if (entry.relatedIds.length > 0) rows.push(["Related", entry.relatedIds.join(", ")]);
+  const f = entry.forensics;
+  if (f) {
+    rows.push(["Channel", f.channel]);
+    if (f.userAgent) rows.push(["User agent", f.userAgent]);
+    if (f.requestId) rows.push(["Request id", f.requestId]);
+    if (f.accountId) rows.push(["Account", String(f.accountId)]);
+    if (f.ingressId) rows.push(["Ingress", String(f.ingressId)]);
+    if (f.relatedIds.length > 0) rows.push(["Related", f.relatedIds.join(", ")]);
+  }
   return (
     <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-1 text-sm">
       {rows.map(([k, v]) => (

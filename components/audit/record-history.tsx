@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { findAuditPage, type AuditScope } from "@/db/queries/audit-log";
-import { auditLog, type UserRole } from "@/db/schema";
-import { resolveAuditColumns } from "@/lib/visibility/audit-columns";
+import { findAuditPage } from "@/db/queries/audit-log";
+import { auditLog } from "@/db/schema";
+import { getAuditPolicy } from "@/lib/visibility/current-policy";
 import { AuditTable } from "./audit-table";
 
 /**
@@ -11,24 +11,20 @@ import { AuditTable } from "./audit-table";
  * Without a record key it lists the whole table's entries (a settings page's history).
  */
 export async function RecordHistory({
-  viewer,
-  scope,
   table,
   recordPk,
   entryBasePath = "/audit-log",
   limit = 100,
 }: {
-  viewer: { id: number; role: UserRole; timeZone: string };
-  scope: AuditScope;
   table: string;
   recordPk?: string | number;
   entryBasePath?: string;
   limit?: number;
 }) {
-  const db = await getDb();
-  const { visible } = await resolveAuditColumns(db, viewer);
-  const page = await findAuditPage(db, {
-    scope,
+  const policy = await getAuditPolicy();
+  if (!policy) return null;
+  const page = await findAuditPage(await getDb(), {
+    scope: policy.scope,
     where: and(
       eq(auditLog.tableName, table),
       recordPk === undefined ? undefined : eq(auditLog.recordPk, String(recordPk)),
@@ -37,7 +33,7 @@ export async function RecordHistory({
     cursor: null,
     direction: "next",
     pageSize: limit,
-    columns: visible,
+    columns: policy.visible,
   });
   const search = new URLSearchParams({
     q: recordPk === undefined ? `table:${table}` : `table:${table} pk:${recordPk}`,
@@ -46,9 +42,9 @@ export async function RecordHistory({
     <section aria-label="History" className="space-y-2">
       <AuditTable
         rows={page.rows}
-        columns={visible}
+        columns={policy.visible}
         headers={{}}
-        timeZone={viewer.timeZone}
+        timeZone={policy.viewer.timeZone}
         entryUrl={(id) => `${entryBasePath}/entries/${id}`}
         emptyText="No changes recorded for this record."
       />

@@ -3,6 +3,7 @@ import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { auditLog } from "@/db/schema";
 import type { AuditCriteria } from "@/lib/search/criteria";
 import { normalizeIpOrCidr } from "@/lib/search/parse-audit-query";
+import type { AuditColumnKey } from "@/lib/visibility/audit-columns";
 
 /**
  * Turns AuditCriteria into one WHERE condition over audit_log. Each qualifier goes to its own
@@ -68,25 +69,32 @@ function asId(term: string): number | null {
 }
 
 /**
- * One free-text term: it matches if any column could mean it. Table names are lower-case, so
- * the term is lowered for them; pk and related ids are exact (they are identifiers, "user:7").
+ * One free-text term: it matches if any of the viewer's columns could mean it (a hidden column's
+ * values never match, or the matches would tell its values). Table names are lower-case, so the
+ * term is lowered for them; pk and related ids are exact (they are identifiers, "user:7").
  */
-export function textTermCondition(term: string): SQL {
-  const arms: SQL[] = [
-    containsText(auditLog.message, term),
-    containsText(auditLog.actorLabel, term),
-    eq(auditLog.tableName, term.toLowerCase()),
-    eq(auditLog.recordPk, term),
-    sql`${auditLog.relatedIds} @> array[${term}]::text[]`,
-  ];
-  if (normalizeIpOrCidr(term)) arms.push(ipCondition(term));
+export function textTermCondition(term: string, columns: readonly AuditColumnKey[]): SQL {
+  const has = (column: AuditColumnKey) => columns.includes(column);
+  const arms: SQL[] = [sql`${auditLog.relatedIds} @> array[${term}]::text[]`];
+  if (has("message")) arms.push(containsText(auditLog.message, term));
+  if (has("user")) arms.push(containsText(auditLog.actorLabel, term));
+  if (has("tableName")) arms.push(eq(auditLog.tableName, term.toLowerCase()));
+  if (has("recordPk")) arms.push(eq(auditLog.recordPk, term));
+  if (has("ip") && normalizeIpOrCidr(term)) arms.push(ipCondition(term));
   const id = asId(term);
   if (id !== null) arms.push(eq(auditLog.accountId, id), eq(auditLog.ingressId, id));
   return anyOf(arms);
 }
 
-/** The condition for `criteria`, or undefined when it narrows nothing (for `.where()`). */
-export function auditCriteriaCondition(criteria: AuditCriteria): SQL | undefined {
+/**
+ * The condition for `criteria`, or undefined when it narrows nothing (for `.where()`). `columns`
+ * are the viewer's (the viewer policy has refused qualifiers on any other column already); free
+ * text matches only those.
+ */
+export function auditCriteriaCondition(
+  criteria: AuditCriteria,
+  columns: readonly AuditColumnKey[],
+): SQL | undefined {
   const conditions: SQL[] = [];
   if (criteria.users.length > 0) conditions.push(userCondition(criteria.users));
   if (criteria.ips.length > 0) conditions.push(anyOf(criteria.ips.map(ipCondition)));
@@ -101,6 +109,6 @@ export function auditCriteriaCondition(criteria: AuditCriteria): SQL | undefined
   }
   if (criteria.after) conditions.push(gte(auditLog.occurredAt, criteria.after));
   if (criteria.before) conditions.push(lt(auditLog.occurredAt, criteria.before));
-  for (const term of criteria.text) conditions.push(textTermCondition(term));
+  for (const term of criteria.text) conditions.push(textTermCondition(term, columns));
   return conditions.length > 0 ? and(...conditions) : undefined;
 }

@@ -1,5 +1,4 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
 import type { DbOrTx } from "@/db/client";
 import { queryRows } from "@/db/raw";
 import { auditLog } from "@/db/schema";
@@ -55,32 +54,48 @@ const SORT_COLUMNS: Record<
 };
 
 /**
- * A position in the ordered log: the leading sort value (absent for the time sort), and the
- * exact occurred_at (microseconds, as text: a JS Date would lose them) and id.
+ * A position in the ordered log, as the server reads it from the entry a cursor names: the
+ * leading sort value (absent for the time sort), and the exact occurred_at (microseconds, as
+ * text: a JS Date would lose them) and id. It never leaves the server.
  */
-const cursorSchema = z.tuple([
-  z.string().max(200).nullable(),
-  z.string().max(40),
-  z.number().int().positive(),
-]);
-export type AuditCursor = z.infer<typeof cursorSchema>;
+type Anchor = [value: string | null, at: string, id: number];
 
-export function encodeCursor(cursor: AuditCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+/**
+ * Cursors name only an entry id: the sort value is read back on the server within the viewer's
+ * scope, so a cursor carries no column value, and a forged one can only point at an entry the
+ * viewer may see anyway.
+ */
+export function encodeCursor(id: number): string {
+  return String(id);
 }
 
 /** Null for anything that is not a cursor this module made (the page then starts at the top). */
-export function decodeCursor(text: string | undefined | null): AuditCursor | null {
-  if (!text || text.length > 400) return null;
-  try {
-    const parsed = cursorSchema.safeParse(
-      JSON.parse(Buffer.from(text, "base64url").toString("utf8")),
-    );
-    if (!parsed.success || Number.isNaN(Date.parse(parsed.data[1]))) return null;
-    return parsed.data;
-  } catch {
-    return null;
-  }
+export function decodeCursor(text: string | undefined | null): number | null {
+  if (!text || !/^[1-9]\d{0,15}$/.test(text)) return null;
+  const id = Number(text);
+  return Number.isSafeInteger(id) ? id : null;
+}
+
+const cursorAtExpr = sql<string>`to_char(${auditLog.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+function sortValueExpr(sort: AuditSort) {
+  return sort.key === "occurredAt"
+    ? sql<null>`null`
+    : sql<string | null>`(${SORT_COLUMNS[sort.key].expr})::text`;
+}
+
+/** The anchor of a cursor's entry, or null when it is not one the viewer may see (or none). */
+async function anchorOf(
+  db: DbOrTx,
+  scope: AuditScope,
+  sort: AuditSort,
+  id: number,
+): Promise<Anchor | null> {
+  const [row] = await db
+    .select({ value: sortValueExpr(sort), at: cursorAtExpr })
+    .from(auditLog)
+    .where(and(eq(auditLog.id, id), scopeCondition(scope)));
+  return row ? [row.value, row.at, id] : null;
 }
 
 /**
@@ -101,7 +116,7 @@ function orderBy(sort: AuditSort, backward: boolean): SQL {
 }
 
 /** Rows strictly after `cursor` in the walk order that `orderBy(sort, backward)` produces. */
-function afterCursor(sort: AuditSort, cursor: AuditCursor, backward: boolean): SQL {
+function afterCursor(sort: AuditSort, cursor: Anchor, backward: boolean): SQL {
   const [value, at, id] = cursor;
   const tuple = sql`(${auditLog.occurredAt}, ${auditLog.id})`;
   const pos = sql`(${at}::timestamptz, ${id}::bigint)`;
@@ -127,7 +142,6 @@ function afterCursor(sort: AuditSort, cursor: AuditCursor, backward: boolean): S
 export type AuditListRow = {
   id: number;
   cursorAt: string;
-  sortValue: string | null;
   hasData: boolean;
   user?: string;
   actorType?: string;
@@ -140,13 +154,15 @@ export type AuditListRow = {
   comment?: string | null;
   before?: Record<string, unknown> | null;
   after?: Record<string, unknown> | null;
+  dataTable?: string;
 };
 
 export type AuditPageParams = {
   scope: AuditScope;
   where?: SQL;
   sort: AuditSort;
-  cursor: AuditCursor | null;
+  /** The entry id a cursor named (decodeCursor); outside the scope or gone, the first page. */
+  cursor: number | null;
   /** "next" reads past the cursor; "prev" reads the page before it. */
   direction: "next" | "prev";
   pageSize: number;
@@ -164,15 +180,11 @@ export type AuditPage = {
 };
 
 /** Only the columns the viewer may see are selected: hidden data is never fetched. */
-function selection(columns: readonly AuditColumnKey[], sort: AuditSort, withData: boolean) {
+function selection(columns: readonly AuditColumnKey[], withData: boolean) {
   const visible = new Set(columns);
   return {
     id: auditLog.id,
-    cursorAt: sql<string>`to_char(${auditLog.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-    sortValue:
-      sort.key === "occurredAt"
-        ? sql<null>`null`
-        : sql<string | null>`(${SORT_COLUMNS[sort.key].expr})::text`,
+    cursorAt: cursorAtExpr,
     hasData: sql<boolean>`(${auditLog.before} is not null or ${auditLog.after} is not null)`,
     ...(visible.has("user") ? { user: auditLog.actorLabel, actorType: auditLog.actorType } : {}),
     ...(visible.has("ip") ? { ip: sql<string | null>`host(${auditLog.ip})` } : {}),
@@ -181,17 +193,21 @@ function selection(columns: readonly AuditColumnKey[], sort: AuditSort, withData
     ...(visible.has("action") ? { action: auditLog.action } : {}),
     ...(visible.has("tableName") ? { tableName: auditLog.tableName } : {}),
     ...(visible.has("message") ? { message: auditLog.message, comment: auditLog.comment } : {}),
-    ...(withData && visible.has("data") ? { before: auditLog.before, after: auditLog.after } : {}),
+    // Masking needs the table even when the Table column is not shown.
+    ...(withData && visible.has("data")
+      ? { before: auditLog.before, after: auditLog.after, dataTable: auditLog.tableName }
+      : {}),
   };
 }
 
-const cursorOf = (row: AuditListRow): string => encodeCursor([row.sortValue, row.cursorAt, row.id]);
+const cursorOf = (row: AuditListRow): string => encodeCursor(row.id);
 
 export async function findAuditPage(db: DbOrTx, params: AuditPageParams): Promise<AuditPage> {
-  const { sort, cursor, pageSize } = params;
+  const { sort, pageSize } = params;
+  const cursor = params.cursor ? await anchorOf(db, params.scope, sort, params.cursor) : null;
   const backward = params.direction === "prev" && cursor !== null;
   const rows = (await db
-    .select(selection(params.columns, sort, params.withData ?? false))
+    .select(selection(params.columns, params.withData ?? false))
     .from(auditLog)
     .where(
       and(

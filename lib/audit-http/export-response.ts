@@ -1,22 +1,13 @@
-import { and } from "drizzle-orm";
 import { stringify } from "csv-stringify/sync";
 import { getDb } from "@/db/client";
-import { auditCriteriaCondition } from "@/db/queries/audit-criteria";
 import { decodeCursor, findAuditPage, type AuditListRow } from "@/db/queries/audit-log";
 import { recordAuditEvent } from "@/lib/audit/core";
-import { auditScopeFor } from "@/lib/audit/viewer-scope";
 import { actorFor, getCurrentUser } from "@/lib/auth/session";
-import { can } from "@/lib/auth/permissions";
-import { isPortalRole } from "@/lib/auth/roles";
-import { filtersAsQuery, parseAuditPageParams, sortOf } from "@/lib/search/audit-page-params";
-import { parseAuditQuery } from "@/lib/search/parse-audit-query";
+import { parseAuditPageParams } from "@/lib/search/audit-page-params";
+import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-columns";
+import { getAuditPolicy } from "@/lib/visibility/current-policy";
+import { auditQueryFor, maskedData, type AuditViewerPolicy } from "@/lib/visibility/viewer-policy";
 import { neutraliseFormula } from "./csv";
-import { maskAuditData } from "@/lib/visibility/audit-data";
-import {
-  AUDIT_COLUMNS,
-  resolveAuditColumns,
-  type AuditColumnKey,
-} from "@/lib/visibility/audit-columns";
 
 /**
  * Streams the current view of the audit log as CSV or NDJSON, page by page through the same
@@ -34,7 +25,7 @@ const problem = (status: number, detail: string) =>
 function cellValues(
   row: AuditListRow,
   columns: readonly AuditColumnKey[],
-  role: Parameters<typeof maskAuditData>[2],
+  policy: AuditViewerPolicy,
 ) {
   const out: Record<string, unknown> = {};
   for (const c of columns) {
@@ -62,8 +53,8 @@ function cellValues(
         break;
       case "data":
         out.data = {
-          before: maskAuditData(row.tableName ?? "", row.before ?? null, role),
-          after: maskAuditData(row.tableName ?? "", row.after ?? null, role),
+          before: maskedData(policy, row.dataTable ?? "", row.before ?? null),
+          after: maskedData(policy, row.dataTable ?? "", row.after ?? null),
         };
         break;
     }
@@ -77,12 +68,8 @@ export async function auditExportResponse(
 ): Promise<Response> {
   const user = await getCurrentUser();
   if (!user) return problem(401, "Sign in first.");
-  const scope = auditScopeFor(user);
-  if (
-    !scope ||
-    isPortalRole(user.role) !== (audience === "portal") ||
-    !can(user.role, "audit:read")
-  ) {
+  const policy = await getAuditPolicy();
+  if (!policy || policy.audience !== audience || !policy.canExport) {
     return problem(403, "Your role does not allow exporting the audit log.");
   }
   const url = new URL(req.url);
@@ -90,29 +77,21 @@ export async function auditExportResponse(
   if (format !== "csv" && format !== "ndjson")
     return problem(400, 'format must be "csv" or "ndjson".');
   const params = parseAuditPageParams(Object.fromEntries(url.searchParams));
-  const search = parseAuditQuery(params.q, { timeZone: user.timeZone });
-  const filters = parseAuditQuery(filtersAsQuery(params), { timeZone: user.timeZone });
-  if (!search.ok) return problem(400, search.error);
-  if (!filters.ok) return problem(400, filters.error);
+  const { where, sort, searchError, filterError, narrowedBy } = auditQueryFor(policy, params);
+  if (searchError) return problem(400, searchError);
+  if (filterError) return problem(400, filterError);
 
   const db = await getDb();
-  const { visible } = await resolveAuditColumns(db, user);
-  const where = and(
-    auditCriteriaCondition(search.criteria),
-    auditCriteriaCondition(filters.criteria),
-  );
-  const sort = sortOf(params);
-  const described = [
-    params.q && `search "${params.q}"`,
-    filtersAsQuery(params) && `filters ${filtersAsQuery(params)}`,
-  ]
-    .filter(Boolean)
-    .join(", ");
+  const { scope, visible } = policy;
+  // Every staff member reads this entry: it names what narrowed the export, never the values
+  // (an admin's IP search must not show the IP to support).
   await recordAuditEvent(db, await actorFor(user), {
     action: "GENERATE",
     tableName: "audit_log",
     accountId: scope.kind === "account" ? scope.accountId : null,
-    message: `Generated ${format.toUpperCase()} export of the audit log${described ? ` (${described})` : ""}`,
+    message:
+      `Generated ${format.toUpperCase()} export of the audit log` +
+      (narrowedBy.length > 0 ? ` (narrowed by ${narrowedBy.join(", ")})` : ""),
   });
 
   const headers = AUDIT_COLUMNS.filter((c) => visible.includes(c.key));
@@ -133,7 +112,7 @@ export async function auditExportResponse(
         columns: visible,
         withData: true,
       });
-      const rows = page.rows.map((r) => cellValues(r, visible, user.role));
+      const rows = page.rows.map((r) => cellValues(r, visible, policy));
       let chunk: string;
       if (format === "csv") {
         chunk = stringify(

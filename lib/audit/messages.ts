@@ -84,7 +84,9 @@ export function describeChange(
   if (action !== "UPDATE" && action !== "PUT") return `${VERB[action]} ${subject}`;
   const fields = changedFields(before, after);
   if (fields.length === 0) return `Saved ${subject} with no changes`;
-  const quiet = new Set([...def.quietFields, ...def.secretFields]);
+  // Masked fields are quiet for everyone: a message is read by every viewer of the entry.
+  const masked = (def.maskedFields ?? []).flatMap((rule) => rule.fields);
+  const quiet = new Set([...def.quietFields, ...def.secretFields, ...masked]);
   const [only] = fields;
   if (fields.length === 1 && only && !quiet.has(only)) {
     const from = formatValue(before?.[only]);

@@ -12,10 +12,13 @@ import {
   ingressRoutes,
   portalBranding,
   users,
+  type UserRole,
 } from "@/db/schema";
 import type { AUDITED_TABLE_NAME_LIST } from "./table-names";
 
 type Row = Record<string, unknown>;
+
+export type MaskRule = { fields: readonly string[]; visibleTo: readonly UserRole[] };
 
 /** How the audit core treats one audited table: its key, secrets, owner account and wording. */
 export type AuditedTableDef = {
@@ -30,6 +33,11 @@ export type AuditedTableDef = {
   secretFields: readonly string[];
   /** Fields whose values never appear in messages (still in Data, where masking applies). */
   quietFields: readonly string[];
+  /**
+   * Business data shown in Data only to some roles (masked for the rest). The message builder
+   * reads the same list, so a masked value can never reach anyone through a message.
+   */
+  maskedFields?: readonly MaskRule[];
   accountId: (row: Row) => number | null;
   ingressId?: (row: Row) => number | null;
   relatedIds?: (row: Row) => string[];
@@ -45,7 +53,21 @@ export const AUDITED_TABLES = {
     noun: (row) => String(row.type ?? "account"),
     name: named("name"),
     secretFields: ["carrierPortalPassword"],
-    quietFields: ["notesPrivate", "balance", "carrierPortalUrl", "carrierPortalUsername"],
+    quietFields: ["balance"],
+    maskedFields: [
+      // Internal notes, a carrier's own portal credentials and who manages the account are for
+      // the operator's staff only.
+      {
+        fields: [
+          "notesPrivate",
+          "carrierPortalUrl",
+          "carrierPortalUsername",
+          "carrierPortalPassword",
+          "accountManagerUserId",
+        ],
+        visibleTo: ["admin", "auditor", "support"],
+      },
+    ],
     accountId: (row) => num(row.id),
   },
   users: {

@@ -1,36 +1,14 @@
 import type { UserRole } from "@/db/schema";
+import { AUDITED_TABLES, type AuditedTableDef, type AuditedTableName } from "@/lib/audit/tables";
 
 /**
  * Sensitive business data inside an entry's before/after, masked by role before it leaves the
- * server. Secrets never get here: the audit core redacted them when the entry was written.
+ * server, by the rules of the audited-table registry (lib/audit/tables.ts). Secrets never get
+ * here: the audit core redacted them when the entry was written.
  */
 export const HIDDEN = "[hidden]";
 
-const STAFF_WHO_SEE_CARRIER_DETAIL: readonly UserRole[] = ["admin", "auditor"];
-
-type Rule = { fields: readonly string[]; visibleTo: readonly UserRole[] };
-
-const RULES: Record<string, readonly Rule[]> = {
-  accounts: [
-    // Internal notes and a carrier's own portal credentials are for the operator only.
-    {
-      fields: [
-        "notesPrivate",
-        "carrierPortalUrl",
-        "carrierPortalUsername",
-        "carrierPortalPassword",
-      ],
-      visibleTo: ["admin", "auditor", "support"],
-    },
-    { fields: ["accountManagerUserId"], visibleTo: ["admin", "auditor", "support"] },
-  ],
-  cdrs: [
-    {
-      fields: ["carrierRate", "carrierCharge", "carrierConnectCost", "profit", "carrierId"],
-      visibleTo: STAFF_WHO_SEE_CARRIER_DETAIL,
-    },
-  ],
-};
+const isAuditedTable = (name: string): name is AuditedTableName => name in AUDITED_TABLES;
 
 export function maskAuditData(
   tableName: string,
@@ -38,8 +16,10 @@ export function maskAuditData(
   role: UserRole,
 ): Record<string, unknown> | null {
   if (!data) return data;
-  const rules = RULES[tableName];
-  if (!rules) return data;
+  const def: AuditedTableDef | undefined = isAuditedTable(tableName)
+    ? AUDITED_TABLES[tableName]
+    : undefined;
+  const rules = def?.maskedFields ?? [];
   const out = { ...data };
   for (const rule of rules) {
     if (rule.visibleTo.includes(role)) continue;

@@ -7,7 +7,6 @@ import { DraftForm } from "@/components/branding/draft-form";
 import { ImageForm } from "@/components/branding/image-form";
 import { getDb } from "@/db/client";
 import { BRANDING_TABLES } from "@/lib/audit/table-names";
-import { auditScopeFor } from "@/lib/audit/viewer-scope";
 import { requireStaff } from "@/lib/auth/session";
 import { draftStatus, draftStatusText } from "@/lib/branding/draft";
 import { snapshotOf } from "@/lib/branding/fields";
@@ -21,6 +20,7 @@ import {
 import { describeBrandingFields } from "@/lib/branding/schemas";
 import { IMAGE_EXTENSIONS, imageUrl } from "@/lib/branding/urls";
 import { publishAction, removeImageAction, saveDraftAction, uploadImageAction } from "./actions";
+import { getAuditPolicy } from "@/lib/visibility/current-policy";
 
 export const metadata: Metadata = { title: "Branding" };
 
@@ -35,7 +35,7 @@ const imageOf = (asset: BrandingAssetInfo | null) =>
 
 export default async function BrandingPage() {
   await connection();
-  const user = await requireStaff(["admin", "branding"]);
+  await requireStaff(["admin", "branding"]);
   const db = await getDb();
   const [draft, latest] = await Promise.all([getDraft(db), latestPublished(db)]);
   if (!draft) {
@@ -54,7 +54,8 @@ export default async function BrandingPage() {
   const favicon = infoOf(draft.faviconAssetId);
   const status = draftStatus(snapshotOf(draft), latest);
   const nextNo = (latest?.versionNo ?? 0) + 1;
-  const scope = auditScopeFor(user);
+  // Whether this viewer may read the record's history at all.
+  const policy = await getAuditPolicy();
 
   return (
     <div className="space-y-8">
@@ -132,7 +133,7 @@ export default async function BrandingPage() {
         </div>
       </section>
 
-      {scope ? (
+      {policy ? (
         <section className="space-y-3">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <h2 className="font-semibold">History of the draft</h2>
@@ -143,7 +144,7 @@ export default async function BrandingPage() {
               Every branding change, publishes and uploads included
             </Link>
           </div>
-          <RecordHistory viewer={user} scope={scope} table="portal_branding" recordPk={1} />
+          <RecordHistory table="portal_branding" recordPk={1} />
         </section>
       ) : null}
     </div>

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
 import { connection } from "next/server";
 import { AuditLogView } from "@/components/audit/audit-log-view";
-import { auditScopeFor } from "@/lib/audit/viewer-scope";
 import { requirePortalUser } from "@/lib/auth/session";
 import type { RawSearchParams } from "@/lib/search/audit-page-params";
+import { getAuditPolicy } from "@/lib/visibility/current-policy";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -14,15 +14,10 @@ export default async function PortalAuditLogPage({
   searchParams: Promise<RawSearchParams>;
 }) {
   await connection();
-  const user = await requirePortalUser();
-  const scope = auditScopeFor(user);
-  if (!scope) forbidden();
+  await requirePortalUser();
+  const policy = await getAuditPolicy();
+  if (!policy) forbidden();
   return (
-    <AuditLogView
-      viewer={user}
-      scope={scope}
-      basePath="/portal/audit-log"
-      searchParams={await searchParams}
-    />
+    <AuditLogView policy={policy} basePath="/portal/audit-log" searchParams={await searchParams} />
   );
 }

@@ -3,9 +3,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { RecordHistory } from "@/components/audit/record-history";
+import { getAuditPolicy } from "@/lib/visibility/current-policy";
 import { getDb } from "@/db/client";
 import { accountFormValues, findAccount, listIngressRoutes } from "@/lib/accounts/queries";
-import { auditScopeFor } from "@/lib/audit/viewer-scope";
 import { can } from "@/lib/auth/permissions";
 import { requireStaff } from "@/lib/auth/session";
 import { AccountForm } from "../_components/account-form";
@@ -45,7 +45,8 @@ export default async function AccountPage({
   const tabParam = (await searchParams).tab;
   const tab = TABS.find((t) => t.key === tabParam)?.key ?? "details";
   const manage = can(user.role, "accounts:manage");
-  const scope = auditScopeFor(user);
+  // Whether this viewer may read the record's history at all.
+  const policy = await getAuditPolicy();
 
   return (
     <div className="space-y-4">
@@ -126,9 +127,9 @@ export default async function AccountPage({
         <IngressTab accountId={id} manage={manage} isCustomer={account.type === "customer"} />
       ) : null}
 
-      {tab === "history" && scope ? (
+      {tab === "history" && policy ? (
         <div className="space-y-4">
-          <RecordHistory viewer={user} scope={scope} table="accounts" recordPk={id} />
+          <RecordHistory table="accounts" recordPk={id} />
           {manage ? <RestoreList table="accounts" recordPk={id} /> : null}
         </div>
       ) : null}

@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Column visibility" };
 
 export default async function ColumnSettingsPage() {
   await connection();
-  const admin = await requireStaff(["admin"]);
+  await requireStaff(["admin"]);
   const db = await getDb();
   const roleRows = await db
     .select()
@@ -129,12 +129,7 @@ export default async function ColumnSettingsPage() {
 
       <section className="space-y-3">
         <h2 className="font-semibold">History</h2>
-        <RecordHistory
-          viewer={admin}
-          scope={{ kind: "all" }}
-          table="column_permissions"
-          limit={20}
-        />
+        <RecordHistory table="column_permissions" limit={20} />
       </section>
     </div>
   );

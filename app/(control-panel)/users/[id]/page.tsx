@@ -5,7 +5,6 @@ import { connection } from "next/server";
 import { RecordHistory } from "@/components/audit/record-history";
 import { getDb } from "@/db/client";
 import { STAFF_ROLES } from "@/db/schema";
-import { auditScopeFor } from "@/lib/audit/viewer-scope";
 import { isPortalRole, ROLE_LABELS } from "@/lib/auth/roles";
 import { requireStaff } from "@/lib/auth/session";
 import { findUser } from "@/lib/users/queries";
@@ -16,6 +15,7 @@ import {
   setUserStatusAction,
 } from "../actions";
 import { PortalAdminForm, ResetForm, RoleForm, StatusForm } from "./_components/user-actions";
+import { getAuditPolicy } from "@/lib/visibility/current-policy";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -38,7 +38,8 @@ export default async function UserPage({
   const account = `${user.accountName ?? ""} (${user.accountId ?? ""})`;
   const history = (await searchParams).tab === "history";
   const self = viewer.id === user.id;
-  const scope = auditScopeFor(viewer);
+  // Whether this viewer may read the record's history at all.
+  const policy = await getAuditPolicy();
 
   return (
     <div className="space-y-6">
@@ -76,8 +77,8 @@ export default async function UserPage({
       </nav>
 
       {history ? (
-        scope ? (
-          <RecordHistory viewer={viewer} scope={scope} table="users" recordPk={id} />
+        policy ? (
+          <RecordHistory table="users" recordPk={id} />
         ) : null
       ) : (
         <div className="grid gap-6 md:grid-cols-3">

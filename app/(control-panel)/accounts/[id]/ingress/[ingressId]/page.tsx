@@ -5,7 +5,6 @@ import { connection } from "next/server";
 import { RecordHistory } from "@/components/audit/record-history";
 import { getDb } from "@/db/client";
 import { findAccount, findIngressRoute } from "@/lib/accounts/queries";
-import { auditScopeFor } from "@/lib/audit/viewer-scope";
 import { can } from "@/lib/auth/permissions";
 import { requireStaff } from "@/lib/auth/session";
 import { ingressFormValues } from "@/lib/ingress/ingress-routes";
@@ -14,6 +13,7 @@ import { IngressForm } from "../../../_components/ingress-form";
 import { RestoreList } from "../../../_components/restore-list";
 import { Facts, Tabs } from "../../../_components/tabs";
 import { deleteIngressAction, updateIngressAction } from "../../../actions";
+import { getAuditPolicy } from "@/lib/visibility/current-policy";
 
 export const metadata: Metadata = { title: "Ingress route" };
 
@@ -43,7 +43,8 @@ export default async function IngressRoutePage({
   const tabParam = (await searchParams).tab;
   const tab = TABS.find((t) => t.key === tabParam)?.key ?? "details";
   const manage = can(user.role, "accounts:manage");
-  const scope = auditScopeFor(user);
+  // Whether this viewer may read the record's history at all.
+  const policy = await getAuditPolicy();
   const base = `/accounts/${accountId}/ingress/${ingressId}`;
 
   return (
@@ -94,9 +95,9 @@ export default async function IngressRoutePage({
         )
       ) : null}
 
-      {tab === "history" && scope ? (
+      {tab === "history" && policy ? (
         <div className="space-y-4">
-          <RecordHistory viewer={user} scope={scope} table="ingress_routes" recordPk={route.id} />
+          <RecordHistory table="ingress_routes" recordPk={route.id} />
           {manage ? <RestoreList table="ingress_routes" recordPk={route.id} /> : null}
         </div>
       ) : null}
