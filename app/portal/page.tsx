@@ -19,7 +19,9 @@ export default async function PortalHome() {
   const asr =
     traffic.attempts > 0 ? ((traffic.connected / traffic.attempts) * 100).toFixed(1) : "—";
   const stats = [
-    { label: "Balance", value: money(account.balance, account.currency) },
+    ...(account.balance === null
+      ? []
+      : [{ label: "Balance", value: money(account.balance, account.currency) }]),
     { label: "Credit limit", value: money(account.creditLimit, account.currency) },
     { label: "Calls today", value: traffic.attempts.toLocaleString("en-US") },
     { label: "ASR today", value: asr === "—" ? asr : `${asr} %` },

@@ -2,7 +2,10 @@ import { and, eq, gte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { accounts, cdrs } from "@/db/schema";
 
-/** What the portal's home shows of an account: public fields only. */
+/**
+ * What the portal's home shows of an account: public fields only. A carrier's balance is the
+ * operator's internal figure (DOMAIN.md): it is read only for customer accounts.
+ */
 export async function findAccountSummary(db: DbOrTx, accountId: number) {
   const [row] = await db
     .select({
@@ -11,7 +14,9 @@ export async function findAccountSummary(db: DbOrTx, accountId: number) {
       type: accounts.type,
       status: accounts.status,
       currency: accounts.currency,
-      balance: accounts.balance,
+      balance: sql<
+        string | null
+      >`case when ${accounts.type} = 'customer' then ${accounts.balance}::text end`,
       creditLimit: accounts.creditLimit,
       channels: accounts.channels,
       cps: accounts.cps,

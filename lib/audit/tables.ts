@@ -53,7 +53,7 @@ export const AUDITED_TABLES = {
     noun: (row) => String(row.type ?? "account"),
     name: named("name"),
     secretFields: ["carrierPortalPassword"],
-    quietFields: ["balance"],
+    quietFields: [],
     maskedFields: [
       // Internal notes, a carrier's own portal credentials and who manages the account are for
       // the operator's staff only.
@@ -67,6 +67,8 @@ export const AUDITED_TABLES = {
         ],
         visibleTo: ["admin", "auditor", "support"],
       },
+      // A carrier's balance is internal; a customer sees its own.
+      { fields: ["balance"], visibleTo: ["admin", "auditor", "support", "customer"] },
     ],
     accountId: (row) => num(row.id),
   },
