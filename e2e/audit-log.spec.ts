@@ -221,20 +221,38 @@ test("[admin] a reloaded URL restores the same view", async ({ page }) => {
   await expect(page).not.toHaveURL(/cursor=/);
 });
 
-test("[support] the CSV export has the visible headers only, and is recorded", async ({ page }) => {
-  await signIn(page, DEMO.support.email);
+test("[auditor] the CSV export has every column, and is recorded naming no values", async ({
+  page,
+}) => {
+  await signIn(page, DEMO.auditor.email);
   await page.goto("/audit-log?action=LOGIN");
   const downloadPromise = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export CSV" }).click();
   const download = await downloadPromise;
   const csv = readFileSync((await download.path())!, "utf8");
   const [header, ...lines] = csv.trim().split("\n");
-  expect(header).toBe(HEADERS.filter((h) => h !== "IP").join(","));
+  expect(header).toBe(HEADERS.join(","));
   expect(lines.length).toBeGreaterThan(0);
   await page.goto("/audit-log?action=GENERATE");
-  await expect(cells(page, "message").first()).toContainText(
-    "Generated CSV export of the audit log",
-  );
+  await expect(
+    cells(page, "message")
+      .filter({ hasText: /^Generated CSV export of the audit log \(narrowed by Action\)$/ })
+      .first(),
+  ).toBeVisible();
+});
+
+test("[support] may not export: no Export link, and the export URL is refused", async ({
+  page,
+}) => {
+  await signIn(page, DEMO.support.email);
+  await page.goto("/audit-log");
+  await expect(page.getByTestId("audit-count")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Export CSV" })).toHaveCount(0);
+  const res = await page.request.get("/audit-log/export?format=csv");
+  expect(res.status()).toBe(403);
+  expect(await res.json()).toMatchObject({
+    detail: "Your role does not allow exporting the audit log.",
+  });
 });
 
 test("[customer] sees only their own account's entries, whatever they ask for", async ({
