@@ -1,0 +1,539 @@
+/**
+ * The server-action rows of the authorization matrix, run in-process: every exported function of
+ * every "use server" module is imported and called exactly as a form would call it (previous
+ * state, FormData), as each audience. Only what needs a live request is replaced: the session
+ * (who is signed in), the database handle (this file's PGlite), revalidation and redirects. The
+ * role checks, validation and domain code are the app's own.
+ *
+ * A refused call must answer with its refusal and leave every table exactly as it was (a
+ * checksum of all rows of all tables, before and after). An allowed call is given an input a
+ * permitted user would send (fresh records to act on, made per case) and must succeed.
+ */
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type * as DbClient from "@/db/client";
+import type { Db } from "@/db/client";
+import { accounts, auditLog, portalBranding, users } from "@/db/schema";
+import { generateApiKey } from "@/lib/api-keys/keys";
+import { systemActor } from "@/lib/audit/actor";
+import { auditedMutation } from "@/lib/audit/core";
+import { actorForUser } from "@/lib/auth/actor-for-user";
+import type { CurrentUser } from "@/lib/auth/session";
+import { saveDraftSpec, uploadImageSpec } from "@/lib/branding/actions";
+import { getDraft } from "@/lib/branding/queries";
+import { createIngressRoute } from "@/lib/ingress/ingress-routes";
+import { ONLY_ADMINS_EDIT_CONTACT } from "@/lib/portal/contact";
+import { ONLY_ADMINS_MANAGE_USERS } from "@/lib/portal/users";
+import { USER_NOT_FOUND } from "@/lib/users/users";
+import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
+import { setAuditColumnPermissions } from "@/lib/visibility/set-column-permissions";
+import { png } from "../branding-image-fixtures";
+import { createTestDatabase } from "../db";
+import { createAccount, createUser } from "../factories";
+import { createPortalUser } from "../portal-support";
+import { asCurrent, REQUEST, runAs } from "../run-action";
+import {
+  ACTION_ROWS,
+  AUDIENCES,
+  KNOWN_BUGS,
+  SCOPED_CASES,
+  isRefusal,
+  type Audience,
+  type Outcome,
+} from "./matrix";
+
+/** What the request would carry: the signed-in user and this file's database. */
+const request = vi.hoisted(() => ({
+  user: null as CurrentUser | null,
+  db: null as unknown,
+  redirects: [] as string[],
+}));
+
+vi.mock("@/lib/auth/session", () => ({
+  getCurrentUser: async () => request.user,
+  actorFor: async (user: CurrentUser, comment?: string | null) =>
+    actorForUser(user, REQUEST, comment),
+}));
+vi.mock("@/db/client", async (importOriginal) => ({
+  ...(await importOriginal<typeof DbClient>()),
+  getDb: async () => request.db,
+}));
+// Sign-in and sign-out are NextAuth's; their actions have no role check to test.
+vi.mock("@/lib/auth/auth", () => ({
+  auth: async () => null,
+  signIn: async () => undefined,
+  signOut: async () => undefined,
+}));
+// login/actions.ts imports NextAuth's error classes, whose module needs Next's server runtime.
+vi.mock("next-auth", () => ({
+  AuthError: class AuthError extends Error {},
+  CredentialsSignin: class CredentialsSignin extends Error {},
+}));
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ host: "localhost:3000", "user-agent": REQUEST_UA }),
+}));
+vi.mock("next/cache", () => ({
+  revalidatePath: () => undefined,
+  revalidateTag: () => undefined,
+  refresh: () => undefined,
+}));
+// A redirect after success ends the action like Next's does (by throwing); the test records it.
+vi.mock("next/navigation", () => ({
+  redirect: (url: string) => {
+    request.redirects.push(url);
+    throw new Error(`NEXT_REDIRECT ${url}`);
+  },
+}));
+const REQUEST_UA = "vitest";
+
+const SESSION_ENDED = "Your session has ended. Sign in again.";
+const ROLE_REFUSED = "Your role does not allow this action.";
+const PORTAL_ADMIN_REFUSALS = [ONLY_ADMINS_MANAGE_USERS, ONLY_ADMINS_EDIT_CONTACT];
+const NOT_FOUND = [USER_NOT_FOUND, "That record no longer exists."];
+
+const ROOT = path.resolve(__dirname, "../..");
+
+const db$ = createTestDatabase();
+let database: Awaited<typeof db$>;
+let db: Db;
+
+/** The people and records every case draws on; see matrix.ts for who the audiences are. */
+type Fixtures = {
+  as: Record<Exclude<Audience, "anonymous">, CurrentUser>;
+  customerAccount: number;
+  carrierAccount: number;
+  /** Colleagues the portal admins may act on, per account. */
+  colleague: { customer: number; carrier: number };
+};
+let fx: Fixtures;
+
+let sequence = 0;
+const unique = (prefix: string) => `${prefix}-${process.pid}-${++sequence}`;
+
+beforeAll(async () => {
+  database = await db$;
+  db = database.db;
+  request.db = db;
+  // The bootstrap seed creates the branding draft in a real database; an empty one needs it too.
+  await auditedMutation(db, systemActor("test"), {
+    table: "portal_branding",
+    action: "CREATE",
+    change: async (tx) => {
+      await tx.insert(portalBranding).values({ id: 1 });
+      return 1;
+    },
+  });
+  const customerAccount = await createAccount(db, "customer");
+  const carrierAccount = await createAccount(db, "carrier");
+  const staff = async (role: "admin" | "support" | "auditor" | "branding") =>
+    asCurrent(await createUser(db, { role }));
+  fx = {
+    as: {
+      admin: await staff("admin"),
+      support: await staff("support"),
+      auditor: await staff("auditor"),
+      branding: await staff("branding"),
+      customer: asCurrent(await createPortalUser(db, customerAccount, { admin: true })),
+      carrier: asCurrent(await createPortalUser(db, carrierAccount, { admin: true })),
+      member: asCurrent(await createPortalUser(db, customerAccount)),
+    },
+    customerAccount: customerAccount.id,
+    carrierAccount: carrierAccount.id,
+    colleague: {
+      customer: (await createPortalUser(db, customerAccount)).id,
+      carrier: (await createPortalUser(db, carrierAccount)).id,
+    },
+  };
+});
+afterAll(() => database.close());
+
+/**
+ * Every row of every table, hashed: a refused call must leave this exactly as it was (counts
+ * alone would miss an UPDATE).
+ */
+async function checksum(): Promise<Record<string, string>> {
+  const { rows: tables } = await database.client.query<{ name: string }>(
+    `select table_name as name from information_schema.tables
+     where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+  );
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    const { rows } = await database.client.query<{ n: number; h: string }>(
+      `select count(*)::int as n, md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as h
+       from "${name}" t`,
+    );
+    out[name] = `${rows[0]!.n}:${rows[0]!.h}`;
+  }
+  return out;
+}
+
+// --- what each action is called with --------------------------------------------------------
+
+type Raw = Record<string, string | string[] | File>;
+type InputFor = (a: Audience) => Promise<Raw>;
+
+const freshAccount = async () => (await createAccount(db, "customer")).id;
+const freshIngress = async (accountId = fx.customerAccount) =>
+  createIngressRoute(db, systemActor("test"), {
+    accountId,
+    name: unique("Trunk"),
+    techPrefix: "",
+    allowedIps: [],
+    channels: 0,
+    cps: 0,
+    maxDurationS: 3600,
+    status: "active",
+    notes: null,
+  });
+const versionOf = async (table: "accounts" | "ingress_routes", id: number) => {
+  const { rows } = await database.client.query<{ version: number }>(
+    `select version from ${table} where id = $1`,
+    [id],
+  );
+  return String(rows[0]!.version);
+};
+/** An UPDATE entry of a fresh account, for Restore. */
+async function updateEntry(): Promise<string> {
+  const id = await freshAccount();
+  await auditedMutation(db, systemActor("test"), {
+    table: "accounts",
+    action: "UPDATE",
+    id,
+    change: async (tx) => {
+      await tx.update(accounts).set({ channels: 5 }).where(eq(accounts.id, id));
+    },
+  });
+  const [entry] = await db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.tableName, "accounts"),
+        eq(auditLog.recordPk, String(id)),
+        eq(auditLog.action, "UPDATE"),
+      ),
+    );
+  return String(entry!.id);
+}
+const draftForm = async (changes: Record<string, string>) => {
+  const draft = (await getDraft(db))!;
+  const fields = [
+    "portalName",
+    "primaryColor",
+    "accentColor",
+    "supportEmail",
+    "footerHtml",
+    "customCss",
+    "customJs",
+  ] as const;
+  const raw: Raw = { version: String(draft.version) };
+  for (const f of fields) {
+    const value = String(draft[f] ?? "");
+    raw[f] = changes[f] ?? value;
+    raw[`base_${f}`] = value;
+  }
+  return raw;
+};
+const logo = () =>
+  new File([new Uint8Array(png(64, 32, [sequence++ % 256, 0, 0]))], "logo.png", {
+    type: "image/png",
+  });
+/** Runs a preparatory step as the app would, failing loudly if it does not succeed. */
+async function prepare(step: Promise<{ status: string }>) {
+  const result = await step;
+  if (result.status !== "ok") throw new Error(`preparation failed: ${JSON.stringify(result)}`);
+}
+/** A draft that differs from every published version, so Publish and Restore have work. */
+async function changedDraft() {
+  await prepare(
+    runAs(db, saveDraftSpec, fx.as.admin, await draftForm({ portalName: unique("Portal") })),
+  );
+  return (await getDraft(db))!;
+}
+const ownColleague = (a: Audience) =>
+  String(a === "carrier" ? fx.colleague.carrier : fx.colleague.customer);
+const staffTarget = async () => String((await createUser(db, { role: "support" })).id);
+const portalTarget = async () =>
+  String((await createUser(db, { role: "customer", accountId: fx.customerAccount })).id);
+
+const ACCOUNT_FIELDS = { creditLimit: "0", channels: "0", cps: "0" };
+const INGRESS_FIELDS = { channels: "0", cps: "0", maxDurationS: "3600", status: "active" };
+
+/** Inputs a permitted user would send successfully; the same input is tried by everyone. */
+const INPUTS: Record<string, InputFor> = {
+  "app/(auth)/login/actions.ts#signInAction": async () => ({
+    email: "nobody@example.test",
+    password: "not the password",
+  }),
+  "app/(auth)/actions.ts#signOutAction": async () => ({}),
+  "app/(auth)/set-password/actions.ts#setPasswordAction": async () => ({
+    token: "not-a-real-token",
+    password: "a long enough password",
+    confirm: "a long enough password",
+  }),
+  "app/(control-panel)/accounts/actions.ts#createAccountAction": async () => ({
+    type: "customer",
+    name: unique("Account"),
+    currency: "USD",
+    ...ACCOUNT_FIELDS,
+  }),
+  "app/(control-panel)/accounts/actions.ts#updateAccountAction": async () => {
+    const id = await freshAccount();
+    return {
+      id: String(id),
+      version: await versionOf("accounts", id),
+      name: unique("Renamed"),
+      ...ACCOUNT_FIELDS,
+    };
+  },
+  "app/(control-panel)/accounts/actions.ts#setAccountStatusAction": async () => ({
+    id: String(await freshAccount()),
+    status: "suspended",
+  }),
+  "app/(control-panel)/accounts/actions.ts#deleteAccountAction": async () => ({
+    id: String(await freshAccount()),
+  }),
+  "app/(control-panel)/accounts/actions.ts#restoreEntryAction": async () => ({
+    entryId: await updateEntry(),
+  }),
+  "app/(control-panel)/accounts/actions.ts#createIngressAction": async () => ({
+    accountId: String(fx.customerAccount),
+    name: unique("Trunk"),
+    ...INGRESS_FIELDS,
+  }),
+  "app/(control-panel)/accounts/actions.ts#updateIngressAction": async () => {
+    const route = await freshIngress();
+    return {
+      id: String(route.id),
+      version: await versionOf("ingress_routes", route.id),
+      name: unique("Trunk"),
+      ...INGRESS_FIELDS,
+    };
+  },
+  "app/(control-panel)/accounts/actions.ts#deleteIngressAction": async () => ({
+    id: String((await freshIngress()).id),
+  }),
+  "app/(control-panel)/users/actions.ts#inviteUserAction": async () => ({
+    name: "Invited Person",
+    email: `${unique("invited")}@example.test`,
+    role: "support",
+  }),
+  "app/(control-panel)/users/actions.ts#changeRoleAction": async () => ({
+    userId: await staffTarget(),
+    role: "auditor",
+  }),
+  "app/(control-panel)/users/actions.ts#setUserStatusAction": async () => ({
+    userId: await staffTarget(),
+    status: "disabled",
+  }),
+  "app/(control-panel)/users/actions.ts#sendPasswordResetAction": async () => ({
+    userId: await staffTarget(),
+  }),
+  "app/(control-panel)/users/actions.ts#setPortalAdminAction": async () => ({
+    userId: await portalTarget(),
+    portalAdmin: "true",
+  }),
+  "app/(control-panel)/api-keys/actions.ts#generateApiKeyAction": async () => ({
+    name: unique("Key"),
+    scope: "read",
+  }),
+  "app/(control-panel)/api-keys/actions.ts#revokeApiKeyAction": async () => {
+    const key = await generateApiKey(db, actorForUser(fx.as.admin, REQUEST), {
+      name: unique("Key"),
+      scope: "read",
+      expiresAt: null,
+    });
+    return { id: String(key.id) };
+  },
+  "app/(control-panel)/settings/columns/actions.ts#setRoleColumnsAction": async () => ({
+    role: "support",
+    "columns[]": ["user", "occurredAt", "action", "message"],
+  }),
+  "app/(control-panel)/settings/columns/actions.ts#setUserColumnsAction": async () => ({
+    userId: await staffTarget(),
+    "columns[]": ["user", "occurredAt", "action"],
+  }),
+  "app/(control-panel)/settings/columns/actions.ts#clearUserColumnsAction": async () => {
+    const userId = await staffTarget();
+    await setAuditColumnPermissions(db, systemActor("test"), { userId: Number(userId) }, [
+      "user",
+      "action",
+    ]);
+    return { userId };
+  },
+  "app/(control-panel)/branding/actions.ts#saveDraftAction": async () =>
+    draftForm({ portalName: unique("Portal") }),
+  "app/(control-panel)/branding/actions.ts#publishAction": async () => {
+    const draft = await changedDraft();
+    return { version: String(draft.version) };
+  },
+  "app/(control-panel)/branding/actions.ts#restoreVersionAction": async () => {
+    const draft = await changedDraft();
+    const { rows } = await database.client.query<{ id: string }>(
+      "select id::text from branding_versions order by id limit 1",
+    );
+    return { versionId: rows[0]?.id ?? "1", version: String(draft.version) };
+  },
+  "app/(control-panel)/branding/actions.ts#uploadImageAction": async () => ({
+    kind: "logo",
+    file: logo(),
+  }),
+  "app/(control-panel)/branding/actions.ts#removeImageAction": async () => {
+    await prepare(runAs(db, uploadImageSpec, fx.as.admin, { kind: "logo", file: logo() }));
+    return { kind: "logo" };
+  },
+  "app/portal/profile/actions.ts#updateProfileAction": async () => ({
+    name: unique("Renamed Person"),
+    timeZone: "Europe/London",
+  }),
+  "app/portal/profile/actions.ts#changePasswordAction": async () => ({
+    currentPassword: "correct horse battery",
+    newPassword: "another horse battery",
+    confirmPassword: "another horse battery",
+  }),
+  "app/portal/users/actions.ts#invitePortalUserAction": async () => ({
+    name: "Colleague",
+    email: `${unique("colleague")}@example.test`,
+  }),
+  "app/portal/users/actions.ts#setPortalUserStatusAction": async (a) => ({
+    userId: ownColleague(a),
+    status: "disabled",
+  }),
+  "app/portal/contact/actions.ts#updateContactAction": async (a) => ({
+    version: await versionOf("accounts", a === "carrier" ? fx.carrierAccount : fx.customerAccount),
+    billingEmail: `${unique("billing")}@example.test`,
+    country: "GB",
+  }),
+  "components/audit/column-chooser-action.ts#saveAuditColumnsAction": async () => ({
+    "visible[]": [...AUDIT_COLUMN_KEYS],
+  }),
+};
+
+/** Inputs of the scoped cases (matrix.ts SCOPED_CASES), by case id. */
+const SCOPED_INPUTS: Record<string, InputFor> = {
+  // The customer's admin names the carrier's colleague, and the other way round.
+  "disable-user-of-another-account": async (a) => ({
+    userId: String(a === "carrier" ? fx.colleague.customer : fx.colleague.carrier),
+    status: "disabled",
+  }),
+  "invite-into-another-account": async (a) => ({
+    name: "Smuggled",
+    email: `${unique("smuggled")}@example.test`,
+    accountId: String(a === "carrier" ? fx.customerAccount : fx.carrierAccount),
+    role: "admin",
+    portalAdmin: "on",
+  }),
+};
+
+// --- running one case -------------------------------------------------------------------------
+
+type Result = { status: string; error?: string; fieldErrors?: Record<string, string[]> };
+type ServerAction = (prev: unknown, formData: FormData) => Promise<unknown>;
+
+const moduleOf = (key: string) => key.slice("action ".length).split("#")[0]!;
+const nameOf = (key: string) => key.split("#")[1]!;
+
+async function loadAction(key: string): Promise<ServerAction> {
+  const mod = (await import(path.join(ROOT, moduleOf(key)))) as Record<string, unknown>;
+  const fn = mod[nameOf(key)];
+  if (typeof fn !== "function") throw new Error(`${key} is not an exported function`);
+  return fn as ServerAction;
+}
+
+function formData(raw: Raw): FormData {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(raw)) {
+    for (const item of Array.isArray(v) ? v : [v]) fd.append(k, item);
+  }
+  return fd;
+}
+
+/** Calls the action as `audience`; a redirect (Next's way of ending a successful action) is ok. */
+async function call(key: string, audience: Audience, raw: Raw): Promise<Result> {
+  const action = await loadAction(key);
+  request.user = audience === "anonymous" ? null : fx.as[audience];
+  request.redirects = [];
+  try {
+    const result = await action({ status: "idle" }, formData(raw));
+    // setPasswordAction has its own state shape; signOutAction returns nothing.
+    if (result === undefined) return { status: "ok" };
+    const r = result as Partial<Result> & { done?: boolean };
+    if (r.status === undefined) return { status: r.error ? "error" : "ok", error: r.error };
+    return r as Result;
+  } catch (err) {
+    if (request.redirects.length > 0) return { status: "ok" };
+    throw err;
+  } finally {
+    request.user = null;
+  }
+}
+
+function refusalOf(result: Result): Outcome | null {
+  if (result.status !== "error" || result.fieldErrors) return null;
+  if (result.error === SESSION_ENDED) return "login";
+  if (result.error === ROLE_REFUSED || PORTAL_ADMIN_REFUSALS.includes(result.error ?? ""))
+    return "403";
+  if (NOT_FOUND.includes(result.error ?? "")) return "404";
+  return null;
+}
+
+async function check(key: string, audience: Audience, expected: Outcome, raw: Raw) {
+  const before = await checksum();
+  const result = await call(key, audience, raw);
+  const refusal = refusalOf(result);
+  if (isRefusal(expected)) {
+    expect({ refusal, result }).toMatchObject({ refusal: expected });
+    expect(await checksum(), "a refused call changed nothing").toEqual(before);
+  } else {
+    expect({ refusal, result }).toMatchObject({ refusal: null });
+    // An allowed call with a valid input succeeds. A public one has no role check: its credential
+    // (password, link token) is what decides, and the inputs here hold wrong ones.
+    if (expected === "ok") expect(result).toMatchObject({ status: "ok" });
+  }
+  return result;
+}
+
+const bugFor = (key: string, a: Audience) =>
+  KNOWN_BUGS.find((b) => b.key === key && b.audience === a);
+
+describe("authorization matrix: server actions", () => {
+  for (const row of ACTION_ROWS) {
+    describe(row.key.slice(7), () => {
+      for (const audience of AUDIENCES) {
+        const expected = row.expect[audience];
+        const bug = bugFor(row.key, audience);
+        // A known bug runs as an expected failure: green while it exists, red once fixed.
+        const test = bug ? it.fails : it;
+        test(`[${audience}] ${expected}${bug ? ` (known bug: ${bug.todo})` : ""}`, async () => {
+          const input = INPUTS[row.key.slice(7)];
+          expect(input, `INPUTS has no entry for ${row.key}`).toBeDefined();
+          await check(row.key, audience, expected, await input!(audience));
+        });
+      }
+    });
+  }
+
+  describe("scoped cases", () => {
+    for (const c of SCOPED_CASES.filter((s) => s.key.startsWith("action "))) {
+      for (const [audience, expected] of Object.entries(c.expect) as [Audience, Outcome][]) {
+        it(`[${audience}] ${c.key.slice(7)} with ${c.given}: ${expected}`, async () => {
+          const input = SCOPED_INPUTS[c.id];
+          expect(input, `SCOPED_INPUTS has no entry for ${c.id}`).toBeDefined();
+          const raw = await input!(audience);
+          const result = await check(c.key, audience, expected, raw);
+          if (c.id === "invite-into-another-account") {
+            // The form's accountId, role and portalAdmin are ignored: own account, its type's role.
+            expect(result.status).toBe("ok");
+            const [row] = await db
+              .select({ accountId: users.accountId, role: users.role, admin: users.portalAdmin })
+              .from(users)
+              .where(eq(users.email, String(raw.email)));
+            const own = audience === "carrier" ? fx.carrierAccount : fx.customerAccount;
+            expect(row).toEqual({ accountId: own, role: audience, admin: false });
+          }
+        });
+      }
+    }
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * The authorization matrix: who may reach every page, route handler and server action, as
+ * PRODUCT.md §2 and lib/auth/permissions.ts say. This file is the spec in code; the tests only
+ * read it. test/authz/coverage.test.ts fails when an entry point exists without a row here (or a
+ * row names one that does not), test/authz/actions.test.ts runs every action row in-process, and
+ * e2e/authz-matrix.spec.ts requests every page and handler row over HTTP.
+ *
+ * Outcomes, by kind of entry point:
+ *
+ * | outcome  | page                          | route handler                   | server action                 |
+ * |----------|-------------------------------|---------------------------------|-------------------------------|
+ * | `ok`     | 200                           | 200                             | passes the role check         |
+ * | `public` | 200, no role involved         | 200 (or its own non-role check) | no role check (credential in  |
+ * |          |                               |                                 | the input: password, token)   |
+ * | `login`  | 307 to /login                 | no cookie: 307 to /login (the   | "Your session has ended"      |
+ * |          |                               | proxy); forged cookie: 401      |                               |
+ * | `home`   | 307 to the user's own app     | –                               | –                             |
+ * |          | (staff /audit-log, portal     |                                 |                               |
+ * |          | /portal)                      |                                 |                               |
+ * | `403`    | 403 (forbidden())             | 403                             | the role error, or the portal |
+ * |          |                               |                                 | admin refusal                 |
+ * | `404`    | 404                           | 404                           | the record is "not found"     |
+ *
+ * Every refused case (`login`, `home`, `403`, `404`) is also checked to have changed nothing.
+ * Anonymous is tested twice over HTTP: with no cookie (the proxy answers) and with a forged
+ * session cookie (the page or handler's own check answers), so neither layer is trusted alone.
+ */
+
+export const AUDIENCES = [
+  "anonymous",
+  "admin",
+  "support",
+  "auditor",
+  "branding",
+  "customer",
+  "carrier",
+  "member",
+] as const;
+/**
+ * `customer` and `carrier` are their account's portal administrators (the demo sign-ins);
+ * `member` is a customer account's user who is not (README: only portal admins invite and
+ * disable colleagues or edit contact details).
+ */
+export type Audience = (typeof AUDIENCES)[number];
+
+export const OUTCOMES = ["ok", "public", "login", "home", "403", "404"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const isRefusal = (o: Outcome) =>
+  o === "login" || o === "home" || o === "403" || o === "404";
+
+export type MatrixRow = { key: string; expect: Record<Audience, Outcome> };
+
+type Cells = readonly [
+  string,
+  Outcome,
+  Outcome,
+  Outcome,
+  Outcome,
+  Outcome,
+  Outcome,
+  Outcome,
+  Outcome,
+];
+
+function rows(cells: readonly Cells[]): MatrixRow[] {
+  return cells.map(([key, ...outcomes]) => ({
+    key,
+    expect: Object.fromEntries(AUDIENCES.map((a, i) => [a, outcomes[i]!])) as Record<
+      Audience,
+      Outcome
+    >,
+  }));
+}
+
+// prettier-ignore
+export const PAGE_ROWS = rows([
+  // page route                               anonymous admin   support auditor branding customer carrier member
+  ["page /login",                             "ok",     "home", "home", "home", "home",  "home",  "home", "home"],
+  ["page /set-password",                      "public", "public","public","public","public","public","public","public"],
+  // Control Panel: staff only; portal users are sent to the portal.
+  ["page /",                                  "login",  "home", "home", "home", "home",  "home",  "home", "home"],
+  ["page /audit-log",                         "login",  "ok",   "ok",   "ok",   "ok",    "home",  "home", "home"],
+  ["page /accounts",                          "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
+  ["page /accounts/new",                      "login",  "ok",   "ok",   "403",  "403",   "home",  "home", "home"],
+  ["page /accounts/[id]",                     "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
+  ["page /accounts/[id]/ingress/[ingressId]", "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
+  // TODO(authz, ask): §2 gives the auditor "read-only everywhere"; permissions.ts reads that as
+  // audit, accounts and CDRs only, so the auditor is refused users, API keys, the outbox (which
+  // holds set-password links) and column settings. Kept as the code has it until decided.
+  ["page /users",                             "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
+  ["page /users/[id]",                        "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
+  ["page /api-keys",                          "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
+  ["page /outbox",                            "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
+  ["page /settings/columns",                  "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
+  ["page /branding",                          "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
+  ["page /branding/versions",                 "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
+  ["page /branding-preview",                  "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
+  // Customer Portal: account users only; staff are sent to the Control Panel.
+  ["page /portal",                            "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
+  ["page /portal/audit-log",                  "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
+  ["page /portal/cdrs",                       "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
+  ["page /portal/profile",                    "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
+  // A member sees the users and contact details read-only (no forms rendered).
+  ["page /portal/users",                      "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
+  ["page /portal/users/[id]",                 "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
+  ["page /portal/contact",                    "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
+]);
+
+// prettier-ignore
+export const HANDLER_ROWS = rows([
+  // route handler                            anonymous admin   support auditor branding customer carrier member
+  // NextAuth's own endpoints: the CSRF token and the credentials are the check, not a role.
+  ["GET /api/auth/[...nextauth]",             "public", "public","public","public","public","public","public","public"],
+  ["POST /api/auth/[...nextauth]",            "public", "public","public","public","public","public","public","public"],
+  // View Difference: an entry outside the viewer's scope is a 404, like one that does not exist.
+  // The sample is an accounts entry, outside the branding role's tables.
+  ["GET /audit-log/entries/[id]",             "login",  "ok",   "ok",   "ok",   "404",   "404",   "404",  "404"],
+  ["GET /portal/audit-log/entries/[id]",      "login",  "404",  "404",  "404",  "404",   "ok",    "ok",   "ok"],
+  // Exports: permissions.ts gives audit:export to admin, auditor and portal users only (§2 names
+  // exports for the auditor, not for support or branding).
+  ["GET /audit-log/export",                   "login",  "ok",   "403",  "ok",   "403",   "403",   "403",  "403"],
+  ["GET /portal/audit-log/export",            "login",  "403",  "403",  "403",  "403",   "ok",    "ok",   "ok"],
+  // Published branding assets, addressed by content hash: public (the portal's frame links them).
+  ["GET /portal-assets/custom/[file]",        "public", "public","public","public","public","public","public","public"],
+  ["GET /portal-assets/images/[file]",        "public", "public","public","public","public","public","public","public"],
+]);
+
+// prettier-ignore
+export const ACTION_ROWS = rows([
+  // server action (module#export)                                         anonymous admin  support auditor branding customer carrier member
+  ["action app/(auth)/login/actions.ts#signInAction",                      "public", "public","public","public","public","public","public","public"],
+  ["action app/(auth)/actions.ts#signOutAction",                           "public", "public","public","public","public","public","public","public"],
+  ["action app/(auth)/set-password/actions.ts#setPasswordAction",          "public", "public","public","public","public","public","public","public"],
+  // accounts:manage — admin and support
+  ["action app/(control-panel)/accounts/actions.ts#createAccountAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/accounts/actions.ts#updateAccountAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/accounts/actions.ts#setAccountStatusAction","login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/accounts/actions.ts#deleteAccountAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/accounts/actions.ts#restoreEntryAction",    "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/accounts/actions.ts#createIngressAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/accounts/actions.ts#updateIngressAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/accounts/actions.ts#deleteIngressAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
+  // users:manage — admin only
+  ["action app/(control-panel)/users/actions.ts#inviteUserAction",         "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/users/actions.ts#changeRoleAction",         "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/users/actions.ts#setUserStatusAction",      "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/users/actions.ts#sendPasswordResetAction",  "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/users/actions.ts#setPortalAdminAction",     "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
+  // api-keys:manage — admin only
+  ["action app/(control-panel)/api-keys/actions.ts#generateApiKeyAction",  "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/api-keys/actions.ts#revokeApiKeyAction",    "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
+  // settings:manage (column visibility) — admin only
+  ["action app/(control-panel)/settings/columns/actions.ts#setRoleColumnsAction",  "login","ok","403","403","403",  "403",   "403",  "403"],
+  ["action app/(control-panel)/settings/columns/actions.ts#setUserColumnsAction",  "login","ok","403","403","403",  "403",   "403",  "403"],
+  ["action app/(control-panel)/settings/columns/actions.ts#clearUserColumnsAction","login","ok","403","403","403",  "403",   "403",  "403"],
+  // branding:manage — admin and branding
+  ["action app/(control-panel)/branding/actions.ts#saveDraftAction",       "login",  "ok",  "403",  "403",  "ok",    "403",   "403",  "403"],
+  ["action app/(control-panel)/branding/actions.ts#publishAction",         "login",  "ok",  "403",  "403",  "ok",    "403",   "403",  "403"],
+  ["action app/(control-panel)/branding/actions.ts#restoreVersionAction",  "login",  "ok",  "403",  "403",  "ok",    "403",   "403",  "403"],
+  ["action app/(control-panel)/branding/actions.ts#uploadImageAction",     "login",  "ok",  "403",  "403",  "ok",    "403",   "403",  "403"],
+  ["action app/(control-panel)/branding/actions.ts#removeImageAction",     "login",  "ok",  "403",  "403",  "ok",    "403",   "403",  "403"],
+  // portal:self — own profile for every account user; colleagues and contact for portal admins
+  ["action app/portal/profile/actions.ts#updateProfileAction",             "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "ok"],
+  ["action app/portal/profile/actions.ts#changePasswordAction",            "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "ok"],
+  ["action app/portal/users/actions.ts#invitePortalUserAction",            "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
+  ["action app/portal/users/actions.ts#setPortalUserStatusAction",         "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
+  ["action app/portal/contact/actions.ts#updateContactAction",             "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
+  // audit:read, any audience — one's own column preference on the audit page
+  ["action components/audit/column-chooser-action.ts#saveAuditColumnsAction","login","ok", "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
+]);
+
+export const MATRIX: readonly MatrixRow[] = [...PAGE_ROWS, ...HANDLER_ROWS, ...ACTION_ROWS];
+
+/**
+ * What a page or handler row requests. `{name}` placeholders are filled per audience from the
+ * test database (e2e/authz-matrix.spec.ts says how): `{ownUser}` is a user of the requester's
+ * own account (for staff, of the customer account), `{accountEntry}` an entry of the customer
+ * account's records. A route without a sample is requested as written.
+ */
+export const SAMPLE_URLS: Readonly<Record<string, string>> = {
+  "page /accounts/[id]": "/accounts/{customerAccount}",
+  "page /accounts/[id]/ingress/[ingressId]":
+    "/accounts/{customerAccount}/ingress/{customerIngress}",
+  "page /users/[id]": "/users/{ownUser}",
+  "page /portal/users/[id]": "/portal/users/{ownUser}",
+  "GET /api/auth/[...nextauth]": "/api/auth/session",
+  // Without the CSRF token NextAuth refuses before any credential is read.
+  "POST /api/auth/[...nextauth]": "/api/auth/callback/credentials",
+  "GET /audit-log/entries/[id]": "/audit-log/entries/{accountEntry}",
+  "GET /portal/audit-log/entries/[id]": "/portal/audit-log/entries/{ownEntry}",
+  "GET /audit-log/export": "/audit-log/export?format=csv",
+  "GET /portal/audit-log/export": "/portal/audit-log/export?format=ndjson",
+  "GET /portal-assets/custom/[file]": "/portal-assets/custom/{publishedCss}",
+  "GET /portal-assets/images/[file]": "/portal-assets/images/{publishedLogo}",
+};
+
+/**
+ * Cases that need a particular record: another account's ids (must be refused as not found,
+ * indistinguishable from a missing record), or a record that changes the answer for a role.
+ * `sample` for pages and handlers; for actions the test builds the input from `id`.
+ */
+export type ScopedCase = {
+  id: string;
+  key: string;
+  given: string;
+  sample?: string;
+  expect: Partial<Record<Audience, Outcome>>;
+};
+
+export const SCOPED_CASES: readonly ScopedCase[] = [
+  {
+    id: "portal-user-of-another-account",
+    key: "page /portal/users/[id]",
+    given: "another account's user id",
+    sample: "/portal/users/{foreignUser}",
+    expect: { customer: "404", carrier: "404", member: "404" },
+  },
+  {
+    id: "portal-entry-of-another-account",
+    key: "GET /portal/audit-log/entries/[id]",
+    given: "another account's audit entry id",
+    sample: "/portal/audit-log/entries/{foreignEntry}",
+    expect: { customer: "404", carrier: "404", member: "404" },
+  },
+  {
+    id: "entry-of-a-branding-table",
+    key: "GET /audit-log/entries/[id]",
+    given: "an entry of a branding table",
+    sample: "/audit-log/entries/{brandingEntry}",
+    expect: { admin: "ok", support: "ok", auditor: "ok", branding: "ok" },
+  },
+  {
+    id: "draft-custom-code",
+    key: "GET /portal-assets/custom/[file]",
+    given: "the unpublished draft's custom CSS",
+    sample: "/portal-assets/custom/{draftCss}",
+    // branding:manage previews the draft; to everyone else unpublished code does not exist.
+    expect: {
+      anonymous: "404",
+      admin: "ok",
+      support: "404",
+      auditor: "404",
+      branding: "ok",
+      customer: "404",
+      carrier: "404",
+      member: "404",
+    },
+  },
+  {
+    id: "disable-user-of-another-account",
+    key: "action app/portal/users/actions.ts#setPortalUserStatusAction",
+    given: "another account's user id",
+    expect: { customer: "404", carrier: "404" },
+  },
+  {
+    id: "invite-into-another-account",
+    key: "action app/portal/users/actions.ts#invitePortalUserAction",
+    given: "another account's id and a staff role in the form",
+    // Allowed, but the form's accountId and role are ignored: the colleague joins the inviter's
+    // own account with its type's role (the test checks the row it creates).
+    expect: { customer: "ok", carrier: "ok" },
+  },
+];
+
+/**
+ * Where the app does not do what the matrix says. Each is run as an expected failure, so the
+ * suite stays green while the bug exists and goes red (remove the entry) once it is fixed.
+ */
+export type KnownBug = { key: string; audience: Audience; actual: Outcome; todo: string };
+
+export const KNOWN_BUGS: readonly KnownBug[] = [
+  // TODO(authz): the staff export (lib/audit-http/export-response.ts) checks audit:read, never
+  // audit:export, so support and branding export the audit log as CSV/NDJSON (200, and a GENERATE
+  // entry) although permissions.ts withholds audit:export from both. The audit page also shows
+  // them the Export links. Fix: check can(role, "audit:export") there and hide the links.
+  {
+    key: "GET /audit-log/export",
+    audience: "support",
+    actual: "ok",
+    todo: "support exports the audit log without audit:export",
+  },
+  {
+    key: "GET /audit-log/export",
+    audience: "branding",
+    actual: "ok",
+    todo: "branding exports the audit log without audit:export",
+  },
+];
