@@ -268,21 +268,4 @@ export const SCOPED_CASES: readonly ScopedCase[] = [
  */
 export type KnownBug = { key: string; audience: Audience; actual: Outcome; todo: string };
 
-export const KNOWN_BUGS: readonly KnownBug[] = [
-  // TODO(authz): the staff export (lib/audit-http/export-response.ts) checks audit:read, never
-  // audit:export, so support and branding export the audit log as CSV/NDJSON (200, and a GENERATE
-  // entry) although permissions.ts withholds audit:export from both. The audit page also shows
-  // them the Export links. Fix: check can(role, "audit:export") there and hide the links.
-  {
-    key: "GET /audit-log/export",
-    audience: "support",
-    actual: "ok",
-    todo: "support exports the audit log without audit:export",
-  },
-  {
-    key: "GET /audit-log/export",
-    audience: "branding",
-    actual: "ok",
-    todo: "branding exports the audit log without audit:export",
-  },
-];
+export const KNOWN_BUGS: readonly KnownBug[] = [];
