@@ -8,6 +8,7 @@ import { ImageForm } from "@/components/branding/image-form";
 import { getDb } from "@/db/client";
 import { BRANDING_TABLES } from "@/lib/audit/table-names";
 import { auditScopeFor } from "@/lib/audit/viewer-scope";
+import { can } from "@/lib/auth/permissions";
 import { requireStaff } from "@/lib/auth/session";
 import { draftStatus, draftStatusText } from "@/lib/branding/draft";
 import { snapshotOf } from "@/lib/branding/fields";
@@ -102,7 +103,11 @@ export default async function BrandingPage() {
 
       <section className="space-y-3" data-testid="branding-draft">
         <h2 className="font-semibold">Draft</h2>
-        <DraftForm action={saveDraftAction} values={draftFormValues(draft)} />
+        <DraftForm
+          action={saveDraftAction}
+          values={draftFormValues(draft)}
+          customJsEditable={can(user.role, "branding:custom-js")}
+        />
       </section>
 
       <section className="space-y-3">
