@@ -167,6 +167,25 @@ test("[branding] custom CSS and JavaScript reach the portal only, under a CSP", 
   }
 });
 
+test("[branding] sees the custom JavaScript read-only; [admin] can edit it", async ({
+  page,
+  browser,
+}) => {
+  await signIn(page, DEMO.branding.email);
+  await page.goto("/branding");
+  const js = page.getByLabel("Custom JavaScript");
+  await expect(js).toHaveAttribute("readonly", "");
+  await expect(page.getByText("Read-only for your role")).toBeVisible();
+  await expect(page.getByLabel("Custom CSS")).not.toHaveAttribute("readonly", "");
+
+  const context = await browser.newContext();
+  const adminPage = await context.newPage();
+  await signIn(adminPage, DEMO.admin.email);
+  await adminPage.goto("/branding");
+  await expect(adminPage.getByLabel("Custom JavaScript")).not.toHaveAttribute("readonly", "");
+  await context.close();
+});
+
 test("[support] has no Branding page and cannot open it", async ({ page }) => {
   await signIn(page, DEMO.support.email);
   await expect(page.getByRole("link", { name: "Branding" })).toHaveCount(0);

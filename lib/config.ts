@@ -10,6 +10,18 @@ const envSchema = z.object({
   PGLITE_DIR: z.string().trim().min(1).default("./.data/pglite"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   TRUSTED_PROXIES: z.string().default(""),
+  // The public origin links in emails point to; anything but an http(s) origin is refused at start.
+  APP_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .pipe(
+      z
+        .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+        .transform((v) => new URL(v).origin)
+        .optional(),
+    ),
   LOGIN_MAX_FAILURES_PER_EMAIL_IP: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),

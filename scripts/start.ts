@@ -10,8 +10,7 @@ import { migrateDatabase } from "@/db/migrate";
 import { DEMO_SIGN_INS, DEMO_PASSWORD, seedDemo } from "@/db/seed/demo";
 import { hasDemoData, hasAnyUser } from "@/db/seed/status";
 import { readConfig } from "@/lib/config";
-import { PEER_IP_HEADER } from "@/lib/http/client-ip";
-import { REQUEST_ID_HEADER } from "@/lib/http/request-context";
+import { createPeerSealSecret, sealPeerHeaders } from "@/lib/http/peer-seal";
 import { buildIsCurrent, sourceFingerprint, stampFile } from "./build-fingerprint";
 
 /**
@@ -135,13 +134,15 @@ async function main() {
     cleanups.push(await serveBackups(database.client, database.lock));
   }
 
+  // Before Next loads: the app trusts only peer headers sealed with this process's secret.
+  createPeerSealSecret();
   const app = next({ dev, dir: root, hostname: "localhost", port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
-    // Whatever a client sends in these headers is replaced: they are facts about this connection.
-    req.headers[PEER_IP_HEADER] = req.socket.remoteAddress ?? "";
-    req.headers[REQUEST_ID_HEADER] = randomUUID();
+    // Whatever a client sends in these headers is replaced: they are facts about this connection,
+    // sealed so the app can tell them from a client's copy (lib/http/peer-seal.ts).
+    sealPeerHeaders(req.headers, req.socket.remoteAddress ?? "", randomUUID());
     void handle(req, res);
   });
   if (dev) server.on("upgrade", app.getUpgradeHandler());

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
@@ -234,7 +234,7 @@ describe("suspend, reactivate, delete", () => {
     expect(now!.status).toBe("active");
   });
 
-  it("refuses to delete while ingress routes or portal users exist, then deletes", async () => {
+  it("deletes an account with its ingress route and portal user (see account-delete.test.ts)", async () => {
     const row = await created("Delete Telecom");
     await createIngressRoute(database.db, systemActor("test"), {
       accountId: row.id,
@@ -250,21 +250,20 @@ describe("suspend, reactivate, delete", () => {
     await createUser(database.db, { role: "customer", accountId: row.id });
     const before = await counts();
     const result = await run(deleteAccountDef, { id: String(row.id) });
-    expect(result).toMatchObject({
-      status: "error",
-      error: expect.stringMatching(/still has 1 ingress route and 1 portal user/),
-    });
-    expect(await counts()).toEqual(before);
-
-    const empty = await created("Empty Telecom");
-    expect(await run(deleteAccountDef, { id: String(empty.id) })).toMatchObject({ status: "ok" });
+    expect(result).toMatchObject({ status: "ok", message: `Deleted Delete Telecom (${row.id}).` });
+    // The account, its route and its user, each with its DELETE entry.
+    expect(await counts()).toEqual({ accounts: before.accounts - 1, audit: before.audit + 3 });
     const [entry] = await database.db
       .select()
       .from(auditLog)
-      .where(eq(auditLog.recordPk, String(empty.id)))
-      .orderBy(auditLog.id)
-      .offset(1);
-    expect(entry).toMatchObject({ action: "DELETE", accountId: empty.id });
+      .where(eq(auditLog.tableName, "accounts"))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect(entry).toMatchObject({
+      action: "DELETE",
+      accountId: row.id,
+      message: `Deleted customer Delete Telecom (${row.id}) with 1 ingress route, 1 portal user`,
+    });
   });
 });
 

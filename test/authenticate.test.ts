@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, users } from "@/db/schema";
+import { auditLog, loginAttempts, users } from "@/db/schema";
 import { authenticate } from "@/lib/auth/authenticate";
 import type { RequestContext } from "@/lib/http/request-context";
 import { createTestDatabase } from "./db";
@@ -164,20 +164,48 @@ describe("authenticate", () => {
     });
   });
 
-  it("rejects malformed input without touching the database's users", async () => {
+  it("counts a malformed sign-in as a failure, with a failed LOGIN entry and no password", async () => {
     const req = freshRequest();
-    for (const input of [
+    const inputs: unknown[] = [
       null,
       {},
-      { email: "not-an-email", password: "x" },
+      { email: "not-an-email", password: "hunter2-secret" },
       { email: "a@b.co", password: "" },
-    ]) {
+      { email: ["x@example.test"], password: 42 },
+      { email: `evil\u0000\n${"x".repeat(400)}@example.test`, password: "p" },
+    ];
+    for (const input of inputs) {
       expect(await authenticate(database.db, input, req)).toEqual({ ok: false, reason: "invalid" });
     }
     const entries = await database.db
       .select()
       .from(auditLog)
-      .where(and(eq(auditLog.action, "LOGIN"), eq(auditLog.ip, req.ip!)));
-    expect(entries).toHaveLength(0);
+      .where(and(eq(auditLog.action, "LOGIN"), eq(auditLog.ip, req.ip!)))
+      .orderBy(auditLog.id);
+    expect(entries.map((e) => e.message)).toEqual([
+      "Failed sign-in for (no email): missing or invalid email or password",
+      "Failed sign-in for (no email): missing or invalid email or password",
+      "Failed sign-in for not-an-email: missing or invalid email or password",
+      "Failed sign-in for a@b.co: missing or invalid email or password",
+      "Failed sign-in for (no email): missing or invalid email or password",
+      `Failed sign-in for evil${"x".repeat(250)}: missing or invalid email or password`,
+    ]);
+    expect(JSON.stringify(entries)).not.toContain("hunter2-secret");
+    expect(entries.every((e) => e.recordPk === null && e.accountId === null)).toBe(true);
+    const attempts = await database.db
+      .select()
+      .from(loginAttempts)
+      .where(eq(loginAttempts.ip, req.ip!));
+    expect(attempts.map((a) => a.outcome)).toEqual(inputs.map(() => "invalid"));
+  });
+
+  it("throttles malformed sign-ins like wrong passwords", async () => {
+    const req = freshRequest();
+    for (let i = 0; i < 5; i++) {
+      await authenticate(database.db, { email: "victim@example.test", password: "" }, req);
+    }
+    expect(
+      await authenticate(database.db, { email: "victim@example.test", password: "x" }, req),
+    ).toMatchObject({ ok: false, reason: "throttled" });
   });
 });

@@ -21,7 +21,9 @@ import {
   DRAFT_CONFLICT_MESSAGE,
   STALE_PUBLISH_MESSAGE,
   STALE_RESTORE_MESSAGE,
+  CUSTOM_JS_REFUSED,
 } from "@/lib/branding/draft";
+import { can } from "@/lib/auth/permissions";
 import { snapshotOf } from "@/lib/branding/fields";
 import { draftFormValues, getDraft, latestPublished, listVersions } from "@/lib/branding/queries";
 import { createTestDatabase } from "./db";
@@ -423,6 +425,89 @@ describe("logo and favicon", () => {
     });
     expect(result.status === "error" && result.fieldErrors?.file).toEqual([expect.any(String)]);
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe("custom JavaScript needs its own permission", () => {
+  it("only admin has it among the roles", () => {
+    expect(can("admin", "branding:custom-js")).toBe(true);
+    for (const role of ["branding", "support", "auditor", "customer", "carrier", "nobody"]) {
+      expect(can(role, "branding:custom-js")).toBe(false);
+    }
+  });
+
+  it("a branding user's change to it is refused with a field error, and nothing is written", async () => {
+    const row = await draft();
+    const before = await counts();
+    const attempts: Record<string, string>[] = [
+      { customJs: "alert(document.cookie)" },
+      // with other, allowed changes: the whole save is refused, not half-applied
+      { customJs: "fetch('/x')", customCss: ".sneaky { color: red }", portalName: "Renamed" },
+      // clearing it is a change too
+      { customJs: "" },
+    ];
+    for (const changes of attempts) {
+      const result = await run(saveDraftSpec, brander, await form(changes));
+      if (changes.customJs === row.customJs) continue;
+      expect(result).toMatchObject({
+        status: "error",
+        error: CUSTOM_JS_REFUSED,
+        fieldErrors: { customJs: [CUSTOM_JS_REFUSED] },
+      });
+    }
+    expect(await counts()).toEqual(before);
+    expect(await draft()).toEqual(row);
+  });
+
+  it("a branding user's form submits it unchanged (read-only) and saves everything else", async () => {
+    // An admin changes the script after the branding user opened the page.
+    const opened = await form();
+    const adminJs = "console.log('admin v2');\n";
+    expect((await run(saveDraftSpec, admin, await form({ customJs: adminJs }))).status).toBe("ok");
+    const result = await run(saveDraftSpec, brander, {
+      ...opened,
+      portalName: "Brander's name",
+    });
+    expect(result).toMatchObject({ status: "ok", message: "Draft saved." });
+    const row = await draft();
+    expect(row.portalName).toBe("Brander's name");
+    // The admin's newer script stands: the read-only field equalled what was loaded.
+    expect(row.customJs).toBe(adminJs);
+    expect(changedFields((await newestEntry()).before, (await newestEntry()).after)).toEqual([
+      "portalName",
+    ]);
+  });
+
+  it("an admin changes it, with an UPDATE entry", async () => {
+    const result = await run(saveDraftSpec, admin, await form({ customJs: "/* admin */" }));
+    expect(result.status).toBe("ok");
+    const entry = await newestEntry();
+    expect(entry).toMatchObject({ action: "UPDATE", actorUserId: admin.id });
+    expect(changedFields(entry.before, entry.after)).toEqual(["customJs"]);
+  });
+
+  it("a branding user cannot restore a version with a different script; an admin can", async () => {
+    const scripted = await publishWith(admin, { customJs: "/* version with a script */" });
+    await publishWith(admin, { customJs: "/* the next script */" });
+    const target = (await listVersions(database.db)).find((v) => v.versionNo === scripted)!;
+    const before = await counts();
+    const row = await draft();
+    const refused = await run(restoreVersionSpec, brander, {
+      versionId: String(target.id),
+      version: await draftVersion(),
+    });
+    expect(refused).toMatchObject({
+      status: "error",
+      error: `v${scripted} has different custom JavaScript from the draft, and your role cannot change it. Ask an admin to restore this version.`,
+    });
+    expect(await counts()).toEqual(before);
+    expect(await draft()).toEqual(row);
+    const restored = await run(restoreVersionSpec, admin, {
+      versionId: String(target.id),
+      version: await draftVersion(),
+    });
+    expect(restored.status).toBe("ok");
+    expect((await draft()).customJs).toBe("/* version with a script */");
   });
 });
 

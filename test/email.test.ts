@@ -1,11 +1,13 @@
-import { eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/db/client";
 import { auditLog, emailOutbox } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { deliverQueued, smtpTransport, type MailTransport } from "@/lib/email/deliver";
 import { listOutbox, queueEmail } from "@/lib/email/outbox";
 import { invitationEmail } from "@/lib/email/templates";
 import { createTestDatabase } from "./db";
+import { postgresBinaries, startRealPostgres, type RealPostgres } from "./real-postgres";
 
 const db$ = createTestDatabase();
 let database: Awaited<typeof db$>;
@@ -77,5 +79,81 @@ describe("outbox", () => {
       error: "550 mailbox unavailable",
     });
     expect((await deliverQueued(database.db, transport)).sent).toBe(0);
+  });
+
+  it("with SMTP the transport gets the link, and the outbox and audit log keep it masked", async () => {
+    const queued = await queueEmail(database.db, systemActor("test"), mail("mask@example.test"));
+    const bodies: string[] = [];
+    await deliverQueued(database.db, {
+      send: async (m) => {
+        bodies.push(m.text);
+      },
+    });
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toContain("set-password?token=secret-mask@example.test");
+    const [row] = await database.db.select().from(emailOutbox).where(eq(emailOutbox.id, queued.id));
+    expect(row!.bodyText).toContain("/set-password?token=[masked]");
+    expect(row!.bodyText).not.toContain("secret-mask");
+    const entries = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.tableName, "email_outbox"), eq(auditLog.recordPk, String(queued.id))))
+      .orderBy(asc(auditLog.id));
+    expect(entries.map((e) => e.action)).toEqual(["SEND", "UPDATE"]);
+    expect(JSON.stringify(entries)).not.toContain("secret-mask");
+  });
+});
+
+/**
+ * Two senders (two server actions finishing at once, or two app instances) deliver the same
+ * outbox: every message reaches the transport exactly once. They take small batches in a loop so
+ * their claims interleave; on PGlite transactions run one at a time, on Postgres side by side.
+ */
+async function twoSenders(db: Db, prefix: string) {
+  const addresses = Array.from({ length: 12 }, (_, i) => `${prefix}-${i}@example.test`);
+  for (const to of addresses) await queueEmail(db, systemActor("test"), mail(to));
+  const deliveries: string[] = [];
+  const transport: MailTransport = {
+    send: async (m) => {
+      deliveries.push(m.to);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    },
+  };
+  const sender = async () => {
+    let sent = 0;
+    for (;;) {
+      const round = await deliverQueued(db, transport, 2);
+      if (round.sent + round.failed === 0) return sent;
+      sent += round.sent;
+    }
+  };
+  const [a, b] = await Promise.all([sender(), sender()]);
+  const ours = deliveries.filter((to) => to.startsWith(`${prefix}-`));
+  expect(ours.sort()).toEqual([...addresses].sort());
+  expect(a + b).toBe(addresses.length);
+  const rows = await db.select().from(emailOutbox);
+  const mine = rows.filter((r) => r.toAddress.startsWith(`${prefix}-`));
+  expect(mine.every((r) => r.status === "sent" && r.bodyText.includes("token=[masked]"))).toBe(
+    true,
+  );
+  return { a, b };
+}
+
+describe("two concurrent senders (PGlite)", () => {
+  it("send every queued message once", async () => {
+    await twoSenders(database.db, "pglite");
+  });
+});
+
+describe.skipIf(!postgresBinaries)("two concurrent senders (real Postgres)", () => {
+  let server: RealPostgres;
+  beforeAll(async () => {
+    server = await startRealPostgres("outbox");
+  }, 120_000);
+  afterAll(() => server?.stop(), 60_000);
+
+  it("send every queued message once, sharing the work", async () => {
+    const { a, b } = await twoSenders(server.database.db, "pg");
+    console.info(`two senders on Postgres: ${a} + ${b} messages, each sent once`);
   });
 });

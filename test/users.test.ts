@@ -14,12 +14,14 @@ import {
 } from "@/lib/users/actions";
 import type { ActionSpec as Spec } from "@/lib/actions/define-action";
 import { setPasswordSchema } from "@/lib/users/schemas";
-import { hashToken } from "@/lib/users/tokens";
+import { hashToken, newPasswordToken } from "@/lib/users/tokens";
+import { actorForUser } from "@/lib/auth/actor-for-user";
+import { invitePortalUser } from "@/lib/portal/users";
 import { INVALID_LINK, PORTAL_ADMIN_ONLY, setPasswordWithToken } from "@/lib/users/users";
 import { AppError } from "@/lib/errors";
 import type { z } from "zod";
 import { createTestDatabase } from "./db";
-import { asCurrent, runAs } from "./run-action";
+import { asCurrent, REQUEST, runAs } from "./run-action";
 import { createAccount, createUser } from "./factories";
 
 const db$ = createTestDatabase();
@@ -238,8 +240,13 @@ describe("set password", () => {
       tableName: "users",
       recordPk: String(id),
       actorUserId: id,
-      message: "Set their password",
     });
+    // The entry names the link and who issued it (the outbox copy is readable by other admins).
+    expect(entry!.message).toMatch(
+      new RegExp(
+        `^Set their password through an invitation link issued by ${admin.name} at \\d{4}-`,
+      ),
+    );
     expect(JSON.stringify(entry)).not.toContain(user!.passwordHash!);
 
     const before = await snapshot();
@@ -247,6 +254,53 @@ describe("set password", () => {
       setPasswordWithToken(database.db, request, token, "another long password"),
     ).rejects.toThrow(INVALID_LINK);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("names a portal administrator who issued the link, and says so when the issue is unknown", async () => {
+    const account = await createAccount(database.db, "customer");
+    const manager = await createUser(database.db, { role: "customer", accountId: account.id });
+    const actor = actorForUser(manager, REQUEST);
+    const inviteeId = await invitePortalUser(
+      database.db,
+      actor,
+      { id: manager.id, accountId: account.id, portalAdmin: true },
+      { name: "Colleague", email: "colleague@example.test" },
+      BASE,
+    );
+    const token = await tokenSentTo("colleague@example.test");
+    await setPasswordWithToken(database.db, request, token, "a long enough password");
+    const [entry] = await database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.recordPk, String(inviteeId)))
+      .orderBy(sql`id desc`)
+      .limit(1);
+    expect(entry).toMatchObject({ actorLabel: "Portal", accountId: account.id });
+    expect(entry!.message).toContain(
+      `through an invitation link issued by ${manager.name} <${manager.email}> in the Customer Portal at`,
+    );
+
+    // A link stored without an audited issue (e.g. data imported from elsewhere) still works,
+    // and the entry says its issue is unknown rather than naming someone.
+    const orphan = await createUser(database.db, { role: "auditor" });
+    const raw = newPasswordToken(1);
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('trunkline.audit_table', 'users', true)`);
+      await tx
+        .update(users)
+        .set({ passwordTokenHash: raw.hash, passwordTokenExpiresAt: raw.expiresAt })
+        .where(eq(users.id, orphan.id));
+    });
+    await setPasswordWithToken(database.db, request, raw.token, "a long enough password");
+    const [unknown] = await database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.recordPk, String(orphan.id)))
+      .orderBy(sql`id desc`)
+      .limit(1);
+    expect(unknown!.message).toBe(
+      "Set their password through a link whose issue is not in the audit log",
+    );
   });
 
   it("refuses an expired link and changes nothing", async () => {
@@ -304,6 +358,13 @@ describe("set password", () => {
       setPasswordWithToken(database.db, request, first, "a long enough password"),
     ).rejects.toThrow(INVALID_LINK);
     await setPasswordWithToken(database.db, request, second, "a long enough password");
+    const [entry] = await database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.requestId, request.requestId))
+      .orderBy(sql`id desc`)
+      .limit(1);
+    expect(entry!.message).toContain(`through a password reset link issued by ${admin.name} at`);
     const all = JSON.stringify(await database.db.select().from(auditLog));
     expect(all).not.toContain(second);
     expect(all).not.toContain(hashToken(second));

@@ -24,9 +24,12 @@ const codeClass =
 export function DraftForm<T>({
   action,
   values,
+  customJsEditable,
 }: {
   action: FormAction<T>;
   values: Record<string, string>;
+  /** Without the custom-JavaScript permission the field is shown read-only (the server refuses too). */
+  customJsEditable: boolean;
 }) {
   const [state, formAction] = useActionState<ActionResult<T>, FormData>(action, IDLE);
   const [loaded, setLoaded] = useState(values);
@@ -107,8 +110,13 @@ export function DraftForm<T>({
             defaultValue={values.customJs}
             rows={8}
             spellCheck={false}
-            className={codeClass}
-            hint="Runs in the browser of every portal user, on every portal page, once published. It is not run in the preview."
+            className={customJsEditable ? codeClass : `${codeClass} bg-slate-50 text-slate-600`}
+            readOnly={!customJsEditable}
+            hint={
+              customJsEditable
+                ? "Runs in the browser of every portal user, on every portal page, once published. It is not run in the preview."
+                : "Read-only for your role: custom JavaScript runs in every portal user's browser, so only admins change it."
+            }
           />
         </div>
       </div>

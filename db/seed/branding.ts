@@ -32,9 +32,11 @@ export function planBranding(ctx: SeedContext): void {
   const lena = world.staffUser("lena");
   const day = (d: number) =>
     officeTime(ctx.plan, timeline.start + d * DAY, timeline.start + (d + 1) * DAY, lena.utcOffset);
-  const edit = (t: number, patch: Patch<"portal_branding">) =>
+  // Custom JavaScript needs its own permission (admins only): Ada writes it, Lena the rest.
+  const ada = world.staffUser("ada");
+  const edit = (t: number, patch: Patch<"portal_branding">, author = lena) =>
     timeline.at(t, async (at) => {
-      await ctx.write.update(ctx.actors.staff(lena, at), "portal_branding", 1, patch);
+      await ctx.write.update(ctx.actors.staff(author, at), "portal_branding", 1, patch);
     });
   let version = 0;
   const publish = (t: number) =>
@@ -92,7 +94,7 @@ export function planBranding(ctx: SeedContext): void {
   publish(day(32));
 
   const third = day(62);
-  edit(third, { customJs: JS_V3 });
+  edit(third, { customJs: JS_V3 }, ada);
   edit(third + 25 * MINUTE, { footerHtml: FOOTER_V3 });
   publish(day(63));
 }

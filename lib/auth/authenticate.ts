@@ -1,6 +1,6 @@
 import { and, count, eq, gt, isNull, max, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { loginAttempts, users, type LoginOutcome } from "@/db/schema";
 import { auditedMutation, recordAuditEvent } from "@/lib/audit/core";
 import { PORTAL_LABEL, type ActorContext } from "@/lib/audit/actor";
@@ -37,12 +37,13 @@ const REASON_TEXT: Record<Exclude<LoginOutcome, "success">, string> = {
   throttled: "too many failed attempts",
   disabled: "user is not active",
 };
+const MALFORMED_TEXT = "missing or invalid email or password";
 
 const ipEquals = (ip: string | null) =>
   ip === null ? isNull(loginAttempts.ip) : eq(loginAttempts.ip, ip);
 
 /** Failures that count toward a lock: wrong passwords since the last success, within the window. */
-async function isThrottled(db: Db, email: string, ip: string | null): Promise<boolean> {
+async function isThrottled(db: DbOrTx, email: string, ip: string | null): Promise<boolean> {
   const config = readConfig();
   const windowStart = sql`now() - make_interval(mins => ${config.LOGIN_WINDOW_MINUTES})`;
   const lastSuccess = db
@@ -78,6 +79,52 @@ async function isThrottled(db: Db, email: string, ip: string | null): Promise<bo
   return (perIp?.n ?? 0) >= config.LOGIN_MAX_FAILURES_PER_IP;
 }
 
+type Claim = { id: number; throttled: boolean };
+
+/**
+ * Takes a place in the throttle before any password is checked: under a transaction-scoped
+ * advisory lock on the client address (on the email when the address is unknown), counts the
+ * failures and records this attempt as a failure, or as throttled when over a limit. Concurrent
+ * attempts from one address queue on the lock for the count-and-insert only (milliseconds, not
+ * the Argon2 check), so each sees the ones before it: no more than the limit get a password
+ * check, however many arrive at once. A sign-in that then succeeds rewrites its own row.
+ */
+async function claimAttempt(db: Db, email: string, ip: string | null): Promise<Claim> {
+  const key = ip === null ? `login:email:${email}` : `login:ip:${ip}`;
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+    const throttled = await isThrottled(tx, email, ip);
+    const [row] = await tx
+      .insert(loginAttempts)
+      .values({ email, ip, outcome: throttled ? "throttled" : "invalid" })
+      .returning({ id: loginAttempts.id });
+    return { id: row!.id, throttled };
+  });
+}
+
+async function settleAttempt(db: Db, claim: Claim, outcome: LoginOutcome): Promise<void> {
+  if (outcome === "invalid" || outcome === "throttled") return;
+  await db.update(loginAttempts).set({ outcome }).where(eq(loginAttempts.id, claim.id));
+}
+
+/**
+ * The email of a sign-in whose fields did not validate, as far as it can be told: what was typed
+ * (trimmed, lower-cased, without control characters, at most 254 characters), or "" when the
+ * field is missing or not text. Never the password.
+ */
+function triedEmail(input: unknown): string {
+  const raw =
+    input && typeof input === "object" && "email" in input
+      ? (input as { email: unknown }).email
+      : null;
+  if (typeof raw !== "string") return "";
+  return raw
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .trim()
+    .toLowerCase()
+    .slice(0, 254);
+}
+
 function actorFor(
   user: typeof users.$inferSelect | null,
   email: string,
@@ -101,23 +148,28 @@ export async function authenticate(
   req: RequestContext,
 ): Promise<AuthResult> {
   const parsed = credentialsSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, reason: "invalid" };
-  const { email, password } = parsed.data;
+  // A malformed attempt (missing or invalid fields) is a failure like any other: it takes its
+  // place in the throttle and is recorded, but there is no password to check.
+  const email = parsed.success ? parsed.data.email : triedEmail(input);
+  const claim = await claimAttempt(db, email, req.ip);
 
-  const [user] = await db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email}`);
+  const [user] = parsed.success
+    ? await db
+        .select()
+        .from(users)
+        .where(sql`lower(${users.email}) = ${email}`)
+    : [];
   let outcome: LoginOutcome;
-  if (await isThrottled(db, email, req.ip)) {
+  if (claim.throttled) {
     outcome = "throttled";
-  } else if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user) {
+  } else if (!parsed.success) {
+    outcome = "invalid";
+  } else if (!(await verifyPassword(user?.passwordHash ?? null, parsed.data.password)) || !user) {
     outcome = "invalid";
   } else {
     outcome = user.status === "active" ? "success" : "disabled";
   }
-
-  await db.insert(loginAttempts).values({ email, ip: req.ip, outcome });
+  await settleAttempt(db, claim, outcome);
 
   if (outcome === "success" && user) {
     const actor = actorFor(user, email, req);
@@ -147,15 +199,17 @@ export async function authenticate(
   }
 
   const failure = outcome as Exclude<LoginOutcome, "success">;
+  const reason = parsed.success || failure === "throttled" ? REASON_TEXT[failure] : MALFORMED_TEXT;
+  const shown = email || "(no email)";
   // Only the account a known user belongs to is linked, so a portal's audit page shows failed
   // sign-ins to its own users and nothing about emails that do not exist.
-  await recordAuditEvent(db, actorFor(null, email, req), {
+  await recordAuditEvent(db, actorFor(null, shown, req), {
     action: "LOGIN",
     tableName: "users",
     recordPk: user ? String(user.id) : null,
     accountId: user?.accountId ?? null,
     relatedIds: user ? [`user:${user.id}`] : [],
-    message: `Failed sign-in for ${email}: ${REASON_TEXT[failure]}`,
+    message: `Failed sign-in for ${shown}: ${reason}`,
   });
   return failure === "throttled"
     ? { ok: false, reason: failure, retryAfterMinutes: readConfig().LOGIN_WINDOW_MINUTES }

@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   "users:manage",
   "api-keys:manage",
   "branding:manage",
+  // The portal's custom JavaScript runs in every portal user's browser: its own permission.
+  "branding:custom-js",
   "settings:manage",
   // Own profile, own account's users and contact details; managing them also needs portalAdmin.
   "portal:self",

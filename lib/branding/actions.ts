@@ -1,6 +1,13 @@
 import type { z } from "zod";
 import type { ActionConfig, ActionSpec } from "@/lib/actions/define-action";
-import { NOTHING_TO_SAVE_MESSAGE, publishDraft, restoreVersion, saveDraft } from "./draft";
+import { can } from "@/lib/auth/permissions";
+import {
+  NOTHING_TO_SAVE_MESSAGE,
+  publishDraft,
+  restoreVersion,
+  saveDraft,
+  type CodePermissions,
+} from "./draft";
 import {
   describeBrandingFields,
   publishSchema,
@@ -22,13 +29,18 @@ const manage = <S extends z.ZodType>(schema: S): ActionConfig<S> => ({
   audience: "staff",
 });
 
+/** Whether the editor may change the custom JavaScript, beyond branding:manage. */
+export const codeRights = (user: { role: string }): CodePermissions => ({
+  editCustomJs: can(user.role, "branding:custom-js"),
+});
+
 const FOOTER_NOTE = " Unsafe markup was removed from the footer.";
 
 /** `version` is the draft's version now, which the form submits next. */
 export const saveDraftSpec: ActionSpec<typeof saveDraftSchema, { version: number }> = {
   config: manage(saveDraftSchema),
-  handler: async (input, { db, actor }) => {
-    const { changed, draft, footerSanitised } = await saveDraft(db, actor, input);
+  handler: async (input, { db, actor, user }) => {
+    const { changed, draft, footerSanitised } = await saveDraft(db, actor, input, codeRights(user));
     const note = footerSanitised ? FOOTER_NOTE : "";
     const message = changed.length === 0 ? NOTHING_TO_SAVE_MESSAGE : "Draft saved.";
     return { data: { version: draft.version }, message: message + note };
@@ -48,12 +60,13 @@ export const publishSpec: ActionSpec<typeof publishSchema, { versionNo: number }
 
 export const restoreVersionSpec: ActionSpec<typeof restoreVersionSchema, { version: number }> = {
   config: manage(restoreVersionSchema),
-  handler: async (input, { db, actor }) => {
+  handler: async (input, { db, actor, user }) => {
     const { versionNo, changed, draft } = await restoreVersion(
       db,
       actor,
       input.versionId,
       input.version,
+      codeRights(user),
     );
     return {
       data: { version: draft.version },

@@ -48,6 +48,7 @@ export async function saveDraft(
   db: DbOrTx,
   actor: ActorContext,
   input: SaveDraftInput,
+  may: CodePermissions,
 ): Promise<SaveDraftResult> {
   const footer = sanitizeFooterHtml(input.edited.footerHtml);
   const edited = { ...input.edited, footerHtml: footer.html };
@@ -62,6 +63,8 @@ export async function saveDraft(
       for (const field of DRAFT_FORM_FIELDS) {
         const [mine, base, stored] = [edited[field], input.base[field], before![field]];
         if (mine === base || mine === stored) continue;
+        // Decided per field, like the merge: only a change this editor makes is refused.
+        if (field === "customJs" && !may.editCustomJs) throw customJsRefused();
         if (stored !== base) conflicts[field] = [CONFLICT_FIELD];
         else Object.assign(patch, { [field]: mine });
       }
@@ -75,6 +78,15 @@ export async function saveDraft(
   });
   return { changed, draft: after!, footerSanitised: footer.removed };
 }
+
+/** What the editor's role allows beyond branding:manage (lib/auth/permissions.ts decides). */
+export type CodePermissions = { editCustomJs: boolean };
+
+export const CUSTOM_JS_REFUSED =
+  "Your role cannot change the custom JavaScript: it runs in every portal user's browser. Ask an admin.";
+
+const customJsRefused = () =>
+  new AppError(CUSTOM_JS_REFUSED, "forbidden", { customJs: [CUSTOM_JS_REFUSED] });
 
 export type PublishResult = { id: number; versionNo: number; changed: BrandingField[] };
 
@@ -141,6 +153,7 @@ export async function restoreVersion(
   actor: ActorContext,
   versionId: number,
   expectedVersion: number,
+  may: CodePermissions,
 ): Promise<RestoreResult> {
   const version = await getVersion(db, versionId);
   if (!version) throw new AppError("That branding version does not exist.", "not_found");
@@ -155,6 +168,13 @@ export async function restoreVersion(
       changed = changedBrandingFields(snapshotOf(before!), target);
       if (changed.length === 0) {
         throw new AppError(`The draft already matches v${version.versionNo}.`, "conflict");
+      }
+      // Restoring a version whose script differs would change the draft's script.
+      if (changed.includes("customJs") && !may.editCustomJs) {
+        throw new AppError(
+          `v${version.versionNo} has different custom JavaScript from the draft, and your role cannot change it. Ask an admin to restore this version.`,
+          "forbidden",
+        );
       }
       const patch = Object.fromEntries(changed.map((f) => [f, target[f]])) as DraftPatch;
       await tx.update(portalBranding).set(patch).where(eq(portalBranding.id, BRANDING_ID));

@@ -1,8 +1,9 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { emailOutbox } from "@/db/schema";
-import { systemActor } from "@/lib/audit/actor";
+import { systemActor, type ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
+import { maskSetPasswordTokens } from "@/lib/users/tokens";
 
 /** What delivery needs from a mail library; tests pass a fake, production uses nodemailer. */
 export type MailTransport = {
@@ -40,8 +41,53 @@ export async function smtpTransport(
   };
 }
 
+type ClaimedMail = typeof emailOutbox.$inferSelect;
+
 /**
- * Sends queued mail, oldest first, and records each outcome (sent, or failed with the error).
+ * Claims up to `limit` queued messages, oldest first, for this sender alone: rows another sender
+ * holds are skipped (FOR UPDATE SKIP LOCKED), and each claimed row is marked sent, and its
+ * set-password link masked, in the claiming transaction. A second sender, in this process or
+ * another, can no longer see them as queued, so no message is sent twice. The bodies come back
+ * unmasked, in memory only, for the transport.
+ */
+async function claimQueued(db: Db, actor: ActorContext, limit: number): Promise<ClaimedMail[]> {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .select()
+      .from(emailOutbox)
+      .where(eq(emailOutbox.status, "queued"))
+      .orderBy(asc(emailOutbox.id))
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    for (const mail of rows) {
+      // The outbox is an audited table: its status changes go through the core like any write.
+      await auditedMutation(tx, actor, {
+        table: "email_outbox",
+        action: "UPDATE",
+        id: mail.id,
+        change: async (t) => {
+          await t
+            .update(emailOutbox)
+            .set({
+              status: "sent",
+              sentAt: new Date(),
+              error: null,
+              bodyText: maskSetPasswordTokens(mail.bodyText),
+            })
+            .where(eq(emailOutbox.id, mail.id));
+        },
+        message: () => `Sending email to ${mail.toAddress} over SMTP`,
+      });
+    }
+    return rows;
+  });
+}
+
+/**
+ * Sends queued mail, oldest first, and records each outcome. A message is marked sent when it is
+ * claimed, before the transport is called, so it is sent at most once: a failure turns it to
+ * failed with the error; a crash in between leaves it marked sent, unsent. The link inside is
+ * masked once claimed, so a failed message's link is gone too: issue a new one.
  * Without a transport it does nothing: the messages wait in the outbox, readable by admins.
  */
 export async function deliverQueued(
@@ -51,41 +97,28 @@ export async function deliverQueued(
 ): Promise<{ sent: number; failed: number }> {
   const counts = { sent: 0, failed: 0 };
   if (!transport) return counts;
-  const queued = await db
-    .select()
-    .from(emailOutbox)
-    .where(eq(emailOutbox.status, "queued"))
-    .orderBy(asc(emailOutbox.id))
-    .limit(limit);
   const actor = systemActor("Mailer");
-  for (const mail of queued) {
-    let error: string | null = null;
+  for (const mail of await claimQueued(db, actor, limit)) {
     try {
       await transport.send({ to: mail.toAddress, subject: mail.subject, text: mail.bodyText });
+      counts.sent++;
+      continue;
     } catch (err) {
-      error = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      const error = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      await auditedMutation(db, actor, {
+        table: "email_outbox",
+        action: "UPDATE",
+        id: mail.id,
+        change: async (tx) => {
+          await tx
+            .update(emailOutbox)
+            .set({ status: "failed", sentAt: null, error })
+            .where(eq(emailOutbox.id, mail.id));
+        },
+        message: () => `Could not deliver email to ${mail.toAddress}`,
+      });
+      counts.failed++;
     }
-    // The outbox is an audited table: its status changes go through the core like any write.
-    await auditedMutation(db, actor, {
-      table: "email_outbox",
-      action: "UPDATE",
-      id: mail.id,
-      change: async (tx) => {
-        await tx
-          .update(emailOutbox)
-          .set(
-            error === null
-              ? { status: "sent", sentAt: new Date(), error: null }
-              : { status: "failed", error },
-          )
-          .where(eq(emailOutbox.id, mail.id));
-      },
-      message: () =>
-        error === null
-          ? `Delivered email to ${mail.toAddress}`
-          : `Could not deliver email to ${mail.toAddress}`,
-    });
-    counts[error === null ? "sent" : "failed"]++;
   }
   return counts;
 }

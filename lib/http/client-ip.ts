@@ -5,7 +5,10 @@ import ipaddr from "ipaddr.js";
  * connection comes from a configured trusted proxy, and only valid addresses are ever returned.
  */
 
-/** Set by the Trunkline server from the socket's address; any inbound copy is overwritten. */
+/**
+ * Set by the Trunkline server from the socket's address, sealed with the request id (see
+ * peer-seal.ts): a copy sent by a client is overwritten, or ignored when the app runs otherwise.
+ */
 export const PEER_IP_HEADER = "x-trunkline-peer-ip";
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
@@ -46,6 +49,12 @@ export function parseTrustedProxies(spec: string): TrustedProxies {
 
 function isTrusted(addr: ipaddr.IPv4 | ipaddr.IPv6, trusted: TrustedProxies): boolean {
   return trusted.some(([range, bits]) => addr.kind() === range.kind() && addr.match(range, bits));
+}
+
+/** Whether the connection's own peer is one of the configured proxies (so its headers count). */
+export function isTrustedPeer(peer: string | null | undefined, trusted: TrustedProxies): boolean {
+  const addr = parseIp(peer);
+  return addr !== null && isTrusted(addr, trusted);
 }
 
 /**

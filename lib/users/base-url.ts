@@ -1,14 +1,14 @@
 import { headers } from "next/headers";
+import { readConfig } from "@/lib/config";
+import { baseUrlFromHeaders } from "@/lib/http/base-url";
+import { trustedProxies } from "@/lib/http/request-context";
 
 /**
  * The absolute origin for links in emails: APP_URL when set (behind a proxy the request's host may
- * be internal), otherwise the host the admin is using.
+ * be internal), otherwise the host the admin is using, as far as no untrusted header chose it.
  */
 export async function requestBaseUrl(): Promise<string> {
-  const configured = process.env.APP_URL?.trim();
+  const configured = readConfig().APP_URL;
   if (configured) return configured;
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto = h.get("x-forwarded-proto") ?? (host.startsWith("localhost") ? "http" : "https");
-  return `${proto}://${host}`;
+  return baseUrlFromHeaders(await headers(), trustedProxies());
 }

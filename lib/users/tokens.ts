@@ -24,3 +24,13 @@ export function setPasswordLink(baseUrl: string, token: string): string {
   url.searchParams.set("token", token);
   return url.toString();
 }
+
+export const MASKED_TOKEN = "[masked]";
+
+/**
+ * Replaces the token of every set-password link in `text`: what the outbox keeps of a message
+ * once SMTP has it, so the copy readable in the Control Panel opens nothing.
+ */
+export function maskSetPasswordTokens(text: string): string {
+  return text.replace(/(\/set-password\?token=)[^\s&#]+/g, `$1${MASKED_TOKEN}`);
+}

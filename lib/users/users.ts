@@ -359,6 +359,8 @@ export async function setPasswordWithToken(
     channel: portal ? "portal" : "control_panel",
     ...request,
   };
+  // Filled in under the row lock, read by the message.
+  const link: { issued: LinkIssuer | null } = { issued: null };
   await auditedMutation(db, actor, {
     table: "users",
     action: "UPDATE",
@@ -366,6 +368,7 @@ export async function setPasswordWithToken(
     change: async (tx, before) => {
       // Checked again under the row lock: two tabs submitting the same link, only one wins.
       if (!usable(before)) throw new AppError(INVALID_LINK, "invalid");
+      link.issued = await findLinkIssuer(tx, before);
       await tx
         .update(users)
         .set({
@@ -376,7 +379,59 @@ export async function setPasswordWithToken(
         })
         .where(eq(users.id, user.id));
     },
-    message: () => "Set their password",
+    message: () => `Set their password through ${describeIssuer(link.issued)}`,
   });
   return { userId: user.id };
+}
+
+/** Who gave a user their current set-password link, from the audit entry that issued it. */
+type LinkIssuer = {
+  kind: "invitation" | "password reset";
+  who: string;
+  at: Date;
+};
+
+/**
+ * The link a user is following was issued by the audited change that stored its expiry: the
+ * invitation (CREATE) or a reset (UPDATE). The token itself is redacted from entries, but the
+ * expiry is not and is unique to the issue, so it names that entry. Anyone holding the outbox
+ * copy (no SMTP) could follow the link: the entry made with it says whose link it was.
+ */
+async function findLinkIssuer(tx: Tx, user: UserRow): Promise<LinkIssuer | null> {
+  if (!user.passwordTokenExpiresAt) return null;
+  const [entry] = await tx
+    .select({
+      action: auditLog.action,
+      actorType: auditLog.actorType,
+      actorLabel: auditLog.actorLabel,
+      actorDetail: auditLog.actorDetail,
+      occurredAt: auditLog.occurredAt,
+    })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.tableName, "users"),
+        eq(auditLog.recordPk, String(user.id)),
+        sql`${auditLog.after}->>'passwordTokenExpiresAt' = ${user.passwordTokenExpiresAt.toISOString()}`,
+        sql`coalesce(${auditLog.before}->>'passwordTokenExpiresAt', '') <> ${user.passwordTokenExpiresAt.toISOString()}`,
+      ),
+    )
+    .orderBy(desc(auditLog.occurredAt), desc(auditLog.id))
+    .limit(1);
+  if (!entry) return null;
+  const who =
+    entry.actorType === "portal" && entry.actorDetail
+      ? `${entry.actorDetail} in the Customer Portal`
+      : entry.actorLabel;
+  return {
+    kind: entry.action === "CREATE" ? "invitation" : "password reset",
+    who,
+    at: entry.occurredAt,
+  };
+}
+
+function describeIssuer(issued: LinkIssuer | null): string {
+  if (!issued) return "a link whose issue is not in the audit log";
+  const article = issued.kind === "invitation" ? "an" : "a";
+  return `${article} ${issued.kind} link issued by ${issued.who} at ${issued.at.toISOString()}`;
 }

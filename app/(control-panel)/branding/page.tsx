@@ -7,6 +7,7 @@ import { DraftForm } from "@/components/branding/draft-form";
 import { ImageForm } from "@/components/branding/image-form";
 import { getDb } from "@/db/client";
 import { BRANDING_TABLES } from "@/lib/audit/table-names";
+import { can } from "@/lib/auth/permissions";
 import { requireStaff } from "@/lib/auth/session";
 import { draftStatus, draftStatusText } from "@/lib/branding/draft";
 import { snapshotOf } from "@/lib/branding/fields";
@@ -35,7 +36,7 @@ const imageOf = (asset: BrandingAssetInfo | null) =>
 
 export default async function BrandingPage() {
   await connection();
-  await requireStaff(["admin", "branding"]);
+  const user = await requireStaff(["admin", "branding"]);
   const db = await getDb();
   const [draft, latest] = await Promise.all([getDraft(db), latestPublished(db)]);
   if (!draft) {
@@ -103,7 +104,11 @@ export default async function BrandingPage() {
 
       <section className="space-y-3" data-testid="branding-draft">
         <h2 className="font-semibold">Draft</h2>
-        <DraftForm action={saveDraftAction} values={draftFormValues(draft)} />
+        <DraftForm
+          action={saveDraftAction}
+          values={draftFormValues(draft)}
+          customJsEditable={can(user.role, "branding:custom-js")}
+        />
       </section>
 
       <section className="space-y-3">

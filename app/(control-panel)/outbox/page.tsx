@@ -7,8 +7,8 @@ import { listOutbox } from "@/lib/email/outbox";
 export const metadata: Metadata = { title: "Email outbox" };
 
 /**
- * Every email the product queued, newest first, bodies included: bodies hold set-password links,
- * so the page is admin only. It lets a demo run without a mail server.
+ * Every email the product queued, newest first, bodies included: without SMTP this page is how
+ * set-password links are delivered, so it is admin only. With SMTP, links are masked once sent.
  */
 export default async function OutboxPage() {
   await connection();
@@ -21,7 +21,7 @@ export default async function OutboxPage() {
         <h1 className="text-xl font-semibold">Email outbox</h1>
         <p className="text-sm text-slate-600">
           {smtp
-            ? "Mail is delivered over SMTP; each message shows whether it was sent."
+            ? "Mail is delivered over SMTP; each message shows whether it was sent. Once a message is handed to SMTP, the set-password link in its copy here is masked."
             : "No mail server is configured (SMTP_URL): messages stay here, queued."}
         </p>
       </header>

@@ -89,7 +89,7 @@ export default async function AccountPage({
               confirm={{
                 title: `Delete ${account.name}?`,
                 description:
-                  "The account is removed for good (its audit history stays). Accounts with ingress routes or portal users cannot be deleted.",
+                  "The account is removed for good with everything it owns: its ingress routes, portal users (and their API keys), emails, CDR field settings, CDRs and daily summaries. The audit history stays, with an entry for each record removed.",
                 confirmLabel: "Delete account",
               }}
             />

@@ -1,0 +1,35 @@
+import { openPostgres, type Database } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import {
+  findPostgresBinaries,
+  startPostgresCluster,
+  type PostgresCluster,
+} from "@/e2e/harness/postgres-cluster";
+
+/**
+ * A migrated database on a throwaway Postgres server (the e2e harness's cluster), for tests whose
+ * point is concurrency: PGlite runs one statement at a time, a server runs them side by side.
+ * Undefined binaries mean the suite using it is skipped (and says so), except under CI.
+ */
+export const postgresBinaries = findPostgresBinaries();
+
+export type RealPostgres = { database: Database; stop: () => Promise<void> };
+
+export async function startRealPostgres(name: string): Promise<RealPostgres> {
+  if (!postgresBinaries) throw new Error("no Postgres server binaries");
+  const cluster: PostgresCluster = await startPostgresCluster(postgresBinaries, name);
+  try {
+    const database = await openPostgres(cluster.url);
+    await migrateDatabase(database);
+    return {
+      database,
+      stop: async () => {
+        await database.close().catch(() => {});
+        await cluster.stop();
+      },
+    };
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+}
