@@ -2,6 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { defineAction, type ActionResult } from "@/lib/actions/define-action";
+import { getCurrentUser } from "@/lib/auth/session";
+import { signInAgain } from "@/lib/auth/sign-in-again";
 import { changePasswordSpec, updateProfileSpec } from "@/lib/portal/actions";
 
 const run = {
@@ -17,5 +19,13 @@ export async function updateProfileAction(prev: ActionResult<number>, formData: 
 }
 
 export async function changePasswordAction(prev: ActionResult<number>, formData: FormData) {
-  return run.password(prev, formData);
+  const user = await getCurrentUser();
+  const result = await run.password(prev, formData);
+  const password = formData.get("newPassword");
+  // Every session ended with the change, this one too: carry on in a new one.
+  if (result.status === "ok" && user && typeof password === "string") {
+    await signInAgain(user.email, password);
+    revalidatePath("/portal/profile");
+  }
+  return result;
 }

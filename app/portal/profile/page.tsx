@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { SessionList } from "@/components/sessions/session-list";
+import { getDb } from "@/db/client";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { requirePortalUser } from "@/lib/auth/session";
+import { listOpenSessions } from "@/lib/auth/user-sessions";
 import { TIME_ZONES } from "@/lib/portal/schemas";
 import { MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
-import { PasswordForm } from "./_components/password-form";
+import { PasswordForm } from "@/components/forms/password-form";
 import { ProfileForm } from "./_components/profile-form";
+import { signOutOtherSessionsAction } from "@/app/(auth)/actions";
 import { changePasswordAction, updateProfileAction } from "./actions";
 
 export const metadata: Metadata = { title: "Profile" };
@@ -13,6 +17,7 @@ export const metadata: Metadata = { title: "Profile" };
 export default async function PortalProfilePage() {
   await connection();
   const user = await requirePortalUser();
+  const sessions = await listOpenSessions(await getDb(), user.id);
   // A zone saved before the runtime renamed it still shows as selected rather than jumping to UTC.
   const timeZones = TIME_ZONES.includes(user.timeZone)
     ? TIME_ZONES
@@ -42,6 +47,16 @@ export default async function PortalProfilePage() {
       <section className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="mb-3 font-semibold">Password</h2>
         <PasswordForm action={changePasswordAction} minLength={MIN_PASSWORD_LENGTH} />
+      </section>
+
+      <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="mb-3 font-semibold">Sessions</h2>
+        <SessionList
+          sessions={sessions}
+          currentSessionId={user.sessionId}
+          timeZone={user.timeZone}
+          action={signOutOtherSessionsAction}
+        />
       </section>
     </div>
   );

@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import { signOutOtherSessionsAction } from "@/app/(auth)/actions";
+import { PasswordForm } from "@/components/forms/password-form";
+import { SessionList } from "@/components/sessions/session-list";
+import { getDb } from "@/db/client";
+import { ROLE_LABELS } from "@/lib/auth/roles";
+import { requireStaff } from "@/lib/auth/session";
+import { listOpenSessions } from "@/lib/auth/user-sessions";
+import { MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
+import { changeOwnPasswordAction } from "./actions";
+
+export const metadata: Metadata = { title: "Profile" };
+
+/** A staff user's own sign-in: their password and where they are signed in. */
+export default async function StaffProfilePage() {
+  await connection();
+  const user = await requireStaff();
+  const sessions = await listOpenSessions(await getDb(), user.id);
+  return (
+    <div className="space-y-8">
+      <header>
+        <h1 className="text-xl font-semibold">Profile</h1>
+        <p className="text-sm text-slate-600">
+          Signed in as <span className="font-medium">{user.email}</span> · {ROLE_LABELS[user.role]}.
+          Your name, email and role are changed by an administrator.
+        </p>
+      </header>
+
+      <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="mb-3 font-semibold">Password</h2>
+        <PasswordForm action={changeOwnPasswordAction} minLength={MIN_PASSWORD_LENGTH} />
+      </section>
+
+      <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="mb-3 font-semibold">Sessions</h2>
+        <SessionList
+          sessions={sessions}
+          currentSessionId={user.sessionId}
+          timeZone={user.timeZone}
+          action={signOutOtherSessionsAction}
+        />
+      </section>
+    </div>
+  );
+}
