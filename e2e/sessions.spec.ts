@@ -105,7 +105,9 @@ async function changeOwnPassword(page: Page, app: "control-panel" | "portal", cu
   await form.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
   await form.getByLabel("Confirm new password", { exact: true }).fill(NEW_PASSWORD);
   await form.getByRole("button", { name: "Change password" }).click();
-  await expect(form.getByTestId("form-success")).toContainText("Password changed.");
+  // Back on the profile in a new request, signed in with a new session.
+  await expect(page).toHaveURL((url) => url.pathname === profileOf(app));
+  await expect(page.getByTestId("form-success")).toContainText("Password changed.");
 }
 
 test.describe("a copied session cookie", () => {
