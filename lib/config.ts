@@ -25,6 +25,12 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_EMAIL_IP: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  // A working shift: a session signed in this morning does not carry into tomorrow, so a copied
+  // cookie is worth hours, not Auth.js's default 30 days, to someone who can reroute traffic.
+  SESSION_MAX_AGE_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  // Long enough to read the audit log through a call, short enough that an unlocked desk is not
+  // signed in until the evening; activity is any request to the app.
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(43_200).default(30),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

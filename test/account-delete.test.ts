@@ -52,6 +52,7 @@ const staff = (role: CurrentUser["role"]): CurrentUser => ({
   accountId: null,
   timeZone: "UTC",
   portalAdmin: false,
+  sessionId: null,
 });
 
 function run<S extends z.ZodType, T>(

@@ -33,6 +33,7 @@ const person = (role: CurrentUser["role"], accountId: number | null = null): Cur
   accountId,
   timeZone: "UTC",
   portalAdmin: false,
+  sessionId: null,
 });
 const admin = person("admin");
 

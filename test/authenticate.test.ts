@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, loginAttempts, users } from "@/db/schema";
+import { auditLog, loginAttempts, users, userSessions } from "@/db/schema";
 import { authenticate } from "@/lib/auth/authenticate";
 import type { RequestContext } from "@/lib/http/request-context";
 import { createTestDatabase } from "./db";
@@ -58,8 +58,19 @@ describe("authenticate", () => {
       channel: "control_panel",
     });
     expect(entry.message).toContain("Signed in");
+    // The sign-in opens a session and leaves the users row as it was: no open form goes stale.
     const [after] = await database.db.select().from(users).where(eq(users.id, user.id));
-    expect(after!.lastLoginAt).not.toBeNull();
+    expect(after!.version).toBe(user.version);
+    expect(after!.updatedAt).toEqual(user.updatedAt);
+    expect(entry.before).toBeNull();
+    expect(entry.after).toBeNull();
+    if (!result.ok) throw new Error("expected a sign-in");
+    const [session] = await database.db
+      .select()
+      .from(userSessions)
+      .where(eq(userSessions.id, result.sessionId));
+    expect(session).toMatchObject({ userId: user.id, ip: req.ip, userAgent: req.userAgent });
+    expect(session!.endedAt).toBeNull();
   });
 
   it("records a portal user's sign-in as Portal, on their account", async () => {

@@ -48,6 +48,7 @@ const person = (role: CurrentUser["role"], accountId: number | null = null): Cur
   accountId,
   timeZone: "UTC",
   portalAdmin: false,
+  sessionId: null,
 });
 
 const run = (user: CurrentUser | null, raw: Record<string, unknown>) =>

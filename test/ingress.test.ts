@@ -30,6 +30,7 @@ const person = (role: CurrentUser["role"], accountId: number | null = null): Cur
   accountId,
   timeZone: "UTC",
   portalAdmin: false,
+  sessionId: null,
 });
 
 function run<S extends z.ZodType, T>(

@@ -171,7 +171,10 @@ describe("password", () => {
       newPassword: NEW,
       confirmPassword: NEW,
     });
-    expect(result).toMatchObject({ status: "ok", message: "Password changed." });
+    expect(result).toMatchObject({
+      status: "ok",
+      message: "Password changed. Your other sessions were signed out.",
+    });
     const after = await findUserRow(database.db, row.id);
     expect(after.passwordHash).not.toBe(row.passwordHash);
     expect(await verifyPassword(after.passwordHash, NEW)).toBe(true);

@@ -30,6 +30,7 @@ const person = (role: CurrentUser["role"]): CurrentUser => ({
   accountId: null,
   timeZone: "UTC",
   portalAdmin: false,
+  sessionId: null,
 });
 const restore = (entryId: number, role: CurrentUser["role"] = "admin") =>
   runAction(

@@ -17,6 +17,7 @@ export const asCurrent = (row: typeof users.$inferSelect): CurrentUser => ({
   accountId: row.accountId,
   timeZone: row.timeZone,
   portalAdmin: row.portalAdmin,
+  sessionId: null,
 });
 
 /**

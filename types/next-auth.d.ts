@@ -4,8 +4,12 @@ declare module "next-auth" {
   interface User {
     role?: UserRole;
     accountId?: number | null;
+    /** The user_sessions row opened by this sign-in. */
+    sessionId?: string;
   }
   interface Session {
+    /** The user_sessions row the cookie names; checked against the database on every request. */
+    sessionId?: string;
     user: {
       id: string;
       name: string;
@@ -21,5 +25,6 @@ declare module "@auth/core/jwt" {
     uid?: string;
     role?: UserRole;
     accountId?: number | null;
+    sid?: string;
   }
 }

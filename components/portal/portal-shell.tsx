@@ -76,7 +76,11 @@ export function PortalShell({
           <span className="font-semibold" data-testid="portal-name">
             {portalName}
           </span>
-          <UserBar {...person} signOut={!preview} />
+          <UserBar
+            {...person}
+            profileHref={preview ? undefined : "/portal/profile"}
+            signOut={!preview}
+          />
         </header>
         <main className="portal-main flex-1 p-6">{children}</main>
         <footer className="portal-footer border-t border-slate-200 bg-white px-6 py-4 text-sm text-slate-600">

@@ -39,7 +39,7 @@ export function AppShell({
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-6 py-3">
           <span className="font-semibold md:hidden">{title}</span>
-          <UserBar name={user.name} role={ROLE_LABELS[user.role]} />
+          <UserBar name={user.name} role={ROLE_LABELS[user.role]} profileHref="/profile" />
         </header>
         <main className="flex-1 p-6">{children}</main>
       </div>

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { signOutAction } from "@/app/(auth)/actions";
 
 /** Who is signed in (name, role, account) and the Sign out button, top right of both apps. */
@@ -5,18 +6,27 @@ export function UserBar({
   name,
   role,
   accountName,
+  profileHref,
   signOut = true,
 }: {
   name: string;
   role: string;
   accountName?: string;
+  /** The user's own profile (password, sessions): the name links there. */
+  profileHref?: string;
   /** False in the branding preview, where the person shown is a sample. */
   signOut?: boolean;
 }) {
   return (
     <div className="ml-auto flex items-center gap-4">
       <p data-testid="current-user" className="text-sm text-slate-700">
-        <span className="font-medium">{name}</span>
+        {profileHref ? (
+          <Link href={profileHref} className="font-medium hover:underline" title="Your profile">
+            {name}
+          </Link>
+        ) : (
+          <span className="font-medium">{name}</span>
+        )}
         <span className="ml-2 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">
           {role}
         </span>

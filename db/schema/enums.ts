@@ -30,6 +30,17 @@ export const ACTOR_TYPES = ["user", "portal", "api", "system"] as const;
 export const CHANNELS = ["control_panel", "portal", "api", "system"] as const;
 export const VISIBILITY_SURFACES = ["audit", "breakout", "cdr"] as const;
 export const EMAIL_STATUSES = ["queued", "sent", "failed"] as const;
+/** Why a sign-in session ended: kept for forensics ("was that session cut or did it lapse?"). */
+export const SESSION_END_REASONS = [
+  "signed_out",
+  "signed_out_elsewhere",
+  "password_changed",
+  "password_reset",
+  "disabled",
+  "role_changed",
+  "expired",
+  "idle",
+] as const;
 
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 export type UserRole = (typeof USER_ROLES)[number];
@@ -38,6 +49,7 @@ export type PortalRole = (typeof PORTAL_ROLES)[number];
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type ActorType = (typeof ACTOR_TYPES)[number];
 export type Channel = (typeof CHANNELS)[number];
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
 export const accountType = pgEnum("account_type", ACCOUNT_TYPES);
 export const accountStatus = pgEnum("account_status", ACCOUNT_STATUSES);
@@ -50,3 +62,4 @@ export const actorType = pgEnum("actor_type", ACTOR_TYPES);
 export const channel = pgEnum("channel", CHANNELS);
 export const visibilitySurface = pgEnum("visibility_surface", VISIBILITY_SURFACES);
 export const emailStatus = pgEnum("email_status", EMAIL_STATUSES);
+export const sessionEndReason = pgEnum("session_end_reason", SESSION_END_REASONS);

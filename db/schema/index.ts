@@ -1,6 +1,7 @@
 export * from "./enums";
 export * from "./accounts";
 export * from "./users";
+export * from "./user-sessions";
 export * from "./ingress-routes";
 export * from "./api-keys";
 export * from "./branding";

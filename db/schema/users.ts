@@ -31,7 +31,8 @@ export const users = pgTable(
     passwordTokenExpiresAt: timestamp({ withTimezone: true }),
     totpSecret: text(),
     timeZone: text().notNull().default("UTC"),
-    lastLoginAt: timestamp({ withTimezone: true }),
+    // No sign-in time here: a sign-in is not an edit of the user (it would bump the version and
+    // make an open form stale). Sign-ins are rows of user_sessions.
     ...version,
     ...timestamps,
   },

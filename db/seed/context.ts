@@ -14,6 +14,15 @@ export type LoginAttemptRow = {
   attemptedAt: Date;
 };
 
+/** A row for user_sessions (not audited; its sign-in is the LOGIN entry); written at the end. */
+export type SessionRow = {
+  userId: number;
+  createdAt: Date;
+  lastSeenAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+};
+
 /** Everything a part of the demo story needs to plan its steps. */
 export type SeedContext = {
   /**
@@ -29,6 +38,7 @@ export type SeedContext = {
   /** The demo password's hash, and a second hash of it for password resets (a new salt). */
   passwordHashes: { initial: string; reset: string };
   loginAttempts: LoginAttemptRow[];
+  sessions: SessionRow[];
   /** How much routine history to plan: 1 for the demo, less for fast tests. */
   scale: number;
   /** A routine count at this run's history scale, at least `min`. */

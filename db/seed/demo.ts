@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { queryRows } from "@/db/raw";
-import { loginAttempts } from "@/db/schema";
+import { loginAttempts, users, userSessions } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import { Actors } from "./actors";
 import { CidrAllocator } from "./addresses";
@@ -109,6 +109,7 @@ export async function seedDemo(
       cidrs: new CidrAllocator(),
       passwordHashes: { initial, reset },
       loginAttempts: [],
+      sessions: [],
       scale,
       count: (n, min = 1) => Math.max(min, Math.round(n * scale)),
     };
@@ -127,6 +128,7 @@ export async function seedDemo(
     log(`Writing ${timeline.size} steps of history through the audit core…`);
     await timeline.play((done, total) => log(`  ${done} / ${total}`));
     await insertLoginAttempts(tx, ctx);
+    await insertSessions(tx, ctx);
 
     const cdrCount = Math.max(0, Math.round(options.cdrCount ?? 100_000));
     log(`Loading ${cdrCount} CDRs…`);
@@ -135,6 +137,16 @@ export async function seedDemo(
     await rollUpCdrDaily(tx, before);
     return { seeded: true };
   });
+}
+
+/** The sessions of the demo's sign-ins, so users' "last sign-in" shows. */
+async function insertSessions(db: DbOrTx, ctx: SeedContext): Promise<void> {
+  // A user deleted later in the story takes their sessions with them.
+  const live = new Set((await db.select({ id: users.id }).from(users)).map((u) => u.id));
+  const rows = ctx.sessions.filter((s) => live.has(s.userId));
+  for (let i = 0; i < rows.length; i += 1_000) {
+    await db.insert(userSessions).values(rows.slice(i, i + 1_000));
+  }
 }
 
 async function hasDemoAdmin(db: DbOrTx): Promise<boolean> {

@@ -98,19 +98,23 @@ export function planSignIn(
   }
   ctx.timeline.at(t, async (at) => {
     const portal = user.account !== null;
-    await ctx.write.update(
-      ctx.actors.user(user, at, { ip }),
-      "users",
-      user.id,
-      { lastLoginAt: at },
-      {
-        action: "LOGIN",
-        touch: false,
-        message: () =>
-          `Signed in to the ${portal ? "Customer Portal" : "Control Panel"} as ${user.email}`,
-      },
-    );
+    await ctx.write.event(ctx.actors.user(user, at, { ip }), {
+      action: "LOGIN",
+      tableName: "users",
+      recordPk: String(user.id),
+      accountId: user.account?.id ?? null,
+      relatedIds: [`user:${user.id}`],
+      message: `Signed in to the ${portal ? "Customer Portal" : "Control Panel"} as ${user.email}`,
+    });
     ctx.loginAttempts.push({ email: user.email, ip, outcome: "success", attemptedAt: at });
+    // Left to lapse (idle, then past its lifetime) like most sessions no one signs out of.
+    ctx.sessions.push({
+      userId: user.id,
+      createdAt: at,
+      lastSeenAt: at,
+      ip,
+      userAgent: user.userAgent,
+    });
   });
 }
 

@@ -1,13 +1,16 @@
 import type { NextAuthConfig } from "next-auth";
+import { readConfig } from "@/lib/config";
 
 /**
- * The part of the Auth.js configuration that needs no database, shared by the proxy (redirects
- * only) and the full configuration in auth.ts.
+ * The part of the Auth.js configuration that needs no database. The cookie is a signed token
+ * naming the user and their session row; whether that session is still open is checked against
+ * the database on every request (lib/auth/session.ts), not here.
  */
 export const authConfig = {
   trustHost: true,
   pages: { signIn: "/login" },
-  session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+  // The cookie lives no longer than the session row may (SESSION_MAX_AGE_HOURS).
+  session: { strategy: "jwt", maxAge: readConfig().SESSION_MAX_AGE_HOURS * 60 * 60 },
   providers: [],
   callbacks: {
     jwt({ token, user }) {
@@ -15,6 +18,7 @@ export const authConfig = {
         token.uid = user.id;
         token.role = user.role;
         token.accountId = user.accountId ?? null;
+        token.sid = user.sessionId;
       }
       return token;
     },
@@ -23,6 +27,7 @@ export const authConfig = {
         session.user.id = token.uid;
         session.user.role = token.role;
         session.user.accountId = token.accountId ?? null;
+        session.sessionId = token.sid;
       }
       return session;
     },

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { requestContextFrom } from "@/lib/http/request-context";
 import { authConfig } from "./auth.config";
 import { authenticate } from "./authenticate";
+import { endSession } from "./user-sessions";
 
 /** Too many failures for this email and address: the sign-in page says so instead of "invalid". */
 export class ThrottledSignin extends CredentialsSignin {
@@ -17,6 +18,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     error(error) {
       if (error instanceof CredentialsSignin || error.name === "CredentialsSignin") return;
       console.error(error);
+    },
+  },
+  events: {
+    // Sign-out ends the session row, so every copy of the cookie stops working, not only the
+    // one the browser deletes. (The sign-out action ends it first; this covers /api/auth/signout.)
+    async signOut(message) {
+      const sid = "token" in message ? message.token?.sid : undefined;
+      if (sid) await endSession(await getDb(), sid, "signed_out");
     },
   },
   providers: [
@@ -36,6 +45,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
             name: user.name,
             role: user.role,
             accountId: user.accountId,
+            sessionId: result.sessionId,
           };
         }
         if (result.reason === "throttled") throw new ThrottledSignin();

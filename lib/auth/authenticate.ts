@@ -2,16 +2,17 @@ import { and, count, eq, gt, isNull, max, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, DbOrTx } from "@/db/client";
 import { loginAttempts, users, type LoginOutcome } from "@/db/schema";
-import { auditedMutation, recordAuditEvent } from "@/lib/audit/core";
+import { recordAuditEvent } from "@/lib/audit/core";
 import { PORTAL_LABEL, type ActorContext } from "@/lib/audit/actor";
 import { readConfig } from "@/lib/config";
 import type { RequestContext } from "@/lib/http/request-context";
 import { verifyPassword } from "./password";
 import { isPortalRole } from "./roles";
+import { openSession } from "./user-sessions";
 
 /**
  * Checks a sign-in attempt, throttles repeated failures and writes a LOGIN entry for every
- * attempt. Failures are throttled per email-and-IP pair, plus a much higher per-IP limit, so one
+ * attempt; a successful one opens a session (lib/auth/user-sessions.ts). Failures are throttled per email-and-IP pair, plus a much higher per-IP limit, so one
  * attacked account never locks out everyone behind a shared address.
  */
 
@@ -29,7 +30,7 @@ export type SignedInUser = {
 };
 
 export type AuthResult =
-  | { ok: true; user: SignedInUser }
+  | { ok: true; user: SignedInUser; sessionId: string }
   | { ok: false; reason: Exclude<LoginOutcome, "success">; retryAfterMinutes?: number };
 
 const REASON_TEXT: Record<Exclude<LoginOutcome, "success">, string> = {
@@ -173,18 +174,18 @@ export async function authenticate(
 
   if (outcome === "success" && user) {
     const actor = actorFor(user, email, req);
-    await auditedMutation(db, actor, {
-      table: "users",
-      action: "LOGIN",
-      id: user.id,
-      change: (tx) =>
-        tx
-          .update(users)
-          .set({ lastLoginAt: sql`now()` })
-          .where(eq(users.id, user.id))
-          .then(() => {}),
-      message: () =>
-        `Signed in to the ${isPortalRole(user.role) ? "Customer Portal" : "Control Panel"} as ${user.email}`,
+    // The LOGIN entry and the session commit together. The users row is not touched: a sign-in
+    // is not an edit, and must not make a form someone has open on this user stale.
+    const sessionId = await db.transaction(async (tx) => {
+      await recordAuditEvent(tx, actor, {
+        action: "LOGIN",
+        tableName: "users",
+        recordPk: String(user.id),
+        accountId: user.accountId,
+        relatedIds: [`user:${user.id}`],
+        message: `Signed in to the ${isPortalRole(user.role) ? "Customer Portal" : "Control Panel"} as ${user.email}`,
+      });
+      return openSession(tx, user.id, req);
     });
     return {
       ok: true,
@@ -195,6 +196,7 @@ export async function authenticate(
         role: user.role,
         accountId: user.accountId,
       },
+      sessionId,
     };
   }
 
@@ -214,4 +216,13 @@ export async function authenticate(
   return failure === "throttled"
     ? { ok: false, reason: failure, retryAfterMinutes: readConfig().LOGIN_WINDOW_MINUTES }
     : { ok: false, reason: failure };
+}
+
+/** The role of the user with this (normalised) email, for where a fresh sign-in lands. */
+export async function findRoleByEmail(db: Db, email: string): Promise<SignedInUser["role"] | null> {
+  const [row] = await db
+    .select({ role: users.role })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email}`);
+  return row?.role ?? null;
 }

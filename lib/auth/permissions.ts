@@ -19,16 +19,32 @@ export const PERMISSIONS = [
   "settings:manage",
   // Own profile, own account's users and contact details; managing them also needs portalAdmin.
   "portal:self",
+  // Own sign-in, in either app: password and sessions. Every role has it.
+  "profile:self",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
   admin: PERMISSIONS,
-  support: ["audit:read", "audit:read-all-tables", "accounts:read", "accounts:manage", "cdr:read"],
-  auditor: ["audit:read", "audit:read-all-tables", "audit:export", "accounts:read", "cdr:read"],
-  branding: ["audit:read", "branding:manage"],
-  customer: ["audit:read", "audit:export", "cdr:read", "portal:self"],
-  carrier: ["audit:read", "audit:export", "cdr:read", "portal:self"],
+  support: [
+    "audit:read",
+    "audit:read-all-tables",
+    "accounts:read",
+    "accounts:manage",
+    "cdr:read",
+    "profile:self",
+  ],
+  auditor: [
+    "audit:read",
+    "audit:read-all-tables",
+    "audit:export",
+    "accounts:read",
+    "cdr:read",
+    "profile:self",
+  ],
+  branding: ["audit:read", "branding:manage", "profile:self"],
+  customer: ["audit:read", "audit:export", "cdr:read", "portal:self", "profile:self"],
+  carrier: ["audit:read", "audit:export", "cdr:read", "portal:self", "profile:self"],
 };
 
 export function can(role: string, permission: Permission): boolean {

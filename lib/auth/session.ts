@@ -9,6 +9,7 @@ import { requestContextFrom } from "@/lib/http/request-context";
 import { actorForUser } from "./actor-for-user";
 import { auth } from "./auth";
 import { isPortalRole, isStaffRole } from "./roles";
+import { checkSession } from "./user-sessions";
 
 export type CurrentUser = {
   id: number;
@@ -19,17 +20,22 @@ export type CurrentUser = {
   timeZone: string;
   /** A portal user who manages their account's portal users and contact details. */
   portalAdmin: boolean;
+  /** The session this request came with (null only for users built outside a request). */
+  sessionId: string | null;
 };
 
 /**
- * The signed-in user as the database has them now: a disabled user or a changed role takes
- * effect on the next request, not when the session cookie expires.
+ * The signed-in user as the database has them now. The cookie's session must still be open
+ * (not signed out, not ended by a password, status or role change, within its lifetime and idle
+ * timeout), and the user active: a copied cookie stops working the moment its session ends.
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await auth();
   const id = Number(session?.user?.id);
-  if (!Number.isSafeInteger(id)) return null;
+  const sessionId = session?.sessionId;
+  if (!Number.isSafeInteger(id) || !sessionId) return null;
   const db = await getDb();
+  if (!(await checkSession(db, sessionId, id))) return null;
   const [row] = await db
     .select({
       id: users.id,
@@ -45,7 +51,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
     .where(eq(users.id, id));
   if (!row || row.status !== "active") return null;
   const { status: _status, ...user } = row;
-  return user;
+  return { ...user, sessionId };
 });
 
 /** For Control Panel pages and layouts: staff only, optionally narrowed to some roles. */

@@ -3,7 +3,9 @@ import type { ActionConfig, ActionSpec } from "@/lib/actions/define-action";
 import { deliverQueuedSoon } from "@/lib/email/deliver";
 import type { BaseUrl } from "@/lib/users/actions";
 import { updateContact } from "./contact";
-import { changePassword, updateProfile } from "./profile";
+import { PASSWORD_CHANGED } from "@/lib/profile/actions";
+import { changePassword } from "@/lib/users/change-password";
+import { updateProfile } from "./profile";
 import {
   changePasswordSchema,
   invitePortalUserSchema,
@@ -37,7 +39,7 @@ export const changePasswordSpec: ActionSpec<typeof changePasswordSchema, number>
   config: portal(changePasswordSchema),
   handler: async (input, { db, actor, user }) => {
     await changePassword(db, actor, user.id, input);
-    return { data: user.id, message: "Password changed." };
+    return { data: user.id, message: PASSWORD_CHANGED };
   },
 };
 

@@ -5,7 +5,6 @@ import {
   optionalText,
   versionField,
 } from "@/lib/accounts/schemas";
-import { MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
 
 /** Form schemas of the Customer Portal's own pages: profile, password, colleagues, contact. */
 
@@ -57,23 +56,8 @@ export const updateProfileSchema = z.object({
 });
 export type UpdateProfileInput = z.infer<typeof updateProfileSchema>;
 
-export const changePasswordSchema = z
-  .object({
-    currentPassword: z
-      .string({ error: "Enter your current password." })
-      .min(1, "Enter your current password.")
-      .max(1024, "Use at most 1024 characters."),
-    newPassword: z
-      .string({ error: `Use at least ${MIN_PASSWORD_LENGTH} characters.` })
-      .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
-      .max(1024, "Use at most 1024 characters."),
-    confirmPassword: z.string({ error: "Repeat the new password." }),
-  })
-  .refine((v) => v.newPassword === v.confirmPassword, {
-    path: ["confirmPassword"],
-    message: "The passwords do not match.",
-  });
-export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+// One password form for both apps: staff change theirs on /profile, portal users on theirs.
+export { changePasswordSchema, type ChangePasswordInput } from "@/lib/users/schemas";
 
 export const invitePortalUserSchema = z.object({ name: personName, email });
 export type InvitePortalUserInput = z.infer<typeof invitePortalUserSchema>;

@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { accounts, users } from "@/db/schema";
+import { lastSignIn } from "@/lib/auth/user-sessions";
 import type { ActorContext } from "@/lib/audit/actor";
 import { RecordNotFoundError } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
@@ -23,7 +24,7 @@ const portalUserColumns = {
   email: users.email,
   status: users.status,
   portalAdmin: users.portalAdmin,
-  lastLoginAt: users.lastLoginAt,
+  lastSignInAt: lastSignIn(),
   createdAt: users.createdAt,
 };
 

@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { accounts, users } from "@/db/schema";
+import { lastSignIn } from "@/lib/auth/user-sessions";
 
 /** Columns a user list or page may show: never the password hash, token or TOTP secret. */
 const publicColumns = {
@@ -12,7 +13,7 @@ const publicColumns = {
   accountId: users.accountId,
   portalAdmin: users.portalAdmin,
   accountName: accounts.name,
-  lastLoginAt: users.lastLoginAt,
+  lastSignInAt: lastSignIn(),
   createdAt: users.createdAt,
   passwordTokenExpiresAt: users.passwordTokenExpiresAt,
 };

@@ -65,3 +65,22 @@ export const setPasswordSchema = z
     path: ["confirm"],
     message: "The passwords do not match.",
   });
+
+/** Changing one's own password: the current one first, the new one twice. */
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z
+      .string({ error: "Enter your current password." })
+      .min(1, "Enter your current password.")
+      .max(1024, "Use at most 1024 characters."),
+    newPassword: z
+      .string({ error: `Use at least ${MIN_PASSWORD_LENGTH} characters.` })
+      .min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`)
+      .max(1024, "Use at most 1024 characters."),
+    confirmPassword: z.string({ error: "Repeat the new password." }),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "The passwords do not match.",
+  });
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;

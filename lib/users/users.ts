@@ -6,6 +6,7 @@ import { PORTAL_LABEL, type ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { hashPassword } from "@/lib/auth/password";
 import { isPortalRole, ROLE_LABELS } from "@/lib/auth/roles";
+import { endUserSessions } from "@/lib/auth/user-sessions";
 import { queueEmail } from "@/lib/email/outbox";
 import { invitationEmail, passwordResetEmail } from "@/lib/email/templates";
 import { AppError } from "@/lib/errors";
@@ -157,6 +158,8 @@ export async function changeRole(
         if ((await otherActiveAdmins(tx, userId)) === 0) throw new AppError(LAST_ADMIN, "conflict");
       }
       await tx.update(users).set({ role }).where(eq(users.id, userId));
+      // A session keeps what it was signed in as: the user signs in again under the new role.
+      await endUserSessions(tx, userId, "role_changed");
     },
     message: (b, a) =>
       `Changed role of ${label(a ?? b!)} from ${ROLE_LABELS[b!.role]} to ${ROLE_LABELS[role]}`,
@@ -243,6 +246,8 @@ export async function setUserStatus(
           .update(users)
           .set({ status: "disabled", passwordTokenHash: null, passwordTokenExpiresAt: null })
           .where(eq(users.id, userId));
+        // Ended, not merely refused while disabled: enabling the user again revives no cookie.
+        await endUserSessions(tx, userId, "disabled");
       } else {
         if (before.status !== "disabled") throw new AppError("This user is not disabled.");
         if (scope && (await disabledBy(tx, userId)) !== "portal") {
@@ -378,6 +383,8 @@ export async function setPasswordWithToken(
           passwordTokenExpiresAt: null,
         })
         .where(eq(users.id, user.id));
+      // Whoever held a session of this user (the reason to reset, perhaps) is signed out.
+      await endUserSessions(tx, user.id, "password_reset");
     },
     message: () => `Set their password through ${describeIssuer(link.issued)}`,
   });

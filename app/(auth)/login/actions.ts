@@ -1,10 +1,13 @@
 "use server";
 
+import { redirect } from "next/navigation";
 import { AuthError, CredentialsSignin } from "next-auth";
+import { getDb } from "@/db/client";
 import type { ActionResult } from "@/lib/actions/result";
 import { signIn } from "@/lib/auth/auth";
-import { credentialsSchema } from "@/lib/auth/authenticate";
-import { safeCallbackPath } from "@/lib/auth/callback-path";
+import { credentialsSchema, findRoleByEmail } from "@/lib/auth/authenticate";
+import { landingPath, safeCallbackPath } from "@/lib/auth/callback-path";
+import { homePathFor } from "@/lib/auth/roles";
 
 export async function signInAction(
   _prev: ActionResult<never>,
@@ -26,13 +29,9 @@ export async function signInAction(
     };
   }
   try {
-    await signIn("credentials", {
-      ...parsed.data,
-      redirectTo: safeCallbackPath(formData.get("callbackUrl")),
-    });
-    return { status: "idle" };
+    await signIn("credentials", { ...parsed.data, redirect: false });
   } catch (err) {
-    // signIn redirects by throwing; only authentication failures are answered here.
+    // A refused sign-in throws even without a redirect; only those failures are answered here.
     if (err instanceof CredentialsSignin && err.code === "throttled") {
       return {
         status: "error",
@@ -45,4 +44,8 @@ export async function signInAction(
     }
     throw err;
   }
+  // Signed in: the role decides which application is home.
+  const role = await findRoleByEmail(await getDb(), parsed.data.email);
+  const callback = safeCallbackPath(formData.get("callbackUrl"));
+  redirect(role ? landingPath(callback, homePathFor(role)) : callback);
 }

@@ -1,7 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { defineAction, type ActionResult } from "@/lib/actions/define-action";
+import { getCurrentUser } from "@/lib/auth/session";
+import { signInAgain } from "@/lib/auth/sign-in-again";
 import { changePasswordSpec, updateProfileSpec } from "@/lib/portal/actions";
 
 const run = {
@@ -17,5 +20,14 @@ export async function updateProfileAction(prev: ActionResult<number>, formData: 
 }
 
 export async function changePasswordAction(prev: ActionResult<number>, formData: FormData) {
-  return run.password(prev, formData);
+  const user = await getCurrentUser();
+  const result = await run.password(prev, formData);
+  const password = formData.get("newPassword");
+  // Every session ended with the change, this one too: carry on in a new one. Then a fresh
+  // request, since this one's render would still see the old, ended session's cookie.
+  if (result.status === "ok" && user && typeof password === "string") {
+    await signInAgain(user.email, password);
+    redirect("/portal/profile?notice=password-changed");
+  }
+  return result;
 }

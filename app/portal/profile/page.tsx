@@ -1,18 +1,31 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { SessionList } from "@/components/sessions/session-list";
+import { getDb } from "@/db/client";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { requirePortalUser } from "@/lib/auth/session";
+import { listOpenSessions } from "@/lib/auth/user-sessions";
 import { TIME_ZONES } from "@/lib/portal/schemas";
+import { PASSWORD_CHANGED } from "@/lib/profile/actions";
+import { profileSearchParamsSchema } from "@/lib/profile/search-params";
 import { MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
-import { PasswordForm } from "./_components/password-form";
+import { FormStatus } from "@/components/forms/form-status";
+import { PasswordForm } from "@/components/forms/password-form";
 import { ProfileForm } from "./_components/profile-form";
+import { signOutOtherSessionsAction } from "@/app/(auth)/actions";
 import { changePasswordAction, updateProfileAction } from "./actions";
 
 export const metadata: Metadata = { title: "Profile" };
 
-export default async function PortalProfilePage() {
+export default async function PortalProfilePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   const user = await requirePortalUser();
+  const sessions = await listOpenSessions(await getDb(), user.id);
+  const { notice } = profileSearchParamsSchema.parse(await searchParams);
   // A zone saved before the runtime renamed it still shows as selected rather than jumping to UTC.
   const timeZones = TIME_ZONES.includes(user.timeZone)
     ? TIME_ZONES
@@ -41,7 +54,22 @@ export default async function PortalProfilePage() {
 
       <section className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="mb-3 font-semibold">Password</h2>
+        {notice === "password-changed" ? (
+          <div className="mb-3">
+            <FormStatus state={{ status: "ok", data: null, message: PASSWORD_CHANGED }} />
+          </div>
+        ) : null}
         <PasswordForm action={changePasswordAction} minLength={MIN_PASSWORD_LENGTH} />
+      </section>
+
+      <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="mb-3 font-semibold">Sessions</h2>
+        <SessionList
+          sessions={sessions}
+          currentSessionId={user.sessionId}
+          timeZone={user.timeZone}
+          action={signOutOtherSessionsAction}
+        />
       </section>
     </div>
   );

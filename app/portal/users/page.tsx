@@ -67,7 +67,7 @@ export default async function PortalUsersPage() {
                 </span>
               </td>
               <td className="py-2 pr-3">{u.portalAdmin ? "Yes" : "No"}</td>
-              <td className="py-2 pr-3">{formatSignIn(u.lastLoginAt, user.timeZone)}</td>
+              <td className="py-2 pr-3">{formatSignIn(u.lastSignInAt, user.timeZone)}</td>
               {manage ? (
                 <td className="py-2 pr-3">
                   {u.id === user.id ? (

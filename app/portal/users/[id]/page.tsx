@@ -29,7 +29,7 @@ export default async function PortalUserPage({ params }: { params: Promise<{ id:
       </span>,
     ],
     ["Portal administrator", user.portalAdmin ? "Yes" : "No"],
-    ["Last sign-in", formatSignIn(user.lastLoginAt, viewer.timeZone)],
+    ["Last sign-in", formatSignIn(user.lastSignInAt, viewer.timeZone)],
     ["Added", formatSignIn(user.createdAt, viewer.timeZone)],
   ];
   return (

@@ -8,7 +8,10 @@ import { IDLE, type ActionResult } from "@/lib/actions/result";
 
 type Action = (prev: ActionResult<number>, formData: FormData) => Promise<ActionResult<number>>;
 
-/** Passwords are never sent back by the action, so a failed submit leaves the fields empty. */
+/**
+ * Changing one's own password, in either app. Passwords are never sent back by the action, so a
+ * failed submit leaves the fields empty.
+ */
 export function PasswordForm({ action, minLength }: { action: Action; minLength: number }) {
   const [state, formAction] = useActionState<ActionResult<number>, FormData>(action, IDLE);
   return (
