@@ -29,6 +29,7 @@ import { USER_NOT_FOUND } from "@/lib/users/users";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
 import { setAuditColumnPermissions } from "@/lib/visibility/set-column-permissions";
 import { png } from "../branding-image-fixtures";
+import { openSession } from "@/lib/auth/user-sessions";
 import { createTestDatabase } from "../db";
 import { createAccount, createUser } from "../factories";
 import { createPortalUser } from "../portal-support";
@@ -387,6 +388,19 @@ const INPUTS: Record<string, InputFor> = {
     name: unique("Renamed Person"),
     timeZone: "Europe/London",
   }),
+  "app/(control-panel)/profile/actions.ts#changeOwnPasswordAction": async () => ({
+    currentPassword: "correct horse battery",
+    newPassword: "another horse battery",
+    confirmPassword: "another horse battery",
+  }),
+  // Signing out the others needs a session of one's own, as every real request has.
+  "app/(auth)/actions.ts#signOutOtherSessionsAction": async (a) => {
+    if (a !== "anonymous") {
+      const sessionId = await openSession(db, fx.as[a].id, { ip: null, userAgent: "vitest" });
+      fx.as[a] = { ...fx.as[a], sessionId };
+    }
+    return {};
+  },
   "app/portal/profile/actions.ts#changePasswordAction": async () => ({
     currentPassword: "correct horse battery",
     newPassword: "another horse battery",

@@ -95,6 +95,8 @@ export const PAGE_ROWS = rows([
   ["page /branding",                          "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
   ["page /branding/versions",                 "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
   ["page /branding-preview",                  "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
+  // Every staff member's own password and sessions.
+  ["page /profile",                           "login",  "ok",   "ok",   "ok",   "ok",    "home",  "home", "home"],
   // Customer Portal: account users only; staff are sent to the Control Panel.
   ["page /portal",                            "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/audit-log",                  "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
@@ -131,6 +133,9 @@ export const ACTION_ROWS = rows([
   ["action app/(auth)/login/actions.ts#signInAction",                      "public", "public","public","public","public","public","public","public"],
   ["action app/(auth)/actions.ts#signOutAction",                           "public", "public","public","public","public","public","public","public"],
   ["action app/(auth)/set-password/actions.ts#setPasswordAction",          "public", "public","public","public","public","public","public","public"],
+  // profile:self — everyone's own sign-in; the staff password form is the staff audience's.
+  ["action app/(auth)/actions.ts#signOutOtherSessionsAction",              "login",  "ok",  "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
+  ["action app/(control-panel)/profile/actions.ts#changeOwnPasswordAction", "login", "ok",  "ok",   "ok",   "ok",    "403",   "403",  "403"],
   // accounts:manage — admin and support
   ["action app/(control-panel)/accounts/actions.ts#createAccountAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
   ["action app/(control-panel)/accounts/actions.ts#updateAccountAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
