@@ -64,6 +64,8 @@ async function main(): Promise<number> {
   await phase("seed", () => run(bin("tsx"), ["scripts/seed.ts"], { cwd: ROOT, env: dbEnv }));
 
   const port = await freePort();
+  // Also given to Playwright: the leak crawler checks that no page ever sends it.
+  const authSecret = randomBytes(32).toString("base64url");
   const server = await phase(
     "server",
     () =>
@@ -74,7 +76,7 @@ async function main(): Promise<number> {
         env: {
           ...dbEnv,
           PORT: String(port),
-          AUTH_SECRET: randomBytes(32).toString("base64url"),
+          AUTH_SECRET: authSecret,
           AUTH_TRUST_HOST: "true",
         },
         port,
@@ -92,6 +94,7 @@ async function main(): Promise<number> {
     E2E_BASE_URL: server.baseUrl,
     E2E_DATABASE_URL: db.url ?? "",
     E2E_DATABASE_KIND: db.kind,
+    E2E_AUTH_SECRET: authSecret,
     E2E_CHROMIUM: browser.executablePath ?? "",
   });
   log(`playwright: exited with code ${code} (${seconds(started)})`);
