@@ -1,16 +1,12 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
-import { SessionList } from "@/components/sessions/session-list";
+import { OwnSignIn } from "@/components/sessions/own-sign-in";
 import { getDb } from "@/db/client";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { requirePortalUser } from "@/lib/auth/session";
 import { listOpenSessions } from "@/lib/auth/user-sessions";
 import { TIME_ZONES } from "@/lib/portal/schemas";
-import { PASSWORD_CHANGED } from "@/lib/profile/actions";
 import { profileSearchParamsSchema } from "@/lib/profile/search-params";
-import { MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
-import { FormStatus } from "@/components/forms/form-status";
-import { PasswordForm } from "@/components/forms/password-form";
 import { ProfileForm } from "./_components/profile-form";
 import { signOutOtherSessionsAction } from "@/app/(auth)/actions";
 import { changePasswordAction, updateProfileAction } from "./actions";
@@ -52,25 +48,14 @@ export default async function PortalProfilePage({
         />
       </section>
 
-      <section className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 className="mb-3 font-semibold">Password</h2>
-        {notice === "password-changed" ? (
-          <div className="mb-3">
-            <FormStatus state={{ status: "ok", data: null, message: PASSWORD_CHANGED }} />
-          </div>
-        ) : null}
-        <PasswordForm action={changePasswordAction} minLength={MIN_PASSWORD_LENGTH} />
-      </section>
-
-      <section className="rounded-lg border border-slate-200 bg-white p-4">
-        <h2 className="mb-3 font-semibold">Sessions</h2>
-        <SessionList
-          sessions={sessions}
-          currentSessionId={user.sessionId}
-          timeZone={user.timeZone}
-          action={signOutOtherSessionsAction}
-        />
-      </section>
+      <OwnSignIn
+        passwordAction={changePasswordAction}
+        signOutOthersAction={signOutOtherSessionsAction}
+        passwordChanged={notice === "password-changed"}
+        sessions={sessions}
+        currentSessionId={user.sessionId}
+        timeZone={user.timeZone}
+      />
     </div>
   );
 }
