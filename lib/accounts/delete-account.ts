@@ -1,12 +1,9 @@
-import { asc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { asc, eq, inArray, or } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
-import { queryRows } from "@/db/raw";
 import {
   accounts,
   apiKeys,
-  cdrDaily,
   cdrFieldSettings,
-  cdrs,
   columnPermissions,
   columnPreferences,
   emailOutbox,
@@ -21,9 +18,12 @@ import { AUDITED_TABLES, type AuditedTableName } from "@/lib/audit/tables";
 /**
  * Deletes an account with everything that belongs to it, in one transaction: its portal users
  * (with their API keys, column permissions and preferences, emails), its ingress routes, its CDR
- * field settings, its emails, and its CDRs and daily roll-ups. Each audited row removed gets its
- * own DELETE entry, so every one of them keeps a history with its last state; CDRs are not audited
- * rows, and their counts go into the account's own entry. Either all of it is gone or none.
+ * field settings and its emails. Each audited row removed gets its own DELETE entry, so every one
+ * of them keeps a history with its last state. Either all of it is gone or none.
+ *
+ * CDRs and their daily roll-ups stay: they are billing records kept for their retention period
+ * (DOMAIN.md), a carrier's calls are also its customers' calls, and they refer to the account
+ * by id only (no foreign key), so the deleted account's traffic can still be reported on.
  */
 
 type AccountRow = typeof accounts.$inferSelect;
@@ -53,14 +53,6 @@ async function deleteAudited(
 }
 
 const idsOf = (rows: { id: number }[]) => rows.map((r) => r.id);
-
-async function deleteCounting(tx: Tx, statement: SQL): Promise<number> {
-  const [row] = await queryRows<{ n: number }>(
-    tx,
-    sql`with gone as (${statement} returning 1) select count(*)::int as n from gone`,
-  );
-  return row?.n ?? 0;
-}
 
 export async function deleteAccount(db: DbOrTx, actor: ActorContext, id: number) {
   return db.transaction(async (tx) => {
@@ -137,22 +129,9 @@ export async function deleteAccount(db: DbOrTx, actor: ActorContext, id: number)
       );
     }
 
-    // Calls the account made (customer) or carried (carrier), and their daily roll-ups.
-    // Counted in the database: an account can have millions of CDRs.
-    const calls = await deleteCounting(
-      tx,
-      sql`delete from ${cdrs} where ${cdrs.customerId} = ${id} or ${cdrs.carrierId} = ${id}`,
-    );
-    const days = await deleteCounting(
-      tx,
-      sql`delete from ${cdrDaily} where ${cdrDaily.customerId} = ${id} or ${cdrDaily.carrierId} = ${id}`,
-    );
-
     const removed = [
       routes.length > 0 ? plural(routes.length, "ingress route", "ingress routes") : null,
       portalUsers.length > 0 ? plural(portalUsers.length, "portal user", "portal users") : null,
-      calls > 0 ? plural(calls, "CDR", "CDRs") : null,
-      days > 0 ? plural(days, "daily CDR summary", "daily CDR summaries") : null,
     ].filter((s): s is string => s !== null);
     const { before } = await auditedMutation(tx, actor, {
       table: "accounts",
