@@ -96,8 +96,11 @@ for (const who of ["support", "customer"] as const) {
     // View Difference on a few rows.
     for (let i = 0; i < 3; i++) {
       const button = page.getByRole("button", { name: "View Difference" }).nth(i);
-      await button.click();
-      await expect(page.getByRole("dialog")).toBeVisible();
+      // A click that lands before the table has hydrated does nothing: try again until it opens.
+      await expect(async () => {
+        await button.click();
+        await expect(page.getByRole("dialog")).toBeVisible({ timeout: 2_000 });
+      }).toPass({ timeout: 20_000 });
       await page.keyboard.press("Escape");
     }
     const ids = await db.sql<{ id: string }[]>`

@@ -350,7 +350,8 @@ export async function forbiddenFor(
  * What the viewer may legitimately receive that could coincide with a forbidden candidate:
  * their own profile, their account's record, users and ingress routes (portal), the branding
  * tables and their entries (branding), and the IP addresses of the ingress allow-lists they may
- * read (a trunk's CIDR is data, not a client IP). Audit messages of a portal user's own entries
+ * read (a trunk's CIDR is data, not a client IP), and the addresses they sign in from (their own
+ * sessions, listed on their profile). Audit messages of a portal user's own entries
  * are deliberately NOT counted as theirs: a message naming another account is what this test
  * must catch.
  */
@@ -417,5 +418,10 @@ async function viewersOwnData(
       where table_name = 'ingress_routes' and jsonb_typeof(x.v) = 'array' and ${accountFilter}`;
     addIps(past.map((r) => r.ip));
   }
+  // Where the viewer signs in from is theirs: the profile lists their own sessions' addresses.
+  // The crawler itself connects over loopback, so its sessions (made after this runs) are too.
+  const sessions = await sql<{ ip: string }[]>`
+    select distinct host(ip) as ip from user_sessions where user_id = ${viewer.id} and ip is not null`;
+  addIps([...sessions.map((r) => r.ip), "127.0.0.1", "::1"]);
   return { text: parts.filter(Boolean).join("\n"), ips };
 }
