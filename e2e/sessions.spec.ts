@@ -87,12 +87,17 @@ async function signInAndCopy(
 }
 
 async function expectSignedIn(page: Page, app: "control-panel" | "portal") {
+  const session = await page.request.get("/api/auth/session");
+  expect((await session.json())?.user?.id).toBeTruthy();
   await page.goto(profileOf(app));
   await expect(page).toHaveURL((url) => url.pathname === profileOf(app));
   await expect(page.getByRole("heading", { name: "Profile", level: 1 })).toBeVisible();
 }
 
 async function expectSignedOut(page: Page, app: "control-panel" | "portal") {
+  // Auth.js's own session endpoint asks the database too: it names nobody for an ended copy.
+  const session = await page.request.get("/api/auth/session");
+  expect(await session.json()).toBeNull();
   await page.goto(profileOf(app));
   await expect(page).toHaveURL(/\/login(?:[?#]|$)/);
   await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();

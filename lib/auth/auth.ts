@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { requestContextFrom } from "@/lib/http/request-context";
 import { authConfig } from "./auth.config";
 import { authenticate } from "./authenticate";
-import { endSession } from "./user-sessions";
+import { checkSession, endSession } from "./user-sessions";
 
 /** Too many failures for this email and address: the sign-in page says so instead of "invalid". */
 export class ThrottledSignin extends CredentialsSignin {
@@ -13,6 +13,18 @@ export class ThrottledSignin extends CredentialsSignin {
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
+  callbacks: {
+    ...authConfig.callbacks,
+    // Every read of the session (auth() in pages, actions and handlers, and /api/auth/session)
+    // asks the database whether the cookie's session is still open: an ended copy gets nothing.
+    async jwt(params) {
+      const token = authConfig.callbacks.jwt(params);
+      if (params.user) return token; // signing in: the session row was opened just now
+      const userId = Number(token.uid);
+      if (!Number.isSafeInteger(userId)) return null;
+      return (await checkSession(await getDb(), token.sid, userId)) ? token : null;
+    },
+  },
   logger: {
     // A wrong password is an expected outcome, already written to the audit log: no stack trace.
     error(error) {

@@ -9,7 +9,6 @@ import { requestContextFrom } from "@/lib/http/request-context";
 import { actorForUser } from "./actor-for-user";
 import { auth } from "./auth";
 import { isPortalRole, isStaffRole } from "./roles";
-import { checkSession } from "./user-sessions";
 
 export type CurrentUser = {
   id: number;
@@ -33,9 +32,9 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await auth();
   const id = Number(session?.user?.id);
   const sessionId = session?.sessionId;
+  // auth() has checked that the cookie's session is still open (the jwt callback in auth.ts).
   if (!Number.isSafeInteger(id) || !sessionId) return null;
   const db = await getDb();
-  if (!(await checkSession(db, sessionId, id))) return null;
   const [row] = await db
     .select({
       id: users.id,
