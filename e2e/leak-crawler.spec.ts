@@ -183,13 +183,14 @@ for (const user of Object.values(DEMO) as DemoUser[]) {
       `${auditBase}?table=api_keys,users,email_outbox`,
       `${auditBase}?cursor=${encodeURIComponent("eyJpcCI6IjE5Mi4wLjIuMCJ9")}&nav=next`,
       // what a user without the IP column might try (the values are networks, not addresses,
-      // so an echo of the query is not mistaken for a leak)
+      // so an echo of the query is not mistaken for a leak; and none the seed can allocate to an
+      // ingress allow-list, which another account's data would then be)
       ...(hiddenIp
         ? [
             `${auditBase}?sort=ip&dir=asc`,
             `${auditBase}?sort=ip&dir=desc`,
             `${auditBase}?q=${encodeURIComponent("ip:192.0.2.0/24")}`,
-            `${auditBase}?ip=${encodeURIComponent("198.51.100.0/24")}`,
+            `${auditBase}?ip=${encodeURIComponent("198.51.0.0/16")}`,
             `${auditBase}?q=${encodeURIComponent("ip:2001:db8::/32")}`,
             `${auditBase}?q=192.0.2`,
           ]
@@ -232,7 +233,7 @@ for (const user of Object.values(DEMO) as DemoUser[]) {
         ? [
             `${auditBase}/export?format=csv&sort=ip`,
             `${auditBase}/export?format=ndjson&q=${encodeURIComponent("ip:192.0.2.0/24")}`,
-            `${auditBase}/export?format=csv&ip=${encodeURIComponent("198.51.100.0/24")}`,
+            `${auditBase}/export?format=csv&ip=${encodeURIComponent("198.51.0.0/16")}`,
           ]
         : []),
     ]);

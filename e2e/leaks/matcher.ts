@@ -75,7 +75,7 @@ function standsAlone(text: string, start: number, end: number, v: ForbiddenValue
     if (before !== undefined && /[0-9a-z.:]/.test(before)) return false;
     if (after !== undefined && /[0-9a-z:]/.test(after)) return false;
     if ((after === "." || after === "/") && /\d/.test(text[end + 1] ?? "")) return false;
-    // The same network written into a URL ("198.51.100.0%2F24", the crawler's own probes).
+    // The same network written into a URL ("198.51.0.0%2F16", the crawler's own probes).
     if (/^%2f\d/.test(text.slice(end, end + 4))) return false;
     return true;
   }
