@@ -68,16 +68,28 @@ export function policySort(policy: AuditViewerPolicy, params: AuditPageParams): 
   return sort.key === "occurredAt" || mayUse(policy, sort.key) ? sort : DEFAULT_SORT;
 }
 
-/** The column each qualifier reads; `account:` and `ingress:` are scope ids, not columns. */
-const QUALIFIER_COLUMNS: readonly [keyof AuditCriteria, AuditColumnKey][] = [
-  ["users", "user"],
-  ["ips", "ip"],
-  ["actions", "action"],
-  ["tables", "tableName"],
-  ["pks", "recordPk"],
-  ["after", "occurredAt"],
-  ["before", "occurredAt"],
+/**
+ * Each field of the criteria: the column it reads (`account:`, `ingress:` and free text read
+ * scope ids or only the viewer's own columns, so none), and how an export's entry names it.
+ */
+const CRITERIA_FIELDS: readonly [keyof AuditCriteria, AuditColumnKey | null, string][] = [
+  ["text", null, "text"],
+  ["users", "user", "User"],
+  ["ips", "ip", "IP"],
+  ["actions", "action", "Action"],
+  ["tables", "tableName", "Table"],
+  ["pks", "recordPk", "Primary Key"],
+  ["accounts", null, "account"],
+  ["ingresses", null, "ingress"],
+  ["after", "occurredAt", "after"],
+  ["before", "occurredAt", "before"],
 ];
+
+const usedFields = (criteria: AuditCriteria) =>
+  CRITERIA_FIELDS.filter(([field]) => {
+    const value = criteria[field];
+    return Array.isArray(value) ? value.length > 0 : value !== undefined;
+  });
 
 const headerOf = (key: AuditColumnKey) => AUDIT_COLUMNS.find((c) => c.key === key)!.header;
 
@@ -89,12 +101,8 @@ export function hiddenColumnRefusal(
   policy: AuditViewerPolicy,
   criteria: AuditCriteria,
 ): string | null {
-  for (const [field, column] of QUALIFIER_COLUMNS) {
-    const value = criteria[field];
-    const used = Array.isArray(value) ? value.length > 0 : value !== undefined;
-    if (used && !mayUse(policy, column)) return `${headerOf(column)} is not among your columns.`;
-  }
-  return null;
+  const hidden = usedFields(criteria).find(([, column]) => column && !mayUse(policy, column));
+  return hidden?.[1] ? `${headerOf(hidden[1])} is not among your columns.` : null;
 }
 
 export type AuditQuery = {
@@ -106,26 +114,6 @@ export type AuditQuery = {
   /** What narrowed the view, by name only ("text", "IP", "Action"): safe to show to anyone. */
   narrowedBy: string[];
 };
-
-const CRITERIA_NAMES: readonly [keyof AuditCriteria, string][] = [
-  ["text", "text"],
-  ["users", "User"],
-  ["ips", "IP"],
-  ["actions", "Action"],
-  ["tables", "Table"],
-  ["pks", "Primary Key"],
-  ["accounts", "account"],
-  ["ingresses", "ingress"],
-  ["after", "after"],
-  ["before", "before"],
-];
-
-function namesOf(criteria: AuditCriteria): string[] {
-  return CRITERIA_NAMES.filter(([field]) => {
-    const value = criteria[field];
-    return Array.isArray(value) ? value.length > 0 : value !== undefined;
-  }).map(([, name]) => name);
-}
 
 /**
  * The search box and the column/URL filters of a request, checked against the policy and turned
@@ -140,7 +128,7 @@ export function auditQueryFor(policy: AuditViewerPolicy, params: AuditPageParams
     return {
       condition: auditCriteriaCondition(parsed.criteria, policy.allowed),
       error: null,
-      names: namesOf(parsed.criteria),
+      names: usedFields(parsed.criteria).map(([, , name]) => name),
     };
   };
   const search = check(params.q);
