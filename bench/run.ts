@@ -6,7 +6,7 @@ import postgres from "postgres";
 import { format, resolveConfig } from "prettier";
 import { openPostgres, type Db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { countAuditEntries } from "@/db/queries/audit-log";
+import { countAuditEntries } from "@/lib/audit/queries/audit-log";
 import * as schema from "@/db/schema";
 import { isTearingDown } from "@/e2e/harness/teardown";
 import { cannedDb, type Statement } from "./lib/canned";

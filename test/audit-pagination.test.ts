@@ -7,7 +7,7 @@ import {
   encodeCursor,
   findAuditPage,
   type AuditSort,
-} from "@/db/queries/audit-log";
+} from "@/lib/audit/queries/audit-log";
 import { auditLog, AUDIT_ACTIONS } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/core";
 import { AUDIT_COLUMNS } from "@/lib/visibility/audit-columns";

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
-import { auditCriteriaCondition } from "@/db/queries/audit-criteria";
+import { auditCriteriaCondition } from "@/lib/audit/queries/audit-criteria";
 import { auditLog, ingressRoutes } from "@/db/schema";
 import { runAction, type ActionConfig, type ActionHandler } from "@/lib/actions/define-action";
 import { systemActor } from "@/lib/audit/actor";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findAuditEntryForViewer } from "@/db/queries/audit-entry";
-import { countAuditEntries, decodeCursor, findAuditPage } from "@/db/queries/audit-log";
+import { findAuditEntryForViewer } from "@/lib/audit/queries/audit-entry";
+import { countAuditEntries, decodeCursor, findAuditPage } from "@/lib/audit/queries/audit-log";
 import { accounts } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";

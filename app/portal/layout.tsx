@@ -3,7 +3,7 @@ import { connection } from "next/server";
 import { cache } from "react";
 import { PortalShell } from "@/components/portal/portal-shell";
 import { getDb } from "@/db/client";
-import { findAccountSummary } from "@/db/queries/accounts";
+import { findAccountSummary } from "@/lib/portal/account-summary";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { requirePortalUser } from "@/lib/auth/session";
 import { loadPublishedBranding } from "@/lib/branding/view";

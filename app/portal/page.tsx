@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
-import { findAccountSummary, findTodayTraffic } from "@/db/queries/accounts";
+import { findAccountSummary, findTodayTraffic } from "@/lib/portal/account-summary";
 import { requirePortalUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Home" };

@@ -7,7 +7,7 @@ import {
   findAuditPage,
   type AuditScope,
   type AuditSort,
-} from "@/db/queries/audit-log";
+} from "@/lib/audit/queries/audit-log";
 import { auditLog } from "@/db/schema";
 import {
   pageSizeOf,

@@ -5,7 +5,7 @@ import {
   decodeCursor,
   findAuditPage,
   type AuditSortKey,
-} from "@/db/queries/audit-log";
+} from "@/lib/audit/queries/audit-log";
 import { AUDIT_ACTIONS } from "@/db/schema";
 import {
   auditPageHref,

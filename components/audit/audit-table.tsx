@@ -1,4 +1,4 @@
-import type { AuditListRow } from "@/db/queries/audit-log";
+import type { AuditListRow } from "@/lib/audit/queries/audit-log";
 import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-columns";
 import { DiffDialog } from "./diff-dialog";
 

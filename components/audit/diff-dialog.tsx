@@ -3,7 +3,7 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import dynamic from "next/dynamic";
 import { useState, useSyncExternalStore } from "react";
-import type { AuditEntryView } from "@/db/queries/audit-entry";
+import type { AuditEntryView } from "@/lib/audit/queries/audit-entry";
 import { splitForDiff } from "@/lib/audit/diff";
 
 // The diff viewer is large and browser-only: loaded when a popup first opens, not with the page.

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { findAuditPage } from "@/db/queries/audit-log";
+import { findAuditPage } from "@/lib/audit/queries/audit-log";
 import { auditLog } from "@/db/schema";
 import { getAuditPolicy } from "@/lib/visibility/current-policy";
 import { AuditTable } from "./audit-table";

@@ -235,7 +235,7 @@ export async function forbiddenFor(
       "api_keys.prefix",
       keys.map((k) => k.prefix),
     );
-    // Forensics of an entry (user agent, request id) are for staff (db/queries/audit-entry.ts).
+    // Forensics of an entry (user agent, request id) are for staff (lib/audit/queries/audit-entry.ts).
     const forensics = await sql<{ user_agent: string | null; request_id: string | null }[]>`
       select distinct user_agent, request_id from audit_log where ${inScope}
       and (user_agent is not null or request_id is not null)`;

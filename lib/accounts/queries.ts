@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, ilike, inArray, or, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { escapeLike } from "@/db/queries/audit-criteria";
+import { escapeLike } from "@/lib/audit/queries/audit-criteria";
 import { ACCOUNT_STATUSES, ACCOUNT_TYPES, accounts, auditLog, ingressRoutes } from "@/db/schema";
 
 export const ACCOUNTS_PAGE_SIZE = 50;

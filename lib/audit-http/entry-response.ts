@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import { findAuditEntryForViewer } from "@/db/queries/audit-entry";
+import { findAuditEntryForViewer } from "@/lib/audit/queries/audit-entry";
 import { getCurrentUser } from "@/lib/auth/session";
 import { getAuditPolicy } from "@/lib/visibility/current-policy";
 

@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { getDb } from "@/db/client";
-import { decodeCursor, findAuditPage, type AuditListRow } from "@/db/queries/audit-log";
+import { decodeCursor, findAuditPage, type AuditListRow } from "@/lib/audit/queries/audit-log";
 import { recordAuditEvent } from "@/lib/audit/core";
 import { actorFor, getCurrentUser } from "@/lib/auth/session";
 import { parseAuditPageParams } from "@/lib/search/audit-page-params";

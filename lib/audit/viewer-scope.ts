@@ -1,4 +1,4 @@
-import type { AuditScope } from "@/db/queries/audit-log";
+import type { AuditScope } from "@/lib/audit/queries/audit-log";
 import { can } from "@/lib/auth/permissions";
 import { isPortalRole } from "@/lib/auth/roles";
 import type { CurrentUser } from "@/lib/auth/session";

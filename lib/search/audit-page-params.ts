@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AUDIT_SORT_KEYS, type AuditSort } from "@/db/queries/audit-log";
+import { AUDIT_SORT_KEYS, type AuditSort } from "@/lib/audit/queries/audit-log";
 
 /**
  * The audit page's whole state lives in its URL: this schema reads it (server) and the controls

@@ -1,8 +1,8 @@
 import type { SQL } from "drizzle-orm";
 import { and } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { auditCriteriaCondition } from "@/db/queries/audit-criteria";
-import { DEFAULT_SORT, type AuditScope, type AuditSort } from "@/db/queries/audit-log";
+import { auditCriteriaCondition } from "@/lib/audit/queries/audit-criteria";
+import { DEFAULT_SORT, type AuditScope, type AuditSort } from "@/lib/audit/queries/audit-log";
 import type { UserRole } from "@/db/schema";
 import { auditScopeFor, tableOptionsFor } from "@/lib/audit/viewer-scope";
 import { can } from "@/lib/auth/permissions";
