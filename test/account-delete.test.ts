@@ -1,3 +1,5 @@
+import { TEST_BASE_URL } from "./run-action";
+import { deleteAccountOperation } from "@/lib/accounts/delete-account";
 import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,8 +17,7 @@ import {
   ingressRoutes,
   users,
 } from "@/db/schema";
-import { deleteAccountDef } from "@/lib/accounts/actions";
-import { runAction, type ActionConfig, type ActionHandler } from "@/lib/actions/define-action";
+import { runOperation, type Operation } from "@/lib/actions/operation";
 import { generateApiKey } from "@/lib/api-keys/keys";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
@@ -24,7 +25,7 @@ import { actorForUser } from "@/lib/auth/actor-for-user";
 import type { CurrentUser } from "@/lib/auth/session";
 import { queueEmail } from "@/lib/email/outbox";
 import { invitationEmail } from "@/lib/email/templates";
-import { createIngressRoute } from "@/lib/ingress/ingress-routes";
+import { createIngressRoute } from "@/lib/ingress/create-ingress-route";
 import { createTestDatabase } from "./db";
 import { createAccount, createUser } from "./factories";
 import { REQUEST } from "./run-action";
@@ -56,14 +57,13 @@ const staff = (role: CurrentUser["role"]): CurrentUser => ({
 });
 
 function run<S extends z.ZodType, T>(
-  def: { config: ActionConfig<S>; handler: ActionHandler<S, T> },
+  op: Operation<S, T>,
   raw: Record<string, unknown>,
   user: CurrentUser = staff("admin"),
 ) {
-  return runAction(
-    def.config,
-    def.handler,
-    { user, actor: async (u) => systemActor(u.name), db },
+  return runOperation(
+    op,
+    { user, actor: async (u) => systemActor(u.name), db, baseUrl: async () => TEST_BASE_URL },
     raw,
   );
 }
@@ -267,7 +267,7 @@ describe("deleting an account with everything that belongs to it", () => {
 
       const calls = await callsOf(account.id);
       expect(calls).toEqual({ cdrs: 3, cdrDaily: 2 });
-      const result = await run(deleteAccountDef, { id: String(account.id) });
+      const result = await run(deleteAccountOperation, { id: String(account.id) });
       expect(result).toMatchObject({ status: "ok", data: { id: account.id } });
       expect(await leftovers(account.id, userIds)).toEqual(NONE);
       expect(await callsOf(account.id)).toEqual(calls);
@@ -314,7 +314,9 @@ describe("deleting an account with everything that belongs to it", () => {
   it("an account with nothing is deleted with one entry", async () => {
     const empty = await createAccount(db, "customer");
     const since = await lastAuditId();
-    expect(await run(deleteAccountDef, { id: String(empty.id) })).toMatchObject({ status: "ok" });
+    expect(await run(deleteAccountOperation, { id: String(empty.id) })).toMatchObject({
+      status: "ok",
+    });
     const entries = await db.select().from(auditLog).where(gt(auditLog.id, since));
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
@@ -340,7 +342,7 @@ describe("deleting an account with everything that belongs to it", () => {
           when (old.id = ${account.id}) execute function refuse_${account.id}()`),
     );
     const since = await lastAuditId();
-    const result = await run(deleteAccountDef, { id: String(account.id) });
+    const result = await run(deleteAccountOperation, { id: String(account.id) });
     expect(result).toMatchObject({
       status: "error",
       error: expect.stringMatching(/^Something went wrong/),
@@ -356,21 +358,23 @@ describe("deleting an account with everything that belongs to it", () => {
     const before = await leftovers(account.id, userIds);
     const since = await lastAuditId();
     for (const role of ["auditor", "branding"] as const) {
-      expect(await run(deleteAccountDef, { id: String(account.id) }, staff(role))).toEqual({
+      expect(await run(deleteAccountOperation, { id: String(account.id) }, staff(role))).toEqual({
         status: "error",
         error: "Your role does not allow this action.",
       });
     }
     const portalUser: CurrentUser = { ...staff("customer"), accountId: account.id };
-    expect(await run(deleteAccountDef, { id: String(account.id) }, portalUser)).toMatchObject({
-      status: "error",
-      error: "Your role does not allow this action.",
-    });
+    expect(await run(deleteAccountOperation, { id: String(account.id) }, portalUser)).toMatchObject(
+      {
+        status: "error",
+        error: "Your role does not allow this action.",
+      },
+    );
     for (const id of ["abc", "-1", "1.5", "", "1; drop table accounts"]) {
-      const result = await run(deleteAccountDef, { id });
+      const result = await run(deleteAccountOperation, { id });
       expect(result.status === "error" && result.fieldErrors?.id).toEqual([expect.any(String)]);
     }
-    expect(await run(deleteAccountDef, { id: "99999999" })).toMatchObject({
+    expect(await run(deleteAccountOperation, { id: "99999999" })).toMatchObject({
       status: "error",
       error: "That record no longer exists.",
     });

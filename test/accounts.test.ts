@@ -1,18 +1,16 @@
+import { TEST_BASE_URL } from "./run-action";
+import { createAccountOperation } from "@/lib/accounts/create-account";
+import { deleteAccountOperation } from "@/lib/accounts/delete-account";
+import { setAccountStatusOperation } from "@/lib/accounts/set-account-status";
+import { updateAccountOperation } from "@/lib/accounts/update-account";
 import { desc, eq } from "drizzle-orm";
 import type { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
-import {
-  createAccountDef,
-  deleteAccountDef,
-  setAccountStatusDef,
-  updateAccountDef,
-  withLatestValues,
-} from "@/lib/accounts/actions";
 import { STALE_ACCOUNT_MESSAGE } from "@/lib/accounts/errors";
 import { accountFormValues, accountListFilters, listAccounts } from "@/lib/accounts/queries";
-import { createIngressRoute } from "@/lib/ingress/ingress-routes";
-import { runAction, type ActionConfig, type ActionHandler } from "@/lib/actions/define-action";
+import { createIngressRoute } from "@/lib/ingress/create-ingress-route";
+import { runOperation, type Operation } from "@/lib/actions/operation";
 import { systemActor } from "@/lib/audit/actor";
 import type { CurrentUser } from "@/lib/auth/session";
 import { createTestDatabase } from "./db";
@@ -38,14 +36,18 @@ const person = (role: CurrentUser["role"], accountId: number | null = null): Cur
 const admin = person("admin");
 
 function run<S extends z.ZodType, T>(
-  def: { config: ActionConfig<S>; handler: ActionHandler<S, T> },
+  op: Operation<S, T>,
   raw: Record<string, unknown>,
   user: CurrentUser | null = admin,
 ) {
-  return runAction(
-    def.config,
-    def.handler,
-    { user, actor: async (u) => systemActor(u.name), db: database.db },
+  return runOperation(
+    op,
+    {
+      user,
+      actor: async (u) => systemActor(u.name),
+      db: database.db,
+      baseUrl: async () => TEST_BASE_URL,
+    },
     raw,
   );
 }
@@ -69,7 +71,7 @@ const valid = (name: string) => ({
 });
 
 async function created(name: string) {
-  const result = await run(createAccountDef, valid(name));
+  const result = await run(createAccountOperation, valid(name));
   if (result.status !== "ok") throw new Error(JSON.stringify(result));
   const [row] = await database.db.select().from(accounts).where(eq(accounts.id, result.data.id));
   return row!;
@@ -112,7 +114,7 @@ describe("create account", () => {
     ["long name", { name: "x".repeat(121) }, "name"],
   ])("%s → field error and nothing written", async (_label, change, field) => {
     const before = await counts();
-    const result = await run(createAccountDef, { ...valid("Invalid Telecom"), ...change });
+    const result = await run(createAccountOperation, { ...valid("Invalid Telecom"), ...change });
     expect(result.status).toBe("error");
     expect(result.status === "error" && result.fieldErrors?.[field]).toEqual([expect.any(String)]);
     expect(await counts()).toEqual(before);
@@ -121,7 +123,7 @@ describe("create account", () => {
   it("a duplicate name (any case) is a field error on name and writes nothing", async () => {
     await created("Duplicate Telecom");
     const before = await counts();
-    const result = await run(createAccountDef, valid("duplicate TELECOM"));
+    const result = await run(createAccountOperation, valid("duplicate TELECOM"));
     expect(result).toMatchObject({
       status: "error",
       fieldErrors: { name: [expect.stringContaining("already exists")] },
@@ -135,22 +137,22 @@ describe("create account", () => {
     ["portal customer", person("customer", 1001)],
   ])("refuses %s and writes nothing", async (_label, user) => {
     const before = await counts();
-    const result = await run(createAccountDef, valid("Refused Telecom"), user);
+    const result = await run(createAccountOperation, valid("Refused Telecom"), user);
     expect(result).toEqual({ status: "error", error: "Your role does not allow this action." });
     expect(await counts()).toEqual(before);
   });
 
   it("lets support create", async () => {
-    expect((await run(createAccountDef, valid("Support Telecom"), person("support"))).status).toBe(
-      "ok",
-    );
+    expect(
+      (await run(createAccountOperation, valid("Support Telecom"), person("support"))).status,
+    ).toBe("ok");
   });
 });
 
 describe("update account", () => {
   it("saves with the current version and audits old → new", async () => {
     const row = await created("Update Telecom");
-    const result = await run(updateAccountDef, editOf(row, { creditLimit: "750" }));
+    const result = await run(updateAccountOperation, editOf(row, { creditLimit: "750" }));
     expect(result).toMatchObject({ status: "ok", data: { id: row.id, version: row.version + 1 } });
     const [entry] = await database.db
       .select()
@@ -165,22 +167,22 @@ describe("update account", () => {
 
   it("refuses a stale save and changes nothing", async () => {
     const row = await created("Stale Telecom");
-    expect((await run(updateAccountDef, editOf(row, { cps: "9" }))).status).toBe("ok");
+    expect((await run(updateAccountOperation, editOf(row, { cps: "9" }))).status).toBe("ok");
     const before = await counts();
-    const result = await run(updateAccountDef, editOf(row, { creditLimit: "1" }));
+    const result = await run(updateAccountOperation, editOf(row, { creditLimit: "1" }));
     expect(result).toMatchObject({ status: "error", error: STALE_ACCOUNT_MESSAGE });
     expect(await counts()).toEqual(before);
     const [now] = await database.db.select().from(accounts).where(eq(accounts.id, row.id));
     expect(now!.creditLimit).toBe("500.00");
-    // The page swaps what was typed for the latest values (and version) before re-rendering.
-    const shown = withLatestValues(result, accountFormValues(now!));
-    expect(shown).toMatchObject({ values: { cps: "9", version: String(now!.version) } });
+    // The answer carries the account as stored now (its version too) in place of what was typed.
+    expect(result).toMatchObject({ values: accountFormValues(now!) });
+    expect(result).toMatchObject({ values: { cps: "9", creditLimit: "500.00" } });
   });
 
   it("refuses a currency change", async () => {
     const row = await created("Currency Telecom");
     const before = await counts();
-    const result = await run(updateAccountDef, editOf(row, { currency: "USD" }));
+    const result = await run(updateAccountOperation, editOf(row, { currency: "USD" }));
     expect(result).toMatchObject({
       status: "error",
       fieldErrors: { currency: [expect.any(String)] },
@@ -198,7 +200,7 @@ describe("update account", () => {
       { name: "taken telecom" },
     ];
     for (const change of changes) {
-      const result = await run(updateAccountDef, editOf(row, change));
+      const result = await run(updateAccountOperation, editOf(row, change));
       expect(result.status === "error" && Object.keys(result.fieldErrors ?? {})).toEqual([
         Object.keys(change)[0],
       ]);
@@ -209,7 +211,7 @@ describe("update account", () => {
   it("refuses an auditor", async () => {
     const row = await created("Auditor Edit Telecom");
     const before = await counts();
-    const result = await run(updateAccountDef, editOf(row, { cps: "1" }), person("auditor"));
+    const result = await run(updateAccountOperation, editOf(row, { cps: "1" }), person("auditor"));
     expect(result.status).toBe("error");
     expect(await counts()).toEqual(before);
   });
@@ -219,7 +221,7 @@ describe("suspend, reactivate, delete", () => {
   it("suspends and reactivates with an audited message", async () => {
     const row = await created("Suspend Telecom");
     expect(
-      await run(setAccountStatusDef, { id: String(row.id), status: "suspended" }),
+      await run(setAccountStatusOperation, { id: String(row.id), status: "suspended" }),
     ).toMatchObject({ status: "ok" });
     const [entry] = await database.db
       .select()
@@ -228,9 +230,9 @@ describe("suspend, reactivate, delete", () => {
       .orderBy(auditLog.id)
       .offset(1);
     expect(entry!.message).toMatch(/^Suspended customer Suspend Telecom/);
-    expect((await run(setAccountStatusDef, { id: String(row.id), status: "active" })).status).toBe(
-      "ok",
-    );
+    expect(
+      (await run(setAccountStatusOperation, { id: String(row.id), status: "active" })).status,
+    ).toBe("ok");
     const [now] = await database.db.select().from(accounts).where(eq(accounts.id, row.id));
     expect(now!.status).toBe("active");
   });
@@ -250,7 +252,7 @@ describe("suspend, reactivate, delete", () => {
     });
     await createUser(database.db, { role: "customer", accountId: row.id });
     const before = await counts();
-    const result = await run(deleteAccountDef, { id: String(row.id) });
+    const result = await run(deleteAccountOperation, { id: String(row.id) });
     expect(result).toMatchObject({ status: "ok", message: `Deleted Delete Telecom (${row.id}).` });
     // The account, its route and its user, each with its DELETE entry.
     expect(await counts()).toEqual({ accounts: before.accounts - 1, audit: before.audit + 3 });

@@ -1,13 +1,17 @@
+import {
+  generateApiKeyOperation,
+  type GeneratedKey,
+  revokeApiKeyOperation,
+} from "@/lib/api-keys/keys";
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { apiKeys, auditLog } from "@/db/schema";
-import type { ActionSpec as Spec } from "@/lib/actions/define-action";
+import type { Operation } from "@/lib/actions/operation";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import type { CurrentUser } from "@/lib/auth/session";
-import { generateApiKeySpec, revokeApiKeySpec, type GeneratedKey } from "@/lib/api-keys/actions";
 import { apiKeyStatus, listApiKeys, verifyApiKey } from "@/lib/api-keys/keys";
 import { createTestDatabase } from "./db";
 import { asCurrent, runAs } from "./run-action";
@@ -20,8 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const run = <S extends z.ZodType, T>(spec: Spec<S, T>, user: CurrentUser, raw: object) =>
-  runAs(database.db, spec, user, raw);
+const run = <S extends z.ZodType, T>(op: Operation<S, T>, user: CurrentUser, raw: object) =>
+  runAs(database.db, op, user, raw);
 
 const snapshot = async () => ({
   keys: await database.db.$count(apiKeys),
@@ -34,7 +38,7 @@ beforeAll(async () => {
 });
 
 async function generate(raw: object = { name: "Billing sync", scope: "read" }) {
-  const result = await run(generateApiKeySpec, admin, raw);
+  const result = await run(generateApiKeyOperation, admin, raw);
   expect(result.status).toBe("ok");
   return (result as { data: GeneratedKey }).data;
 }
@@ -75,7 +79,7 @@ describe("generateApiKey", () => {
     ["a malformed expiry", { name: "K", scope: "read", expiresAt: "soon" }, "expiresAt"],
   ])("returns a field error for %s and writes nothing", async (_label, raw, field) => {
     const before = await snapshot();
-    expect(await run(generateApiKeySpec, admin, raw)).toMatchObject({
+    expect(await run(generateApiKeyOperation, admin, raw)).toMatchObject({
       status: "error",
       fieldErrors: { [field]: [expect.any(String)] },
     });
@@ -89,8 +93,10 @@ describe("generateApiKey", () => {
       const key = await generate();
       const before = await snapshot();
       const refused = { status: "error", error: "Your role does not allow this action." };
-      expect(await run(generateApiKeySpec, user, { name: "Nope", scope: "read" })).toEqual(refused);
-      expect(await run(revokeApiKeySpec, user, { id: key.id })).toEqual(refused);
+      expect(await run(generateApiKeyOperation, user, { name: "Nope", scope: "read" })).toEqual(
+        refused,
+      );
+      expect(await run(revokeApiKeyOperation, user, { id: key.id })).toEqual(refused);
       expect(await snapshot()).toEqual(before);
     },
   );
@@ -142,11 +148,11 @@ describe("verifyApiKey", () => {
 
   it("rejects a revoked key; revoking writes a DELETE entry", async () => {
     const key = await generate({ name: "To revoke", scope: "read" });
-    expect(await run(revokeApiKeySpec, admin, { id: key.id })).toMatchObject({ status: "ok" });
+    expect(await run(revokeApiKeyOperation, admin, { id: key.id })).toMatchObject({ status: "ok" });
     expect(await verifyApiKey(database.db, key.secret)).toBeNull();
     const [entry] = await database.db.select().from(auditLog).where(eq(auditLog.action, "DELETE"));
     expect(entry?.message).toMatch(/^Revoked API key To revoke \(tl_[0-9a-f]{8}…\)$/);
-    expect(await run(revokeApiKeySpec, admin, { id: key.id })).toMatchObject({
+    expect(await run(revokeApiKeyOperation, admin, { id: key.id })).toMatchObject({
       status: "error",
       error: "This key is already revoked.",
     });

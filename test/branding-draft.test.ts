@@ -1,3 +1,9 @@
+import {
+  publishOperation,
+  restoreVersionOperation,
+  saveDraftOperation,
+} from "@/lib/branding/draft";
+import { removeImageOperation, uploadImageOperation } from "@/lib/branding/upload";
 import { desc } from "drizzle-orm";
 import type { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,14 +12,7 @@ import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { changedFields } from "@/lib/audit/messages";
 import type { CurrentUser } from "@/lib/auth/session";
-import {
-  publishSpec,
-  removeImageSpec,
-  restoreVersionSpec,
-  saveDraftSpec,
-  uploadImageSpec,
-} from "@/lib/branding/actions";
-import type { ActionSpec as Spec } from "@/lib/actions/define-action";
+import type { Operation } from "@/lib/actions/operation";
 import {
   draftStatus,
   draftStatusText,
@@ -37,8 +36,8 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const run = <S extends z.ZodType, T>(spec: Spec<S, T>, user: CurrentUser, raw: object) =>
-  runAs(database.db, spec, user, raw);
+const run = <S extends z.ZodType, T>(op: Operation<S, T>, user: CurrentUser, raw: object) =>
+  runAs(database.db, op, user, raw);
 
 const draft = async () => (await getDraft(database.db))!;
 const draftVersion = async () => String((await draft()).version);
@@ -63,9 +62,9 @@ const newestEntry = async () => {
 
 /** Makes the draft differ from the latest version (if it does not already) and publishes. */
 async function publishWith(user: CurrentUser, changes: Record<string, string>) {
-  const saved = await run(saveDraftSpec, user, await form(changes));
+  const saved = await run(saveDraftOperation, user, await form(changes));
   expect(saved.status).toBe("ok");
-  const published = await run(publishSpec, user, { version: String((await draft()).version) });
+  const published = await run(publishOperation, user, { version: String((await draft()).version) });
   if (published.status !== "ok") throw new Error(JSON.stringify(published));
   return published.data.versionNo;
 }
@@ -98,7 +97,7 @@ describe("save draft", () => {
   it("writes one UPDATE whose before and after differ only in the changed field", async () => {
     const before = await counts();
     const result = await run(
-      saveDraftSpec,
+      saveDraftOperation,
       brander,
       await form({ customCss: "body { margin: 0 }" }),
     );
@@ -126,7 +125,7 @@ describe("save draft", () => {
 
   it("stores colours lower-case and sets only the fields that changed", async () => {
     const result = await run(
-      saveDraftSpec,
+      saveDraftOperation,
       admin,
       await form({ primaryColor: "#ABCDEF", accentColor: " #0F766E ", supportEmail: "" }),
     );
@@ -141,7 +140,7 @@ describe("save draft", () => {
 
   it("an unchanged form writes nothing and says so", async () => {
     const before = await counts();
-    const result = await run(saveDraftSpec, admin, await form());
+    const result = await run(saveDraftOperation, admin, await form());
     expect(result).toEqual({
       status: "ok",
       data: { version: before.draftVersion },
@@ -152,10 +151,10 @@ describe("save draft", () => {
 
   it("treats a browser's CRLF line ends as the same code, not a change", async () => {
     const js = "(function () {\n  document.title = 'x';\n})();\n";
-    expect((await run(saveDraftSpec, admin, await form({ customJs: js }))).status).toBe("ok");
+    expect((await run(saveDraftOperation, admin, await form({ customJs: js }))).status).toBe("ok");
     const before = await counts();
     const asSubmitted = await form({ customJs: js.replaceAll("\n", "\r\n") });
-    const result = await run(saveDraftSpec, admin, asSubmitted);
+    const result = await run(saveDraftOperation, admin, asSubmitted);
     expect(result.status === "ok" && result.message).toBe(NOTHING_TO_SAVE_MESSAGE);
     expect(await counts()).toEqual(before);
     expect((await draft()).customJs).toBe(js);
@@ -163,7 +162,7 @@ describe("save draft", () => {
 
   it("sanitises the footer and says that markup was removed", async () => {
     const result = await run(
-      saveDraftSpec,
+      saveDraftOperation,
       admin,
       await form({
         footerHtml: '<p>Help</p><script>alert(1)</script><a href="/x" onclick="x()">x</a>',
@@ -191,7 +190,7 @@ describe("save draft", () => {
   ])("%s → a field error and nothing changed", async (_label, change, field) => {
     const before = await counts();
     const row = await draft();
-    const result = await run(saveDraftSpec, admin, await form(change));
+    const result = await run(saveDraftOperation, admin, await form(change));
     expect(result.status).toBe("error");
     expect(result.status === "error" && result.fieldErrors?.[field]).toEqual([expect.any(String)]);
     expect(await counts()).toEqual(before);
@@ -200,8 +199,8 @@ describe("save draft", () => {
 
   it("keeps a colleague's change to a field this editor did not touch", async () => {
     const mine = await form({ portalName: "Mine Portal" });
-    await run(saveDraftSpec, admin, await form({ customJs: "console.log('theirs');" }));
-    const result = await run(saveDraftSpec, brander, mine);
+    await run(saveDraftOperation, admin, await form({ customJs: "console.log('theirs');" }));
+    const result = await run(saveDraftOperation, brander, mine);
     expect(result).toMatchObject({ status: "ok", message: "Draft saved." });
     const row = await draft();
     expect(row.portalName).toBe("Mine Portal");
@@ -212,9 +211,9 @@ describe("save draft", () => {
 
   it("refuses, naming the field, when both changed the same field, and writes nothing", async () => {
     const mine = await form({ customCss: "/* mine */", portalName: "Both Portal" });
-    await run(saveDraftSpec, admin, await form({ customCss: "/* theirs */" }));
+    await run(saveDraftOperation, admin, await form({ customCss: "/* theirs */" }));
     const before = await counts();
-    const result = await run(saveDraftSpec, brander, mine);
+    const result = await run(saveDraftOperation, brander, mine);
     expect(result).toMatchObject({ status: "error", error: DRAFT_CONFLICT_MESSAGE });
     expect(result.status === "error" && Object.keys(result.fieldErrors ?? {})).toEqual([
       "customCss",
@@ -230,10 +229,10 @@ describe("save draft", () => {
 describe("publish", () => {
   it("creates version max+1 with a PUBLISH entry and the draft's snapshot", async () => {
     const previous = await latestPublished(database.db);
-    await run(saveDraftSpec, brander, await form({ portalName: "Northwind Portal" }));
+    await run(saveDraftOperation, brander, await form({ portalName: "Northwind Portal" }));
     const before = await counts();
     const row = await draft();
-    const result = await run(publishSpec, brander, { version: String(row.version) });
+    const result = await run(publishOperation, brander, { version: String(row.version) });
     const versionNo = (previous?.versionNo ?? 0) + 1;
     expect(result).toMatchObject({ status: "ok", data: { versionNo } });
     expect(await counts()).toEqual({
@@ -259,7 +258,7 @@ describe("publish", () => {
   it("names the changed fields, and refuses to publish the same draft twice", async () => {
     const from = (await latestPublished(database.db))!.versionNo;
     await run(
-      saveDraftSpec,
+      saveDraftOperation,
       admin,
       await form({ primaryColor: "#112233", customCss: "h1 { color: red }" }),
     );
@@ -268,7 +267,7 @@ describe("publish", () => {
       `Unpublished changes since v${from}: primary colour, custom CSS`,
     );
 
-    const first = await run(publishSpec, admin, { version: await draftVersion() });
+    const first = await run(publishOperation, admin, { version: await draftVersion() });
     expect(first).toMatchObject({
       status: "ok",
       data: { versionNo: from + 1 },
@@ -279,7 +278,7 @@ describe("publish", () => {
     );
 
     const before = await counts();
-    const second = await run(publishSpec, admin, { version: await draftVersion() });
+    const second = await run(publishOperation, admin, { version: await draftVersion() });
     expect(second).toMatchObject({
       status: "error",
       error: `Nothing to publish: the draft matches v${from + 1}.`,
@@ -289,9 +288,9 @@ describe("publish", () => {
 
   it("refuses when the draft changed since the publisher looked at it", async () => {
     const seen = (await draft()).version;
-    await run(saveDraftSpec, admin, await form({ accentColor: "#445566" }));
+    await run(saveDraftOperation, admin, await form({ accentColor: "#445566" }));
     const before = await counts();
-    const result = await run(publishSpec, brander, { version: String(seen) });
+    const result = await run(publishOperation, brander, { version: String(seen) });
     expect(result).toMatchObject({ status: "error", error: STALE_PUBLISH_MESSAGE });
     expect(await counts()).toEqual(before);
   });
@@ -312,7 +311,7 @@ describe("restore into draft", () => {
     const old = (await listVersions(database.db)).find((v) => v.versionNo === oldNo)!;
 
     const before = await counts();
-    const result = await run(restoreVersionSpec, brander, {
+    const result = await run(restoreVersionOperation, brander, {
       versionId: String(old.id),
       version: await draftVersion(),
     });
@@ -336,7 +335,7 @@ describe("restore into draft", () => {
     // The portal still shows the newer version until the restored draft is published.
     expect((await latestPublished(database.db))!.versionNo).toBe(newNo);
 
-    const published = await run(publishSpec, brander, { version: await draftVersion() });
+    const published = await run(publishOperation, brander, { version: await draftVersion() });
     expect(published).toMatchObject({ status: "ok", data: { versionNo: newNo + 1 } });
     const current = (await latestPublished(database.db))!;
     expect(current.versionNo).toBe(newNo + 1);
@@ -346,7 +345,7 @@ describe("restore into draft", () => {
   it("refuses when the draft already matches the version, writing nothing", async () => {
     const latest = (await latestPublished(database.db))!;
     const before = await counts();
-    const result = await run(restoreVersionSpec, admin, {
+    const result = await run(restoreVersionOperation, admin, {
       versionId: String(latest.id),
       version: await draftVersion(),
     });
@@ -360,11 +359,11 @@ describe("restore into draft", () => {
   it("refuses to restore over draft edits made since the page was opened", async () => {
     const [oldest] = (await listVersions(database.db)).slice(-1);
     const seen = await draftVersion();
-    expect((await run(saveDraftSpec, admin, await form({ customCss: "/* newer */" }))).status).toBe(
-      "ok",
-    );
+    expect(
+      (await run(saveDraftOperation, admin, await form({ customCss: "/* newer */" }))).status,
+    ).toBe("ok");
     const before = await counts();
-    const result = await run(restoreVersionSpec, brander, {
+    const result = await run(restoreVersionOperation, brander, {
       versionId: String(oldest!.id),
       version: seen,
     });
@@ -375,7 +374,7 @@ describe("restore into draft", () => {
 
   it("an unknown version id is an error, not a crash", async () => {
     const before = await counts();
-    const result = await run(restoreVersionSpec, admin, {
+    const result = await run(restoreVersionOperation, admin, {
       versionId: "999999",
       version: await draftVersion(),
     });
@@ -383,7 +382,7 @@ describe("restore into draft", () => {
       status: "error",
       error: "That branding version does not exist.",
     });
-    const bad = await run(restoreVersionSpec, admin, {
+    const bad = await run(restoreVersionOperation, admin, {
       versionId: "abc",
       version: await draftVersion(),
     });
@@ -394,7 +393,7 @@ describe("restore into draft", () => {
 
 describe("logo and favicon", () => {
   it("uploads a logo into the draft and removes it again", async () => {
-    const result = await run(uploadImageSpec, brander, {
+    const result = await run(uploadImageOperation, brander, {
       kind: "logo",
       file: new File([PNG], "logo.png", { type: "image/png" }),
     });
@@ -402,14 +401,14 @@ describe("logo and favicon", () => {
     const assetId = result.status === "ok" ? result.data.assetId : -1;
     expect((await draft()).logoAssetId).toBe(assetId);
 
-    const removed = await run(removeImageSpec, brander, { kind: "logo" });
+    const removed = await run(removeImageOperation, brander, { kind: "logo" });
     expect(removed).toMatchObject({ status: "ok", message: "Logo removed from the draft." });
     expect((await draft()).logoAssetId).toBeNull();
   });
 
   it("no file → 'Choose an image file.' and nothing written", async () => {
     const before = await counts();
-    const result = await run(uploadImageSpec, admin, { kind: "favicon" });
+    const result = await run(uploadImageOperation, admin, { kind: "favicon" });
     expect(result).toMatchObject({
       status: "error",
       fieldErrors: { file: ["Choose an image file."] },
@@ -419,7 +418,7 @@ describe("logo and favicon", () => {
 
   it("a file that is not an image → a file field error and nothing written", async () => {
     const before = await counts();
-    const result = await run(uploadImageSpec, admin, {
+    const result = await run(uploadImageOperation, admin, {
       kind: "logo",
       file: new File(["just text"], "logo.png", { type: "image/png" }),
     });
@@ -447,7 +446,7 @@ describe("custom JavaScript needs its own permission", () => {
       { customJs: "" },
     ];
     for (const changes of attempts) {
-      const result = await run(saveDraftSpec, brander, await form(changes));
+      const result = await run(saveDraftOperation, brander, await form(changes));
       if (changes.customJs === row.customJs) continue;
       expect(result).toMatchObject({
         status: "error",
@@ -463,8 +462,10 @@ describe("custom JavaScript needs its own permission", () => {
     // An admin changes the script after the branding user opened the page.
     const opened = await form();
     const adminJs = "console.log('admin v2');\n";
-    expect((await run(saveDraftSpec, admin, await form({ customJs: adminJs }))).status).toBe("ok");
-    const result = await run(saveDraftSpec, brander, {
+    expect((await run(saveDraftOperation, admin, await form({ customJs: adminJs }))).status).toBe(
+      "ok",
+    );
+    const result = await run(saveDraftOperation, brander, {
       ...opened,
       portalName: "Brander's name",
     });
@@ -479,7 +480,7 @@ describe("custom JavaScript needs its own permission", () => {
   });
 
   it("an admin changes it, with an UPDATE entry", async () => {
-    const result = await run(saveDraftSpec, admin, await form({ customJs: "/* admin */" }));
+    const result = await run(saveDraftOperation, admin, await form({ customJs: "/* admin */" }));
     expect(result.status).toBe("ok");
     const entry = await newestEntry();
     expect(entry).toMatchObject({ action: "UPDATE", actorUserId: admin.id });
@@ -492,7 +493,7 @@ describe("custom JavaScript needs its own permission", () => {
     const target = (await listVersions(database.db)).find((v) => v.versionNo === scripted)!;
     const before = await counts();
     const row = await draft();
-    const refused = await run(restoreVersionSpec, brander, {
+    const refused = await run(restoreVersionOperation, brander, {
       versionId: String(target.id),
       version: await draftVersion(),
     });
@@ -502,7 +503,7 @@ describe("custom JavaScript needs its own permission", () => {
     });
     expect(await counts()).toEqual(before);
     expect(await draft()).toEqual(row);
-    const restored = await run(restoreVersionSpec, admin, {
+    const restored = await run(restoreVersionOperation, admin, {
       versionId: String(target.id),
       version: await draftVersion(),
     });
@@ -528,23 +529,25 @@ describe("role checks", () => {
     const before = await counts();
     const row = await draft();
     const refused = { status: "error", error: "Your role does not allow this action." };
-    expect(await run(saveDraftSpec, user, await form({ portalName: "Hijacked" }))).toMatchObject(
+    expect(
+      await run(saveDraftOperation, user, await form({ portalName: "Hijacked" })),
+    ).toMatchObject(refused);
+    expect(await run(publishOperation, user, { version: await draftVersion() })).toMatchObject(
       refused,
     );
-    expect(await run(publishSpec, user, { version: await draftVersion() })).toMatchObject(refused);
     expect(
-      await run(restoreVersionSpec, user, {
+      await run(restoreVersionOperation, user, {
         versionId: String(oldest.id),
         version: await draftVersion(),
       }),
     ).toMatchObject(refused);
     expect(
-      await run(uploadImageSpec, user, {
+      await run(uploadImageOperation, user, {
         kind: "logo",
         file: new File([PNG], "logo.png", { type: "image/png" }),
       }),
     ).toMatchObject(refused);
-    expect(await run(removeImageSpec, user, { kind: "logo" })).toMatchObject(refused);
+    expect(await run(removeImageOperation, user, { kind: "logo" })).toMatchObject(refused);
     expect(await counts()).toEqual(before);
     expect(await draft()).toEqual(row);
   });

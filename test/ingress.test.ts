@@ -1,15 +1,18 @@
+import { TEST_BASE_URL } from "./run-action";
+import { createIngressOperation } from "@/lib/ingress/create-ingress-route";
+import { deleteIngressOperation } from "@/lib/ingress/delete-ingress-route";
+import { updateIngressOperation } from "@/lib/ingress/update-ingress-route";
 import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
 import { auditCriteriaCondition } from "@/lib/audit/queries/audit-criteria";
 import { auditLog, ingressRoutes } from "@/db/schema";
-import { runAction, type ActionConfig, type ActionHandler } from "@/lib/actions/define-action";
+import { runOperation, type Operation } from "@/lib/actions/operation";
 import { systemActor } from "@/lib/audit/actor";
-import { createIngressDef, deleteIngressDef, updateIngressDef } from "@/lib/ingress/actions";
 import { parseAllowedIps } from "@/lib/ingress/allowed-ips";
-import { ingressFormValues } from "@/lib/ingress/ingress-routes";
-import { STALE_INGRESS_MESSAGE } from "@/lib/accounts/errors";
+import { ingressFormValues } from "@/lib/ingress/form-values";
+import { STALE_INGRESS_MESSAGE } from "@/lib/ingress/update-ingress-route";
 import type { CurrentUser } from "@/lib/auth/session";
 import { parseAuditQuery } from "@/lib/search/parse-audit-query";
 import { createTestDatabase } from "./db";
@@ -34,14 +37,18 @@ const person = (role: CurrentUser["role"], accountId: number | null = null): Cur
 });
 
 function run<S extends z.ZodType, T>(
-  def: { config: ActionConfig<S>; handler: ActionHandler<S, T> },
+  op: Operation<S, T>,
   raw: Record<string, unknown>,
   user: CurrentUser = person("admin"),
 ) {
-  return runAction(
-    def.config,
-    def.handler,
-    { user, actor: async (u) => systemActor(u.name), db: database.db },
+  return runOperation(
+    op,
+    {
+      user,
+      actor: async (u) => systemActor(u.name),
+      db: database.db,
+      baseUrl: async () => TEST_BASE_URL,
+    },
     raw,
   );
 }
@@ -65,7 +72,7 @@ const form = (accountId: number, changes: Record<string, string> = {}) => ({
 });
 
 async function createdRoute(accountId: number) {
-  const result = await run(createIngressDef, form(accountId));
+  const result = await run(createIngressOperation, form(accountId));
   if (result.status !== "ok") throw new Error(JSON.stringify(result));
   const [row] = await database.db
     .select()
@@ -127,14 +134,17 @@ describe("ingress routes", () => {
   ])("%s → field error and nothing written", async (_label, change, field) => {
     const account = await createAccount(database.db, "customer");
     const before = await counts();
-    const result = await run(createIngressDef, form(account.id, change));
+    const result = await run(createIngressOperation, form(account.id, change));
     expect(result.status === "error" && Object.keys(result.fieldErrors ?? {})).toEqual([field]);
     expect(await counts()).toEqual(before);
   });
 
   it("names the bad line of the allowed IPs", async () => {
     const account = await createAccount(database.db, "customer");
-    const result = await run(createIngressDef, form(account.id, { allowedIps: "1.2.3.4\nfoo" }));
+    const result = await run(
+      createIngressOperation,
+      form(account.id, { allowedIps: "1.2.3.4\nfoo" }),
+    );
     expect(result).toMatchObject({
       fieldErrors: { allowedIps: ['"foo" is not a valid IP address or CIDR.'] },
     });
@@ -143,7 +153,7 @@ describe("ingress routes", () => {
   it("refuses routes under a carrier", async () => {
     const carrier = await createAccount(database.db, "carrier");
     const before = await counts();
-    const result = await run(createIngressDef, form(carrier.id));
+    const result = await run(createIngressOperation, form(carrier.id));
     expect(result).toMatchObject({ status: "error", error: expect.stringMatching(/customer/) });
     expect(await counts()).toEqual(before);
   });
@@ -155,7 +165,7 @@ describe("ingress routes", () => {
   ])("refuses %s", async (_label, user) => {
     const account = await createAccount(database.db, "customer");
     const before = await counts();
-    expect(await run(createIngressDef, form(account.id), user)).toMatchObject({
+    expect(await run(createIngressOperation, form(account.id), user)).toMatchObject({
       status: "error",
       error: "Your role does not allow this action.",
     });
@@ -166,18 +176,23 @@ describe("ingress routes", () => {
     const account = await createAccount(database.db, "customer");
     const route = await createdRoute(account.id);
     const edit = { ...ingressFormValues(route), cps: "8" };
-    expect(await run(updateIngressDef, edit)).toMatchObject({
+    expect(await run(updateIngressOperation, edit)).toMatchObject({
       status: "ok",
       data: { version: route.version + 1 },
     });
     const before = await counts();
-    expect(await run(updateIngressDef, { ...edit, cps: "9" })).toMatchObject({
+    const stale = await run(updateIngressOperation, { ...edit, cps: "9" });
+    // Refused, with the route as stored now in place of what was typed.
+    expect(stale).toMatchObject({
       status: "error",
       error: STALE_INGRESS_MESSAGE,
+      values: { cps: "8", version: String(route.version + 1) },
     });
     expect(await counts()).toEqual(before);
 
-    expect(await run(deleteIngressDef, { id: String(route.id) })).toMatchObject({ status: "ok" });
+    expect(await run(deleteIngressOperation, { id: String(route.id) })).toMatchObject({
+      status: "ok",
+    });
     const entries = await database.db
       .select()
       .from(auditLog)

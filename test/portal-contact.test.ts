@@ -1,9 +1,9 @@
+import { updateContactOperation } from "@/lib/portal/contact";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
-import { updateContactSpec } from "@/lib/portal/actions";
 import { findContact, ONLY_ADMINS_EDIT_CONTACT, STALE_CONTACT_MESSAGE } from "@/lib/portal/contact";
 import { createTestDatabase } from "./db";
 import { createAccount, createUser } from "./factories";
@@ -35,7 +35,7 @@ const CONTACT = {
 describe("contact details", () => {
   it("lets a portal admin save them: UPDATE on accounts as Portal, version bumped", async () => {
     const { account, admin } = await setup();
-    const result = await runAs(database.db, updateContactSpec, admin, {
+    const result = await runAs(database.db, updateContactOperation, admin, {
       version: String(account.version),
       ...CONTACT,
     });
@@ -65,8 +65,11 @@ describe("contact details", () => {
 
   it("clears a field left blank", async () => {
     const { account, admin } = await setup();
-    await runAs(database.db, updateContactSpec, admin, { version: account.version, ...CONTACT });
-    await runAs(database.db, updateContactSpec, admin, {
+    await runAs(database.db, updateContactOperation, admin, {
+      version: account.version,
+      ...CONTACT,
+    });
+    await runAs(database.db, updateContactOperation, admin, {
       version: account.version + 1,
       ...CONTACT,
       address: "  ",
@@ -76,7 +79,7 @@ describe("contact details", () => {
 
   it("changes nothing but these three columns, whatever else the form sends", async () => {
     const { account, admin } = await setup();
-    await runAs(database.db, updateContactSpec, admin, {
+    await runAs(database.db, updateContactOperation, admin, {
       version: account.version,
       ...CONTACT,
       name: "Renamed By Portal",
@@ -105,7 +108,7 @@ describe("contact details", () => {
     });
     const stored = await accountRow(account.id);
     const before = await counts(database.db);
-    const result = await runAs(database.db, updateContactSpec, admin, {
+    const result = await runAs(database.db, updateContactOperation, admin, {
       version: String(account.version),
       ...CONTACT,
     });
@@ -117,7 +120,7 @@ describe("contact details", () => {
   it("returns field errors for bad values and changes nothing", async () => {
     const { account, admin } = await setup();
     const before = await counts(database.db);
-    const result = await runAs(database.db, updateContactSpec, admin, {
+    const result = await runAs(database.db, updateContactOperation, admin, {
       version: account.version,
       billingEmail: "not an email",
       address: "x".repeat(501),
@@ -138,7 +141,7 @@ describe("contact details", () => {
   it("writes nothing for a save without changes", async () => {
     const { account, admin } = await setup();
     const before = await counts(database.db);
-    const result = await runAs(database.db, updateContactSpec, admin, {
+    const result = await runAs(database.db, updateContactOperation, admin, {
       version: account.version,
       billingEmail: "",
       address: "",
@@ -151,7 +154,7 @@ describe("contact details", () => {
   it("refuses a colleague who is not a portal admin, and changes nothing", async () => {
     const { account, colleague } = await setup();
     const before = await counts(database.db);
-    const result = await runAs(database.db, updateContactSpec, colleague, {
+    const result = await runAs(database.db, updateContactOperation, colleague, {
       version: account.version,
       ...CONTACT,
     });
@@ -164,7 +167,7 @@ describe("contact details", () => {
     const { account } = await setup();
     const staff = asCurrent(await createUser(database.db, { role: "admin" }));
     const before = await counts(database.db);
-    const result = await runAs(database.db, updateContactSpec, staff, {
+    const result = await runAs(database.db, updateContactOperation, staff, {
       version: account.version,
       ...CONTACT,
     });
@@ -176,7 +179,7 @@ describe("contact details", () => {
   it("only ever edits the admin's own account", async () => {
     const mine = await setup();
     const other = await setup();
-    await runAs(database.db, updateContactSpec, mine.admin, {
+    await runAs(database.db, updateContactOperation, mine.admin, {
       id: other.account.id,
       accountId: other.account.id,
       version: mine.account.version,

@@ -1,8 +1,9 @@
+import { changePortalPasswordOperation } from "@/lib/users/change-password";
+import { updateProfileOperation } from "@/lib/portal/profile";
 import { desc } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "@/db/schema";
 import { verifyPassword } from "@/lib/auth/password";
-import { changePasswordSpec, updateProfileSpec } from "@/lib/portal/actions";
 import { createTestDatabase } from "./db";
 import { createAccount, createUser } from "./factories";
 import { asCurrent, counts, createPortalUser, findUserRow, REQUEST, runAs } from "./portal-support";
@@ -28,7 +29,7 @@ const lastEntry = async () =>
 describe("profile", () => {
   it("saves name and time zone as an UPDATE by Portal, on the user's account", async () => {
     const { account, row, user } = await newPortalUser();
-    const result = await runAs(database.db, updateProfileSpec, user, {
+    const result = await runAs(database.db, updateProfileOperation, user, {
       name: "  Maya R. Patel ",
       timeZone: "Europe/London",
     });
@@ -58,7 +59,10 @@ describe("profile", () => {
 
   it("names old and new value when only the name changes", async () => {
     const { row, user } = await newPortalUser();
-    await runAs(database.db, updateProfileSpec, user, { name: "Renamed Person", timeZone: "UTC" });
+    await runAs(database.db, updateProfileOperation, user, {
+      name: "Renamed Person",
+      timeZone: "UTC",
+    });
     expect((await lastEntry()).message).toBe(
       `Changed name of portal user Renamed Person <${row.email}> from ${row.name} to Renamed Person`,
     );
@@ -66,8 +70,11 @@ describe("profile", () => {
 
   it("accepts UTC, which the runtime's zone list leaves out", async () => {
     const { row, user } = await newPortalUser();
-    await runAs(database.db, updateProfileSpec, user, { name: row.name, timeZone: "Asia/Tokyo" });
-    const result = await runAs(database.db, updateProfileSpec, user, {
+    await runAs(database.db, updateProfileOperation, user, {
+      name: row.name,
+      timeZone: "Asia/Tokyo",
+    });
+    const result = await runAs(database.db, updateProfileOperation, user, {
       name: row.name,
       timeZone: "UTC",
     });
@@ -77,14 +84,14 @@ describe("profile", () => {
 
   it("accepts a zone the runtime lists under another name, refuses offsets", async () => {
     const { row, user } = await newPortalUser();
-    const kolkata = await runAs(database.db, updateProfileSpec, user, {
+    const kolkata = await runAs(database.db, updateProfileOperation, user, {
       name: row.name,
       timeZone: "Asia/Kolkata",
     });
     expect(kolkata.status).toBe("ok");
     expect((await findUserRow(database.db, row.id)).timeZone).toBe("Asia/Kolkata");
     for (const timeZone of ["+05:30", "EST5EDT", "Asia/Nowhere"]) {
-      const result = await runAs(database.db, updateProfileSpec, user, {
+      const result = await runAs(database.db, updateProfileOperation, user, {
         name: row.name,
         timeZone,
       });
@@ -95,7 +102,7 @@ describe("profile", () => {
   it("writes nothing for a save without changes", async () => {
     const { row, user } = await newPortalUser();
     const before = await counts(database.db);
-    const result = await runAs(database.db, updateProfileSpec, user, {
+    const result = await runAs(database.db, updateProfileOperation, user, {
       name: row.name,
       timeZone: row.timeZone,
     });
@@ -112,7 +119,7 @@ describe("profile", () => {
   ])("returns field errors for %s and changes nothing", async (_label, raw, fields) => {
     const { row, user } = await newPortalUser();
     const before = await counts(database.db);
-    const result = await runAs(database.db, updateProfileSpec, user, raw);
+    const result = await runAs(database.db, updateProfileOperation, user, raw);
     expect(result.status).toBe("error");
     const errors = result.status === "error" ? result.fieldErrors : undefined;
     expect(Object.keys(errors ?? {}).sort()).toEqual(fields);
@@ -123,7 +130,10 @@ describe("profile", () => {
   it("accepts exactly 100 characters", async () => {
     const { row, user } = await newPortalUser();
     const name = "n".repeat(100);
-    const result = await runAs(database.db, updateProfileSpec, user, { name, timeZone: "UTC" });
+    const result = await runAs(database.db, updateProfileOperation, user, {
+      name,
+      timeZone: "UTC",
+    });
     expect(result.status).toBe("ok");
     expect((await findUserRow(database.db, row.id)).name).toBe(name);
   });
@@ -131,7 +141,7 @@ describe("profile", () => {
   it("changes only the signed-in user's row, whatever the form says", async () => {
     const { row, user } = await newPortalUser();
     const { row: other } = await newPortalUser();
-    await runAs(database.db, updateProfileSpec, user, {
+    await runAs(database.db, updateProfileOperation, user, {
       id: other.id,
       userId: other.id,
       name: "Self Only",
@@ -148,7 +158,7 @@ describe("password", () => {
   it("refuses a wrong current password on that field and changes nothing", async () => {
     const { row, user } = await newPortalUser();
     const before = await counts(database.db);
-    const result = await runAs(database.db, changePasswordSpec, user, {
+    const result = await runAs(database.db, changePortalPasswordOperation, user, {
       currentPassword: "not my password",
       newPassword: NEW,
       confirmPassword: NEW,
@@ -166,7 +176,7 @@ describe("password", () => {
 
   it("replaces the hash with the right current password, redacted in the entry", async () => {
     const { account, row, user } = await newPortalUser();
-    const result = await runAs(database.db, changePasswordSpec, user, {
+    const result = await runAs(database.db, changePortalPasswordOperation, user, {
       currentPassword: PASSWORD,
       newPassword: NEW,
       confirmPassword: NEW,
@@ -205,7 +215,7 @@ describe("password", () => {
   ])("refuses %s before checking anything", async (_label, raw, field) => {
     const { row, user } = await newPortalUser();
     const before = await counts(database.db);
-    const result = await runAs(database.db, changePasswordSpec, user, {
+    const result = await runAs(database.db, changePortalPasswordOperation, user, {
       currentPassword: PASSWORD,
       ...raw,
     });
@@ -226,13 +236,13 @@ describe("who may call the profile actions", () => {
       const before = await counts(database.db);
       const refused = { status: "error", error: "Your role does not allow this action." };
       expect(
-        await runAs(database.db, updateProfileSpec, asCurrent(staff), {
+        await runAs(database.db, updateProfileOperation, asCurrent(staff), {
           name: "Staff Via Portal",
           timeZone: "UTC",
         }),
       ).toEqual(refused);
       expect(
-        await runAs(database.db, changePasswordSpec, asCurrent(staff), {
+        await runAs(database.db, changePortalPasswordOperation, asCurrent(staff), {
           currentPassword: PASSWORD,
           newPassword: "a brand new password",
           confirmPassword: "a brand new password",
@@ -244,7 +254,7 @@ describe("who may call the profile actions", () => {
   );
 
   it("refuses a signed-out request", async () => {
-    const result = await runAs(database.db, updateProfileSpec, null as never, {
+    const result = await runAs(database.db, updateProfileOperation, null as never, {
       name: "Nobody",
       timeZone: "UTC",
     });
@@ -254,7 +264,7 @@ describe("who may call the profile actions", () => {
   it("lets a carrier's user edit their profile too", async () => {
     const carrier = await createAccount(database.db, "carrier");
     const row = await createPortalUser(database.db, carrier);
-    const result = await runAs(database.db, updateProfileSpec, asCurrent(row), {
+    const result = await runAs(database.db, updateProfileOperation, asCurrent(row), {
       name: "Carrier NOC",
       timeZone: "Europe/Stockholm",
     });

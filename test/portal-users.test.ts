@@ -1,16 +1,17 @@
+import { invitePortalUserOperation, setPortalUserStatusOperation } from "@/lib/portal/users";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgErrorOf } from "@/db/errors";
 import { auditLog, emailOutbox, users } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
-import { invitePortalUserSpec, setPortalUserStatusSpec } from "@/lib/portal/actions";
 import { findPortalUser, listPortalUsers, ONLY_ADMINS_MANAGE_USERS } from "@/lib/portal/users";
 import { actorForUser } from "@/lib/auth/actor-for-user";
-import { DISABLED_BY_STAFF, setUserStatus } from "@/lib/users/users";
+import { DISABLED_BY_STAFF, setUserStatus } from "@/lib/users/set-user-status";
 import { createTestDatabase } from "./db";
 import { createAccount, createUser } from "./factories";
 import { asCurrent, counts, createPortalUser, findUserRow, REQUEST, runAs } from "./portal-support";
+import { TEST_BASE_URL } from "./run-action";
 
 const db$ = createTestDatabase();
 let database: Awaited<typeof db$>;
@@ -19,7 +20,6 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const inviteSpec = invitePortalUserSpec(async () => "https://portal.example");
 const NOT_FOUND = { status: "error", error: "That user does not exist." };
 
 /** An account with a portal admin and a colleague who is not one. */
@@ -51,7 +51,7 @@ describe("listing", () => {
 describe("inviting", () => {
   it("lets a portal admin invite a colleague: account's type and id, CREATE + SEND as Portal", async () => {
     const { account, admin } = await team("carrier");
-    const result = await runAs(database.db, inviteSpec, asCurrent(admin), {
+    const result = await runAs(database.db, invitePortalUserOperation, asCurrent(admin), {
       name: "New Colleague",
       email: "New.Colleague@Carrier.example",
       // Ignored: the role and the account come from the signed-in admin.
@@ -83,13 +83,13 @@ describe("inviting", () => {
     expect(entries[0]!.actorUserId).toBe(admin.id);
     const [mail] = await database.db.select().from(emailOutbox).where(eq(emailOutbox.userId, id));
     expect(mail).toMatchObject({ kind: "invitation", toAddress: "new.colleague@carrier.example" });
-    expect(mail!.bodyText).toContain("https://portal.example/set-password?token=");
+    expect(mail!.bodyText).toContain(`${TEST_BASE_URL}/set-password?token=`);
   });
 
   it("refuses an address that is already taken, as a field error", async () => {
     const { admin, colleague } = await team();
     const before = await counts(database.db);
-    const result = await runAs(database.db, inviteSpec, asCurrent(admin), {
+    const result = await runAs(database.db, invitePortalUserOperation, asCurrent(admin), {
       name: "Twin",
       email: colleague.email.toUpperCase(),
     });
@@ -103,7 +103,7 @@ describe("inviting", () => {
   it("returns field errors for a bad name and email", async () => {
     const { admin } = await team();
     const before = await counts(database.db);
-    const result = await runAs(database.db, inviteSpec, asCurrent(admin), {
+    const result = await runAs(database.db, invitePortalUserOperation, asCurrent(admin), {
       name: "",
       email: "nope",
     });
@@ -117,7 +117,7 @@ describe("inviting", () => {
   it("refuses a non-admin and changes nothing", async () => {
     const { colleague } = await team();
     const before = await counts(database.db);
-    const result = await runAs(database.db, inviteSpec, asCurrent(colleague), {
+    const result = await runAs(database.db, invitePortalUserOperation, asCurrent(colleague), {
       name: "Sneaky",
       email: "sneaky@example.test",
     });
@@ -128,7 +128,7 @@ describe("inviting", () => {
   it("invites into the admin's own account, whatever account the form names", async () => {
     const a = await team();
     const b = await team();
-    const result = await runAs(database.db, inviteSpec, asCurrent(a.admin), {
+    const result = await runAs(database.db, invitePortalUserOperation, asCurrent(a.admin), {
       name: "Into B",
       email: "into.b@example.test",
       accountId: String(b.account.id),
@@ -143,7 +143,7 @@ describe("inviting", () => {
 describe("disabling and enabling", () => {
   it("lets a portal admin disable and re-enable a colleague, as Portal", async () => {
     const { account, admin, colleague } = await team();
-    const off = await runAs(database.db, setPortalUserStatusSpec, asCurrent(admin), {
+    const off = await runAs(database.db, setPortalUserStatusOperation, asCurrent(admin), {
       userId: String(colleague.id),
       status: "disabled",
     });
@@ -163,7 +163,7 @@ describe("disabling and enabling", () => {
       message: `Disabled user ${colleague.name} <${colleague.email}>`,
     });
 
-    const on = await runAs(database.db, setPortalUserStatusSpec, asCurrent(admin), {
+    const on = await runAs(database.db, setPortalUserStatusOperation, asCurrent(admin), {
       userId: String(colleague.id),
       status: "active",
     });
@@ -177,7 +177,7 @@ describe("disabling and enabling", () => {
     await setUserStatus(database.db, actorForUser(staff, REQUEST), colleague.id, "disabled");
     const before = await counts(database.db);
     const enable = () =>
-      runAs(database.db, setPortalUserStatusSpec, asCurrent(admin), {
+      runAs(database.db, setPortalUserStatusOperation, asCurrent(admin), {
         userId: String(colleague.id),
         status: "active",
       });
@@ -187,7 +187,7 @@ describe("disabling and enabling", () => {
 
     // Once staff enabled them again, the account's own later disable is theirs to undo.
     await setUserStatus(database.db, actorForUser(staff, REQUEST), colleague.id, "active");
-    await runAs(database.db, setPortalUserStatusSpec, asCurrent(admin), {
+    await runAs(database.db, setPortalUserStatusOperation, asCurrent(admin), {
       userId: String(colleague.id),
       status: "disabled",
     });
@@ -197,7 +197,7 @@ describe("disabling and enabling", () => {
   it("refuses to disable yourself", async () => {
     const { admin } = await team();
     const before = await counts(database.db);
-    const result = await runAs(database.db, setPortalUserStatusSpec, asCurrent(admin), {
+    const result = await runAs(database.db, setPortalUserStatusOperation, asCurrent(admin), {
       userId: admin.id,
       status: "disabled",
     });
@@ -209,7 +209,7 @@ describe("disabling and enabling", () => {
   it("refuses a non-admin and changes nothing", async () => {
     const { admin, colleague } = await team();
     const before = await counts(database.db);
-    const result = await runAs(database.db, setPortalUserStatusSpec, asCurrent(colleague), {
+    const result = await runAs(database.db, setPortalUserStatusOperation, asCurrent(colleague), {
       userId: admin.id,
       status: "disabled",
     });
@@ -223,7 +223,7 @@ describe("disabling and enabling", () => {
     const theirs = await team();
     const before = await counts(database.db);
     for (const status of ["disabled", "active"] as const) {
-      const result = await runAs(database.db, setPortalUserStatusSpec, asCurrent(mine.admin), {
+      const result = await runAs(database.db, setPortalUserStatusOperation, asCurrent(mine.admin), {
         userId: String(theirs.colleague.id),
         status,
       });
@@ -239,7 +239,7 @@ describe("disabling and enabling", () => {
     const [max] = await database.db.select({ id: sql<number>`max(${users.id})::int` }).from(users);
     const before = await counts(database.db);
     for (const userId of [staff.id, max!.id + 1000]) {
-      const result = await runAs(database.db, setPortalUserStatusSpec, asCurrent(admin), {
+      const result = await runAs(database.db, setPortalUserStatusOperation, asCurrent(admin), {
         userId,
         status: "disabled",
       });
@@ -278,10 +278,13 @@ describe("who may call the user actions", () => {
     const before = await counts(database.db);
     const refused = { status: "error", error: "Your role does not allow this action." };
     expect(
-      await runAs(database.db, inviteSpec, staff, { name: "X", email: "x.staff@example.test" }),
+      await runAs(database.db, invitePortalUserOperation, staff, {
+        name: "X",
+        email: "x.staff@example.test",
+      }),
     ).toEqual(refused);
     expect(
-      await runAs(database.db, setPortalUserStatusSpec, staff, {
+      await runAs(database.db, setPortalUserStatusOperation, staff, {
         userId: colleague.id,
         status: "disabled",
       }),

@@ -1,16 +1,18 @@
+import { TEST_BASE_URL } from "./run-action";
+import { restoreEntryOperation } from "@/lib/audit/restore";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
-import { restoreEntryDef } from "@/lib/accounts/actions";
 import { deleteAccount } from "@/lib/accounts/delete-account";
 import { updateAccount } from "@/lib/accounts/update-account";
-import { runAction } from "@/lib/actions/define-action";
+import { runOperation } from "@/lib/actions/operation";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation, recordAuditEvent } from "@/lib/audit/core";
 import { REDACTED_CHANGED } from "@/lib/audit/redact";
 import { restoreFromEntry } from "@/lib/audit/restore";
 import type { CurrentUser } from "@/lib/auth/session";
-import { createIngressRoute, updateIngressRoute } from "@/lib/ingress/ingress-routes";
+import { createIngressRoute } from "@/lib/ingress/create-ingress-route";
+import { updateIngressRoute } from "@/lib/ingress/update-ingress-route";
 import { createTestDatabase } from "./db";
 import { createAccount } from "./factories";
 
@@ -33,10 +35,14 @@ const person = (role: CurrentUser["role"]): CurrentUser => ({
   sessionId: null,
 });
 const restore = (entryId: number, role: CurrentUser["role"] = "admin") =>
-  runAction(
-    restoreEntryDef.config,
-    restoreEntryDef.handler,
-    { user: person(role), actor: async (u) => systemActor(u.name), db: database.db },
+  runOperation(
+    restoreEntryOperation,
+    {
+      user: person(role),
+      actor: async (u) => systemActor(u.name),
+      db: database.db,
+      baseUrl: async () => TEST_BASE_URL,
+    },
     { entryId: String(entryId) },
   );
 

@@ -1,12 +1,15 @@
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import type { users } from "@/db/schema";
-import { runAction, type ActionSpec } from "@/lib/actions/define-action";
+import { runOperation, type Operation } from "@/lib/actions/operation";
 import { actorForUser } from "@/lib/auth/actor-for-user";
 import type { CurrentUser } from "@/lib/auth/session";
 
 /** The request every action in the tests comes from. */
 export const REQUEST = { ip: "198.51.100.23", userAgent: "vitest", requestId: "req-test" };
+
+/** Where the tests' set-password links point. */
+export const TEST_BASE_URL = "https://trunkline.example";
 
 /** A users row as the session has it. */
 export const asCurrent = (row: typeof users.$inferSelect): CurrentUser => ({
@@ -21,19 +24,19 @@ export const asCurrent = (row: typeof users.$inferSelect): CurrentUser => ({
 });
 
 /**
- * Runs an action spec as `user` through the same wrapper the server action uses (session,
- * audience, permission, zod), with the actor the app builds: "Portal" for account users.
+ * Runs an operation as `user` through the same pipeline the form door uses (session, audience,
+ * permission, zod), with the actor the app builds: "Portal" for account users.
  */
 export function runAs<S extends z.ZodType, T>(
   db: Db,
-  spec: ActionSpec<S, T>,
-  user: CurrentUser,
+  op: Operation<S, T>,
+  user: CurrentUser | null,
   raw: object,
+  { baseUrl = TEST_BASE_URL }: { baseUrl?: string } = {},
 ) {
-  return runAction(
-    spec.config,
-    spec.handler,
-    { user, actor: async (u) => actorForUser(u, REQUEST), db },
+  return runOperation(
+    op,
+    { user, actor: async (u) => actorForUser(u, REQUEST), db, baseUrl: async () => baseUrl },
     raw as Record<string, unknown>,
   );
 }

@@ -1,3 +1,11 @@
+import { changeRoleOperation } from "@/lib/users/change-role";
+import { sendPasswordResetOperation } from "@/lib/users/send-password-reset";
+import { setUserStatusOperation } from "@/lib/users/set-user-status";
+import {
+  changeOwnPasswordOperation,
+  changePortalPasswordOperation,
+} from "@/lib/users/change-password";
+import { signOutOtherSessionsOperation } from "@/lib/profile/sign-out-other-sessions";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailOutbox, users, userSessions } from "@/db/schema";
@@ -10,11 +18,8 @@ import {
   type SessionLimits,
 } from "@/lib/auth/user-sessions";
 import { readConfig } from "@/lib/config";
-import { changePasswordSpec } from "@/lib/portal/actions";
-import { changeOwnPasswordSpec, signOutOtherSessionsSpec } from "@/lib/profile/actions";
-import { changeRoleSpec, passwordResetSpec, setStatusSpec } from "@/lib/users/actions";
 import { findUser } from "@/lib/users/queries";
-import { setPasswordWithToken } from "@/lib/users/users";
+import { setPasswordWithToken } from "@/lib/users/set-password-with-token";
 import { createTestDatabase } from "./db";
 import { createAccount, createUser } from "./factories";
 import { asCurrent, REQUEST, runAs } from "./run-action";
@@ -138,7 +143,7 @@ describe("what ends all of a user's sessions", () => {
     const { user, a, b } = await twoSessions({ role: "customer", accountId: account.id });
     const result = await runAs(
       database.db,
-      changePasswordSpec,
+      changePortalPasswordOperation,
       { ...asCurrent(user), sessionId: a },
       { currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
     );
@@ -154,7 +159,7 @@ describe("what ends all of a user's sessions", () => {
     const { user, a, b } = await twoSessions({ role: "auditor" });
     const result = await runAs(
       database.db,
-      changeOwnPasswordSpec,
+      changeOwnPasswordOperation,
       { ...asCurrent(user), sessionId: b },
       { currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
     );
@@ -167,7 +172,7 @@ describe("what ends all of a user's sessions", () => {
     const { user, a, b } = await twoSessions({ role: "auditor" });
     const result = await runAs(
       database.db,
-      changeOwnPasswordSpec,
+      changeOwnPasswordOperation,
       { ...asCurrent(user), sessionId: a },
       {
         currentPassword: "not it at all",
@@ -182,7 +187,7 @@ describe("what ends all of a user's sessions", () => {
 
   it("a password reset, when the new password is set through the link", async () => {
     const { user, a, b } = await twoSessions();
-    const reset = passwordResetSpec(async () => "https://trunkline.example");
+    const reset = sendPasswordResetOperation;
     expect((await runAs(database.db, reset, admin, { userId: user.id })).status).toBe("ok");
     const [mail] = await database.db
       .select()
@@ -199,13 +204,13 @@ describe("what ends all of a user's sessions", () => {
 
   it("disabling the user, and enabling them again revives none", async () => {
     const { user, a, b } = await twoSessions();
-    const disable = await runAs(database.db, setStatusSpec, admin, {
+    const disable = await runAs(database.db, setUserStatusOperation, admin, {
       userId: user.id,
       status: "disabled",
     });
     expect(disable.status).toBe("ok");
     expect(await sessionRow(a)).toMatchObject({ endReason: "disabled" });
-    const enable = await runAs(database.db, setStatusSpec, admin, {
+    const enable = await runAs(database.db, setUserStatusOperation, admin, {
       userId: user.id,
       status: "active",
     });
@@ -217,13 +222,13 @@ describe("what ends all of a user's sessions", () => {
 
   it("changing their role; a refused change ends nothing", async () => {
     const { user, a, b } = await twoSessions({ role: "support" });
-    const same = await runAs(database.db, changeRoleSpec, admin, {
+    const same = await runAs(database.db, changeRoleOperation, admin, {
       userId: user.id,
       role: "support",
     });
     expect(same.status).toBe("error");
     expect(await works(a, user.id)).toBe(true);
-    const result = await runAs(database.db, changeRoleSpec, admin, {
+    const result = await runAs(database.db, changeRoleOperation, admin, {
       userId: user.id,
       role: "auditor",
     });
@@ -236,7 +241,10 @@ describe("what ends all of a user's sessions", () => {
   it("leaves other users' sessions alone", async () => {
     const { user, a } = await twoSessions();
     const bystander = await twoSessions();
-    await runAs(database.db, setStatusSpec, admin, { userId: user.id, status: "disabled" });
+    await runAs(database.db, setUserStatusOperation, admin, {
+      userId: user.id,
+      status: "disabled",
+    });
     expect(await works(a, user.id)).toBe(false);
     expect(await works(bystander.a, bystander.user.id)).toBe(true);
   });
@@ -252,7 +260,7 @@ describe("sign out other sessions", () => {
 
     const result = await runAs(
       database.db,
-      signOutOtherSessionsSpec,
+      signOutOtherSessionsOperation,
       { ...asCurrent(user), sessionId: a },
       {},
     );
@@ -266,7 +274,7 @@ describe("sign out other sessions", () => {
   it("is open to portal users too, and refuses a request without its own session", async () => {
     const account = await createAccount(database.db, "carrier");
     const { user, a } = await twoSessions({ role: "carrier", accountId: account.id });
-    const result = await runAs(database.db, signOutOtherSessionsSpec, asCurrent(user), {});
+    const result = await runAs(database.db, signOutOtherSessionsOperation, asCurrent(user), {});
     expect(result.status).toBe("error");
     expect(await works(a, user.id)).toBe(true);
   });

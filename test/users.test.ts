@@ -1,3 +1,8 @@
+import { changeRoleOperation } from "@/lib/users/change-role";
+import { inviteUserOperation } from "@/lib/users/invite-user";
+import { sendPasswordResetOperation } from "@/lib/users/send-password-reset";
+import { setPortalAdminOperation } from "@/lib/users/set-portal-admin";
+import { setUserStatusOperation } from "@/lib/users/set-user-status";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, users } from "@/db/schema";
@@ -5,23 +10,17 @@ import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import type { CurrentUser } from "@/lib/auth/session";
 import { verifyPassword } from "@/lib/auth/password";
-import {
-  changeRoleSpec,
-  inviteUserSpec,
-  passwordResetSpec,
-  setPortalAdminSpec,
-  setStatusSpec,
-} from "@/lib/users/actions";
-import type { ActionSpec as Spec } from "@/lib/actions/define-action";
+import type { Operation } from "@/lib/actions/operation";
 import { setPasswordSchema } from "@/lib/users/schemas";
 import { hashToken, newPasswordToken } from "@/lib/users/tokens";
 import { actorForUser } from "@/lib/auth/actor-for-user";
 import { invitePortalUser } from "@/lib/portal/users";
-import { INVALID_LINK, PORTAL_ADMIN_ONLY, setPasswordWithToken } from "@/lib/users/users";
+import { INVALID_LINK, setPasswordWithToken } from "@/lib/users/set-password-with-token";
+import { PORTAL_ADMIN_ONLY } from "@/lib/users/user-rules";
 import { AppError } from "@/lib/errors";
 import type { z } from "zod";
 import { createTestDatabase } from "./db";
-import { asCurrent, REQUEST, runAs } from "./run-action";
+import { asCurrent, REQUEST, runAs, TEST_BASE_URL } from "./run-action";
 import { createAccount, createUser } from "./factories";
 
 const db$ = createTestDatabase();
@@ -31,12 +30,10 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const BASE = "https://trunkline.example";
-const inviteSpec = inviteUserSpec(async () => BASE);
-const resetSpec = passwordResetSpec(async () => BASE);
+const BASE = TEST_BASE_URL;
 
-const run = <S extends z.ZodType, T>(spec: Spec<S, T>, user: CurrentUser, raw: object) =>
-  runAs(database.db, spec, user, raw);
+const run = <S extends z.ZodType, T>(op: Operation<S, T>, user: CurrentUser, raw: object) =>
+  runAs(database.db, op, user, raw);
 
 const snapshot = async () => ({
   users: await database.db.$count(users),
@@ -72,15 +69,19 @@ describe("role checks", () => {
       const before = await snapshot();
       const refused = { status: "error", error: "Your role does not allow this action." };
       expect(
-        await run(inviteSpec, user, { name: "X", email: "x@example.test", role: "support" }),
+        await run(inviteUserOperation, user, {
+          name: "X",
+          email: "x@example.test",
+          role: "support",
+        }),
       ).toEqual(refused);
-      expect(await run(changeRoleSpec, user, { userId: target.id, role: "admin" })).toEqual(
+      expect(await run(changeRoleOperation, user, { userId: target.id, role: "admin" })).toEqual(
         refused,
       );
-      expect(await run(setStatusSpec, user, { userId: target.id, status: "disabled" })).toEqual(
-        refused,
-      );
-      expect(await run(resetSpec, user, { userId: target.id })).toEqual(refused);
+      expect(
+        await run(setUserStatusOperation, user, { userId: target.id, status: "disabled" }),
+      ).toEqual(refused);
+      expect(await run(sendPasswordResetOperation, user, { userId: target.id })).toEqual(refused);
       expect(await snapshot()).toEqual(before);
     },
   );
@@ -89,7 +90,7 @@ describe("role checks", () => {
 describe("inviteUser", () => {
   it("writes the user, the outbox row, CREATE and SEND entries, and never the token", async () => {
     const account = await createAccount(database.db, "customer");
-    const result = await run(inviteSpec, admin, {
+    const result = await run(inviteUserOperation, admin, {
       name: "Portal Person",
       email: "Portal.Person@Example.test",
       role: "customer",
@@ -142,18 +143,19 @@ describe("inviteUser", () => {
   it("rolls the user back when the email cannot be queued (one transaction)", async () => {
     const before = await snapshot();
     // An unusable base URL fails while building the link, after the user row was inserted.
-    const broken = inviteUserSpec(async () => "not a url");
-    const result = await run(broken, admin, {
-      name: "Rolled Back",
-      email: "rolled.back@example.test",
-      role: "support",
-    });
+    const result = await runAs(
+      database.db,
+      inviteUserOperation,
+      admin,
+      { name: "Rolled Back", email: "rolled.back@example.test", role: "support" },
+      { baseUrl: "not a url" },
+    );
     expect(result.status).toBe("error");
     expect(await snapshot()).toEqual(before);
   });
 
   it("invites a staff user without an account", async () => {
-    const result = await run(inviteSpec, admin, {
+    const result = await run(inviteUserOperation, admin, {
       name: "New Support",
       email: "new.support@example.test",
       role: "support",
@@ -178,7 +180,7 @@ describe("inviteUser", () => {
     ],
   ])("returns a field error for %s and writes nothing", async (_label, raw, field) => {
     const before = await snapshot();
-    const result = await run(inviteSpec, admin, raw);
+    const result = await run(inviteUserOperation, admin, raw);
     expect(result).toMatchObject({
       status: "error",
       fieldErrors: { [field]: [expect.any(String)] },
@@ -189,7 +191,7 @@ describe("inviteUser", () => {
   it("refuses a customer role on a carrier account", async () => {
     const carrier = await createAccount(database.db, "carrier");
     const before = await snapshot();
-    const result = await run(inviteSpec, admin, {
+    const result = await run(inviteUserOperation, admin, {
       name: "Wrong",
       email: "wrong.type@example.test",
       role: "customer",
@@ -205,7 +207,7 @@ describe("inviteUser", () => {
   it("refuses a duplicate email, whatever its case", async () => {
     const existing = await createUser(database.db, { role: "support" });
     const before = await snapshot();
-    const result = await run(inviteSpec, admin, {
+    const result = await run(inviteUserOperation, admin, {
       name: "Dup",
       email: existing.email.toUpperCase(),
       role: "auditor",
@@ -220,7 +222,11 @@ describe("inviteUser", () => {
 
 describe("set password", () => {
   async function invite(email: string) {
-    const result = await run(inviteSpec, admin, { name: "Invitee", email, role: "auditor" });
+    const result = await run(inviteUserOperation, admin, {
+      name: "Invitee",
+      email,
+      role: "auditor",
+    });
     expect(result.status).toBe("ok");
     return { id: (result as { data: number }).data, token: await tokenSentTo(email) };
   }
@@ -345,7 +351,7 @@ describe("set password", () => {
 
   it("a password reset issues a new link with a SEND entry and voids the old one", async () => {
     const { id, token: first } = await invite("reset@example.test");
-    const result = await run(resetSpec, admin, { userId: id });
+    const result = await run(sendPasswordResetOperation, admin, { userId: id });
     expect(result.status).toBe("ok");
     const second = await tokenSentTo("reset@example.test");
     expect(second).not.toBe(first);
@@ -375,7 +381,7 @@ describe("roles and status", () => {
   it("nobody changes their own role", async () => {
     const me = asCurrent(await createUser(database.db, { role: "admin" }));
     const before = await snapshot();
-    expect(await run(changeRoleSpec, me, { userId: me.id, role: "support" })).toMatchObject({
+    expect(await run(changeRoleOperation, me, { userId: me.id, role: "support" })).toMatchObject({
       status: "error",
       error: "You cannot change your own role.",
     });
@@ -384,7 +390,9 @@ describe("roles and status", () => {
 
   it("changes another user's role with an UPDATE entry", async () => {
     const target = await createUser(database.db, { role: "support" });
-    expect(await run(changeRoleSpec, admin, { userId: target.id, role: "auditor" })).toMatchObject({
+    expect(
+      await run(changeRoleOperation, admin, { userId: target.id, role: "auditor" }),
+    ).toMatchObject({
       status: "ok",
     });
     const [entry] = await database.db
@@ -400,11 +408,13 @@ describe("roles and status", () => {
   it("disables and enables a user", async () => {
     const target = await createUser(database.db, { role: "support" });
     expect(
-      await run(setStatusSpec, admin, { userId: target.id, status: "disabled" }),
+      await run(setUserStatusOperation, admin, { userId: target.id, status: "disabled" }),
     ).toMatchObject({ status: "ok" });
     let [row] = await database.db.select().from(users).where(eq(users.id, target.id));
     expect(row?.status).toBe("disabled");
-    expect(await run(setStatusSpec, admin, { userId: target.id, status: "active" })).toMatchObject({
+    expect(
+      await run(setUserStatusOperation, admin, { userId: target.id, status: "active" }),
+    ).toMatchObject({
       status: "ok",
     });
     [row] = await database.db.select().from(users).where(eq(users.id, target.id));
@@ -420,29 +430,37 @@ describe("roles and status", () => {
         sql`${users.role} = 'admin' and ${users.status} = 'active' and ${users.id} <> ${admin.id}`,
       );
     for (const a of admins) {
-      expect(await run(setStatusSpec, admin, { userId: a.id, status: "disabled" })).toMatchObject({
+      expect(
+        await run(setUserStatusOperation, admin, { userId: a.id, status: "disabled" }),
+      ).toMatchObject({
         status: "ok",
       });
     }
     const other = asCurrent(await createUser(database.db, { role: "admin", status: "disabled" }));
     // A disabled admin cannot act in the app, but the rule holds even if one could.
     const before = await snapshot();
-    expect(await run(changeRoleSpec, other, { userId: admin.id, role: "support" })).toMatchObject({
+    expect(
+      await run(changeRoleOperation, other, { userId: admin.id, role: "support" }),
+    ).toMatchObject({
       status: "error",
       error: expect.stringContaining("last active admin"),
     });
-    expect(await run(setStatusSpec, other, { userId: admin.id, status: "disabled" })).toMatchObject(
-      { status: "error", error: expect.stringContaining("last active admin") },
-    );
+    expect(
+      await run(setUserStatusOperation, other, { userId: admin.id, status: "disabled" }),
+    ).toMatchObject({ status: "error", error: expect.stringContaining("last active admin") });
     expect(await snapshot()).toEqual(before);
     const [row] = await database.db.select().from(users).where(eq(users.id, admin.id));
     expect(row).toMatchObject({ role: "admin", status: "active" });
 
     // With a second active admin, the first may be demoted.
-    expect(await run(setStatusSpec, admin, { userId: other.id, status: "active" })).toMatchObject({
+    expect(
+      await run(setUserStatusOperation, admin, { userId: other.id, status: "active" }),
+    ).toMatchObject({
       status: "ok",
     });
-    expect(await run(changeRoleSpec, other, { userId: admin.id, role: "support" })).toMatchObject({
+    expect(
+      await run(changeRoleOperation, other, { userId: admin.id, role: "support" }),
+    ).toMatchObject({
       status: "ok",
     });
   });
@@ -464,7 +482,7 @@ describe("portal administrators", () => {
 
   it("invites a portal user as portal administrator when the box is ticked", async () => {
     const account = await createAccount(database.db, "customer");
-    const result = await run(inviteSpec, admin, {
+    const result = await run(inviteUserOperation, admin, {
       name: "Portal Boss",
       email: "portal.boss@example.test",
       role: "customer",
@@ -482,7 +500,7 @@ describe("portal administrators", () => {
 
   it("invites without the flag when the box is not ticked", async () => {
     const account = await createAccount(database.db, "carrier");
-    const result = await run(inviteSpec, admin, {
+    const result = await run(inviteUserOperation, admin, {
       name: "Portal Plain",
       email: "portal.plain@example.test",
       role: "carrier",
@@ -496,7 +514,7 @@ describe("portal administrators", () => {
 
   it("refuses the box for a staff role with a field error and writes nothing", async () => {
     const before = await snapshot();
-    const result = await run(inviteSpec, admin, {
+    const result = await run(inviteUserOperation, admin, {
       name: "Staff Boss",
       email: "staff.boss@example.test",
       role: "support",
@@ -512,7 +530,7 @@ describe("portal administrators", () => {
   it('refuses a checkbox value other than "on"', async () => {
     const account = await createAccount(database.db, "customer");
     const before = await snapshot();
-    const result = await run(inviteSpec, admin, {
+    const result = await run(inviteUserOperation, admin, {
       name: "Odd Box",
       email: "odd.box@example.test",
       role: "customer",
@@ -531,7 +549,10 @@ describe("portal administrators", () => {
     const target = await createUser(database.db, { role: "customer", accountId: account.id });
     expect(target.portalAdmin).toBe(false);
 
-    const made = await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "true" });
+    const made = await run(setPortalAdminOperation, admin, {
+      userId: target.id,
+      portalAdmin: "true",
+    });
     expect(made).toMatchObject({ status: "ok", data: target.id });
     expect(await flagOf(target.id)).toBe(true);
     let entry = await lastUserEntry(target.id);
@@ -544,7 +565,7 @@ describe("portal administrators", () => {
     expect(entry.before).toMatchObject({ portalAdmin: false });
     expect(entry.after).toMatchObject({ portalAdmin: true });
 
-    const removed = await run(setPortalAdminSpec, admin, {
+    const removed = await run(setPortalAdminOperation, admin, {
       userId: target.id,
       portalAdmin: "false",
     });
@@ -561,15 +582,15 @@ describe("portal administrators", () => {
     const target = await createUser(database.db, { role: "customer", accountId: account.id });
     const before = await snapshot();
     expect(
-      await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "false" }),
+      await run(setPortalAdminOperation, admin, { userId: target.id, portalAdmin: "false" }),
     ).toMatchObject({ status: "error", error: `${target.name} is not a portal administrator.` });
     expect(await snapshot()).toEqual(before);
     expect(
-      await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "true" }),
+      await run(setPortalAdminOperation, admin, { userId: target.id, portalAdmin: "true" }),
     ).toMatchObject({ status: "ok" });
     const after = await snapshot();
     expect(
-      await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "true" }),
+      await run(setPortalAdminOperation, admin, { userId: target.id, portalAdmin: "true" }),
     ).toMatchObject({
       status: "error",
       error: `${target.name} is already a portal administrator.`,
@@ -581,7 +602,7 @@ describe("portal administrators", () => {
     const target = await createUser(database.db, { role: "support" });
     const before = await snapshot();
     expect(
-      await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "true" }),
+      await run(setPortalAdminOperation, admin, { userId: target.id, portalAdmin: "true" }),
     ).toMatchObject({ status: "error", error: PORTAL_ADMIN_ONLY });
     expect(await flagOf(target.id)).toBe(false);
     expect(await snapshot()).toEqual(before);
@@ -593,7 +614,7 @@ describe("portal administrators", () => {
     const target = await createUser(database.db, { role: "customer", accountId: account.id });
     const before = await snapshot();
     expect(
-      await run(setPortalAdminSpec, support, { userId: target.id, portalAdmin: "true" }),
+      await run(setPortalAdminOperation, support, { userId: target.id, portalAdmin: "true" }),
     ).toEqual({ status: "error", error: "Your role does not allow this action." });
     expect(await flagOf(target.id)).toBe(false);
     expect(await snapshot()).toEqual(before);
@@ -606,7 +627,7 @@ describe("portal administrators", () => {
     const before = await snapshot();
     expect(
       await run(
-        setPortalAdminSpec,
+        setPortalAdminOperation,
         { ...asCurrent(boss), portalAdmin: true },
         {
           userId: colleague.id,
@@ -619,7 +640,7 @@ describe("portal administrators", () => {
 
   it("returns 'not found' for a missing user", async () => {
     expect(
-      await run(setPortalAdminSpec, admin, { userId: 99999999, portalAdmin: "true" }),
+      await run(setPortalAdminOperation, admin, { userId: 99999999, portalAdmin: "true" }),
     ).toMatchObject({ status: "error", error: "That record no longer exists." });
   });
 });

@@ -1,11 +1,10 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
-import { defineAction, type ActionResult } from "@/lib/actions/define-action";
+import { formAction } from "@/lib/actions/form-action";
 import { auth, signOut } from "@/lib/auth/auth";
 import { endSession } from "@/lib/auth/user-sessions";
-import { signOutOtherSessionsSpec } from "@/lib/profile/actions";
+import { signOutOtherSessionsOperation } from "@/lib/profile/sign-out-other-sessions";
 
 export async function signOutAction(): Promise<void> {
   // Ended here, where a database failure shows, rather than only in the signOut event, whose
@@ -15,20 +14,5 @@ export async function signOutAction(): Promise<void> {
   await signOut({ redirectTo: "/login" });
 }
 
-const signOutOthers = defineAction(
-  signOutOtherSessionsSpec.config,
-  signOutOtherSessionsSpec.handler,
-);
-
 /** "Sign out other sessions" on both apps' profile pages. */
-export async function signOutOtherSessionsAction(
-  prev: ActionResult<number>,
-  formData: FormData,
-): Promise<ActionResult<number>> {
-  const result = await signOutOthers(prev, formData);
-  if (result.status === "ok") {
-    revalidatePath("/profile");
-    revalidatePath("/portal/profile");
-  }
-  return result;
-}
+export const signOutOtherSessionsAction = formAction(signOutOtherSessionsOperation);

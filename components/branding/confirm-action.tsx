@@ -3,9 +3,7 @@
 import { useActionState, useId } from "react";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { FormStatus } from "@/components/forms/form-status";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-
-type Action<T> = (prev: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>>;
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
 /**
  * A button that asks first (publish, restore) and then submits its hidden fields. The form has
@@ -21,7 +19,7 @@ export function ConfirmAction<T>({
   testId,
   tone = "primary",
 }: {
-  action: Action<T>;
+  action: FormAction<T>;
   fields: Record<string, string>;
   trigger: string;
   title: string;

@@ -4,7 +4,7 @@ import { Field, TextAreaField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useActionState, useState } from "react";
-import type { FormAction } from "@/components/forms/use-versioned-action";
+import type { FormAction } from "@/lib/actions/result";
 import { IDLE, type ActionResult } from "@/lib/actions/result";
 import { baseFieldName, BRANDING_LIMITS, DRAFT_FORM_FIELDS } from "@/lib/branding/schemas";
 import { ColourField } from "./colour-field";

@@ -3,10 +3,8 @@
 import { useActionState, useState } from "react";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
+import { IDLE, type FormAction } from "@/lib/actions/result";
 import { tooLargeMessage } from "@/lib/branding/image-limits";
-
-type Action<T> = (prev: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>>;
 
 /** The draft's logo or favicon: what is set now, an upload field, and Remove when set. */
 export function ImageForm({
@@ -24,8 +22,8 @@ export function ImageForm({
   hint: string;
   /** A hint for the file picker only: the server checks the type by content. */
   accept: string;
-  uploadAction: Action<{ assetId: number }>;
-  removeAction: Action<null>;
+  uploadAction: FormAction<{ assetId: number }>;
+  removeAction: FormAction<null>;
 }) {
   const [upload, uploadFormAction] = useActionState(uploadAction, IDLE);
   const [remove, removeFormAction] = useActionState(removeAction, IDLE);

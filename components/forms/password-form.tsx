@@ -4,15 +4,19 @@ import { useActionState } from "react";
 import { Field } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-
-type Action = (prev: ActionResult<number>, formData: FormData) => Promise<ActionResult<number>>;
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
 /**
  * Changing one's own password, in either app. Passwords are never sent back by the action, so a
  * failed submit leaves the fields empty.
  */
-export function PasswordForm({ action, minLength }: { action: Action; minLength: number }) {
+export function PasswordForm({
+  action,
+  minLength,
+}: {
+  action: FormAction<number>;
+  minLength: number;
+}) {
   const [state, formAction] = useActionState<ActionResult<number>, FormData>(action, IDLE);
   return (
     <form action={formAction} aria-label="Change password" className="space-y-3" noValidate>

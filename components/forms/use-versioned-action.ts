@@ -1,9 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-
-export type FormAction<T> = (prev: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>>;
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
 /**
  * useActionState for an edit form with optimistic concurrency. `version` is the one to submit

@@ -1,7 +1,7 @@
 import { FormStatus } from "@/components/forms/form-status";
 import { PasswordForm } from "@/components/forms/password-form";
 import type { OpenSession } from "@/lib/auth/user-sessions";
-import { PASSWORD_CHANGED } from "@/lib/profile/actions";
+import { PASSWORD_CHANGED } from "@/lib/users/change-password";
 import { MIN_PASSWORD_LENGTH } from "@/lib/users/schemas";
 import { SessionList } from "./session-list";
 

@@ -3,12 +3,16 @@
 import { useActionState } from "react";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-
-type Action = (prev: ActionResult<number>, formData: FormData) => Promise<ActionResult<number>>;
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
 /** Ends every session of the user but this one (the button shows only when there are others). */
-export function SignOutOthersForm({ action, others }: { action: Action; others: number }) {
+export function SignOutOthersForm({
+  action,
+  others,
+}: {
+  action: FormAction<number>;
+  others: number;
+}) {
   const [state, formAction] = useActionState<ActionResult<number>, FormData>(action, IDLE);
   return (
     <form action={formAction} aria-label="Sign out other sessions" className="space-y-3">

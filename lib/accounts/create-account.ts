@@ -3,7 +3,8 @@ import { accounts } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { duplicateNameError } from "./errors";
-import type { CreateAccountInput } from "./schemas";
+import { createAccountSchema, type CreateAccountInput } from "./schemas";
+import { operation } from "@/lib/actions/operation";
 
 /** Creates a customer or carrier account; the CREATE entry carries the new row. */
 export async function createAccount(db: DbOrTx, actor: ActorContext, input: CreateAccountInput) {
@@ -22,3 +23,15 @@ export async function createAccount(db: DbOrTx, actor: ActorContext, input: Crea
     throw duplicateNameError(err, input.name) ?? err;
   }
 }
+
+export const createAccountOperation = operation({
+  schema: createAccountSchema,
+  permission: "accounts:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    const row = await createAccount(db, actor, input);
+    return { data: { id: row.id }, message: `Created ${row.type} ${row.name} (${row.id}).` };
+  },
+  revalidate: () => ["/accounts"],
+  redirect: ({ id }) => `/accounts/${id}`,
+});

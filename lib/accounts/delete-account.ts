@@ -14,6 +14,8 @@ import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation, RecordNotFoundError } from "@/lib/audit/core";
 import { describeChange } from "@/lib/audit/messages";
 import { AUDITED_TABLES, type AuditedTableName } from "@/lib/audit/tables";
+import { operation } from "@/lib/actions/operation";
+import { deleteAccountSchema } from "./schemas";
 
 /**
  * Deletes an account with everything that belongs to it, in one transaction: its portal users
@@ -147,3 +149,15 @@ export async function deleteAccount(db: DbOrTx, actor: ActorContext, id: number)
     return before!;
   });
 }
+
+export const deleteAccountOperation = operation({
+  schema: deleteAccountSchema,
+  permission: "accounts:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    const row = await deleteAccount(db, actor, input.id);
+    return { data: { id: row.id }, message: `Deleted ${row.name} (${row.id}).` };
+  },
+  revalidate: () => ["/accounts"],
+  redirect: () => "/accounts",
+});

@@ -83,7 +83,7 @@ export async function findIngressRoute(db: DbOrTx, id: number) {
   return row ?? null;
 }
 
-type AccountRow = typeof accounts.$inferSelect;
+export type AccountRow = typeof accounts.$inferSelect;
 
 /** The Details form's values as strings, as the form fields (and a stale reload) need them. */
 export function accountFormValues(row: Pick<AccountRow, keyof AccountRow>): Record<string, string> {

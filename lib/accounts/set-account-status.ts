@@ -4,7 +4,8 @@ import { accounts } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
-import type { SetAccountStatusInput } from "./schemas";
+import { setAccountStatusSchema, type SetAccountStatusInput } from "./schemas";
+import { operation } from "@/lib/actions/operation";
 
 /** Suspends (status "suspended") or reactivates (status "active") an account. */
 export async function setAccountStatus(
@@ -27,3 +28,15 @@ export async function setAccountStatus(
   });
   return after!;
 }
+
+export const setAccountStatusOperation = operation({
+  schema: setAccountStatusSchema,
+  permission: "accounts:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    const row = await setAccountStatus(db, actor, input);
+    const verb = input.status === "suspended" ? "Suspended" : "Reactivated";
+    return { data: { id: row.id, version: row.version }, message: `${verb} the account.` };
+  },
+  revalidate: ({ id }) => [`/accounts/${id}`],
+});

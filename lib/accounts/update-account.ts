@@ -4,8 +4,11 @@ import { accounts } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
-import { asStaleEdit, duplicateNameError, STALE_ACCOUNT_MESSAGE } from "./errors";
-import type { UpdateAccountInput } from "./schemas";
+import { duplicateNameError, STALE_ACCOUNT_MESSAGE } from "./errors";
+import { updateAccountSchema, type UpdateAccountInput } from "./schemas";
+import { operation } from "@/lib/actions/operation";
+import { asStaleEdit } from "@/lib/audit/stale-edit";
+import { accountFormValues, type AccountRow } from "./queries";
 
 /**
  * Saves the Details form. Refused (StaleEditError) when the account changed since the form was
@@ -33,3 +36,16 @@ export async function updateAccount(db: DbOrTx, actor: ActorContext, input: Upda
     throw duplicateNameError(err, fields.name) ?? asStaleEdit(err, STALE_ACCOUNT_MESSAGE);
   }
 }
+
+/** Saves the Details form; a stale save answers with the account as it is now. */
+export const updateAccountOperation = operation({
+  schema: updateAccountSchema,
+  permission: "accounts:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    const row = await updateAccount(db, actor, input);
+    return { data: { id: row.id, version: row.version }, message: "Saved the account." };
+  },
+  revalidate: ({ id }) => [`/accounts/${id}`],
+  latestValues: (latest) => accountFormValues(latest as AccountRow),
+});

@@ -1,10 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
-import { apiKeys, users } from "@/db/schema";
+import { API_KEY_SCOPES, apiKeys, users } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
+import { z } from "zod";
+import { operation } from "@/lib/actions/operation";
 
 export type ApiKeyScope = (typeof apiKeys.$inferSelect)["scope"];
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -131,3 +133,57 @@ export function listApiKeys(db: DbOrTx) {
     .leftJoin(users, eq(users.id, apiKeys.ownerUserId))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
+
+export const generateApiKeySchema = z.object({
+  name: z.string().trim().min(1, "Enter a name.").max(100, "Keep the name under 100 characters."),
+  scope: z.enum(API_KEY_SCOPES, { error: "Choose a scope." }),
+  // A date from <input type="date">: the key works through the end of that day (UTC).
+  expiresAt: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return null;
+      const date = /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T23:59:59.999Z`) : null;
+      if (!date || Number.isNaN(date.getTime())) {
+        ctx.addIssue({ code: "custom", message: "Enter a valid date." });
+        return z.NEVER;
+      }
+      if (date.getTime() <= Date.now()) {
+        ctx.addIssue({ code: "custom", message: "Choose a date in the future." });
+        return z.NEVER;
+      }
+      return date;
+    }),
+});
+
+export const revokeApiKeySchema = z.object({
+  id: z.coerce.number({ error: "Choose a key." }).int().positive("Choose a key."),
+});
+
+export type GeneratedKey = { id: number; name: string; secret: string };
+
+// The list re-renders with the change; the new secret stays only in the form's action state.
+export const generateApiKeyOperation = operation({
+  schema: generateApiKeySchema,
+  permission: "api-keys:manage",
+  audience: "staff",
+  run: async (input, { db, actor }): Promise<{ data: GeneratedKey; message: string }> => {
+    const key = await generateApiKey(db, actor, input);
+    return {
+      data: { id: key.id, name: input.name, secret: key.secret },
+      message: `Generated API key ${input.name}.`,
+    };
+  },
+  revalidate: () => ["/api-keys"],
+});
+
+export const revokeApiKeyOperation = operation({
+  schema: revokeApiKeySchema,
+  permission: "api-keys:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    await revokeApiKey(db, actor, input.id);
+    return { data: input.id, message: "API key revoked." };
+  },
+  revalidate: () => ["/api-keys"],
+});

@@ -8,6 +8,9 @@ import { auditedMutation, RecordNotFoundError } from "./core";
 import { REDACTED, REDACTED_CHANGED } from "./redact";
 import { AUDITED_TABLES } from "./tables";
 import { rowToJson } from "./to-json";
+import { z } from "zod";
+import { idField } from "@/lib/accounts/schemas";
+import { operation } from "@/lib/actions/operation";
 
 /**
  * "Restore" on a History tab: puts a record back to the `before` of one of its UPDATE entries,
@@ -103,3 +106,15 @@ export async function restoreFromEntry(db: DbOrTx, actor: ActorContext, entryId:
     throw (table === "accounts" && duplicateNameError(err, String(values.name))) || err;
   }
 }
+
+/** "Restore this version" on an account's or an ingress route's History tab. */
+export const restoreEntryOperation = operation({
+  schema: z.object({ entryId: idField() }),
+  permission: "accounts:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    const { auditId } = await restoreFromEntry(db, actor, input.entryId);
+    return { data: { auditId }, message: `Restored the state before entry #${input.entryId}.` };
+  },
+  revalidate: () => [{ layout: "/accounts" }],
+});

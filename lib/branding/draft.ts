@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { brandingVersions, portalBranding } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
-import { auditedMutation, NO_CHANGE, StaleRecordError } from "@/lib/audit/core";
+import { auditedMutation, NO_CHANGE } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
 import {
   BRANDING_FIELDS,
@@ -14,7 +14,17 @@ import {
 } from "./fields";
 import { getVersion, latestPublished, lockDraft, type BrandingDraft } from "./queries";
 import { sanitizeFooterHtml } from "./sanitize";
-import { describeBrandingFields, DRAFT_FORM_FIELDS, type SaveDraftInput } from "./schemas";
+import {
+  describeBrandingFields,
+  DRAFT_FORM_FIELDS,
+  publishSchema,
+  restoreVersionSchema,
+  saveDraftSchema,
+  type SaveDraftInput,
+} from "./schemas";
+import { operation } from "@/lib/actions/operation";
+import { can } from "@/lib/auth/permissions";
+import { asStaleEdit, StaleEditError } from "@/lib/audit/stale-edit";
 
 /**
  * The branding draft's life cycle: save (UPDATE of the single draft row), publish (a new
@@ -108,7 +118,7 @@ export async function publishDraft(
     change: async (tx) => {
       const draft = await lockDraft(tx);
       if (options.expectedVersion !== undefined && draft.version !== options.expectedVersion) {
-        throw new AppError(STALE_PUBLISH_MESSAGE, "conflict");
+        throw new StaleEditError(STALE_PUBLISH_MESSAGE, draft);
       }
       const latest = await latestPublished(tx);
       const snapshot = snapshotOf(draft);
@@ -183,7 +193,7 @@ export async function restoreVersion(
       `Restored portal branding draft from v${version.versionNo} (${describeBrandingFields(changed)})`,
   });
   const { after } = await restore.catch((err: unknown) => {
-    throw err instanceof StaleRecordError ? new AppError(STALE_RESTORE_MESSAGE, "conflict") : err;
+    throw asStaleEdit(err, STALE_RESTORE_MESSAGE);
   });
   return { versionNo: version.versionNo, changed, draft: after! };
 }
@@ -215,3 +225,61 @@ export function draftStatusText(status: DraftStatus): string {
       return `Unpublished changes since v${status.versionNo}: ${describeBrandingFields(status.fields)}`;
   }
 }
+
+/** Whether the editor may change the custom JavaScript, beyond branding:manage. */
+export const codeRights = (user: { role: string }): CodePermissions => ({
+  editCustomJs: can(user.role, "branding:custom-js"),
+});
+
+const FOOTER_NOTE = " Unsafe markup was removed from the footer.";
+
+// The draft's status line, the versions list and the preview all show the change.
+const BRANDING_PAGES = () => [{ layout: "/branding" }];
+
+/** `version` is the draft's version now, which the form submits next. */
+export const saveDraftOperation = operation({
+  schema: saveDraftSchema,
+  permission: "branding:manage",
+  audience: "staff",
+  run: async (input, { db, actor, user }) => {
+    const { changed, draft, footerSanitised } = await saveDraft(db, actor, input, codeRights(user));
+    const note = footerSanitised ? FOOTER_NOTE : "";
+    const message = changed.length === 0 ? NOTHING_TO_SAVE_MESSAGE : "Draft saved.";
+    return { data: { version: draft.version }, message: message + note };
+  },
+  revalidate: BRANDING_PAGES,
+});
+
+export const publishOperation = operation({
+  schema: publishSchema,
+  permission: "branding:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    const { versionNo, changed } = await publishDraft(db, actor, {
+      expectedVersion: input.version,
+    });
+    const what = changed.length > 0 ? ` (${describeBrandingFields(changed)})` : "";
+    return { data: { versionNo }, message: `Published portal branding v${versionNo}${what}.` };
+  },
+  revalidate: BRANDING_PAGES,
+});
+
+export const restoreVersionOperation = operation({
+  schema: restoreVersionSchema,
+  permission: "branding:manage",
+  audience: "staff",
+  run: async (input, { db, actor, user }) => {
+    const { versionNo, changed, draft } = await restoreVersion(
+      db,
+      actor,
+      input.versionId,
+      input.version,
+      codeRights(user),
+    );
+    return {
+      data: { version: draft.version },
+      message: `Restored portal branding draft from v${versionNo} (${describeBrandingFields(changed)}). Publish to make it live.`,
+    };
+  },
+  revalidate: BRANDING_PAGES,
+});

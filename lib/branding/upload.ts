@@ -12,6 +12,8 @@ import { BRANDING_ID } from "./fields";
 import { lockDraft } from "./queries";
 import { kb, type BrandingImageKind } from "./image-limits";
 import { checkBrandingImage, TYPE_LABELS, type CheckedImage } from "./images";
+import { operation } from "@/lib/actions/operation";
+import { removeImageSchema, uploadImageSchema } from "./schemas";
 
 const FIELD = { logo: "logoAssetId", favicon: "faviconAssetId" } as const;
 
@@ -134,3 +136,32 @@ export async function removeBrandingImage(
     message: (_before, after) => `Removed the ${kind} from portal branding ${after!.portalName}`,
   });
 }
+
+const IMAGE_NOUN = { logo: "Logo", favicon: "Favicon" } as const;
+
+export const uploadImageOperation = operation({
+  schema: uploadImageSchema,
+  permission: "branding:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    const bytes = new Uint8Array(await input.file.arrayBuffer());
+    const { assetId, sanitised } = await uploadBrandingImage(db, actor, input.kind, bytes);
+    const note = sanitised ? " Unsafe content was removed from the SVG." : "";
+    return {
+      data: { assetId },
+      message: `${IMAGE_NOUN[input.kind]} uploaded to the draft.${note}`,
+    };
+  },
+  revalidate: () => [{ layout: "/branding" }],
+});
+
+export const removeImageOperation = operation({
+  schema: removeImageSchema,
+  permission: "branding:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    await removeBrandingImage(db, actor, input.kind);
+    return { data: null, message: `${IMAGE_NOUN[input.kind]} removed from the draft.` };
+  },
+  revalidate: () => [{ layout: "/branding" }],
+});

@@ -2,10 +2,11 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { accounts } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
-import { auditedMutation, NO_CHANGE, StaleRecordError } from "@/lib/audit/core";
-import { AppError } from "@/lib/errors";
+import { auditedMutation, NO_CHANGE } from "@/lib/audit/core";
 import { requirePortalAdmin, type PortalManager } from "./users";
-import type { UpdateContactInput } from "./schemas";
+import { updateContactSchema, type UpdateContactInput } from "./schemas";
+import { operation } from "@/lib/actions/operation";
+import { asStaleEdit } from "@/lib/audit/stale-edit";
 
 /**
  * The account's contact details as the portal shows and edits them. Only these three columns
@@ -73,7 +74,21 @@ export async function updateContact(
     });
     return { version: after!.version, changed: auditId !== null };
   } catch (err) {
-    if (err instanceof StaleRecordError) throw new AppError(STALE_CONTACT_MESSAGE, "conflict");
-    throw err;
+    throw asStaleEdit(err, STALE_CONTACT_MESSAGE);
   }
 }
+
+export const updateContactOperation = operation({
+  schema: updateContactSchema,
+  permission: "portal:self",
+  audience: "portal",
+  run: async (input, { db, actor, user }) => {
+    const { version, changed } = await updateContact(db, actor, user, input);
+    return {
+      data: { version },
+      message: changed ? "Contact details saved." : "No changes to save.",
+    };
+  },
+  revalidate: () => ["/portal/contact"],
+  latestValues: (latest) => contactFormValues(latest as Contact),
+});

@@ -3,7 +3,8 @@ import type { Db } from "@/db/client";
 import { users } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation, NO_CHANGE } from "@/lib/audit/core";
-import type { UpdateProfileInput } from "./schemas";
+import { updateProfileSchema, type UpdateProfileInput } from "./schemas";
+import { operation } from "@/lib/actions/operation";
 
 /**
  * A portal user's own profile: name and time zone (the password is lib/users/change-password.ts).
@@ -31,3 +32,15 @@ export async function updateProfile(
   });
   return auditId !== null;
 }
+
+export const updateProfileOperation = operation({
+  schema: updateProfileSchema,
+  permission: "portal:self",
+  audience: "portal",
+  run: async (input, { db, actor, user }) => {
+    const changed = await updateProfile(db, actor, user.id, input);
+    return { data: user.id, message: changed ? "Profile saved." : "No changes to save." };
+  },
+  // The top bar shows the name and every portal page the time zone.
+  revalidate: () => [{ layout: "/portal" }],
+});

@@ -5,8 +5,16 @@ import { lastSignIn } from "@/lib/auth/user-sessions";
 import type { ActorContext } from "@/lib/audit/actor";
 import { RecordNotFoundError } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
-import { inviteUser, setUserStatus, USER_NOT_FOUND } from "@/lib/users/users";
-import type { InvitePortalUserInput } from "./schemas";
+import { inviteUser } from "@/lib/users/invite-user";
+import { setUserStatus } from "@/lib/users/set-user-status";
+import { USER_NOT_FOUND } from "@/lib/users/user-rules";
+import {
+  invitePortalUserSchema,
+  setPortalUserStatusSchema,
+  type InvitePortalUserInput,
+} from "./schemas";
+import { operation } from "@/lib/actions/operation";
+import { deliverQueuedSoon } from "@/lib/email/deliver";
 
 /**
  * An account's portal users as the portal sees them. Every query and change takes the signed-in
@@ -99,3 +107,34 @@ export async function setPortalUserStatus(
     throw err;
   }
 }
+
+const PORTAL_USER_PAGES = (userId: number) => ["/portal/users", `/portal/users/${userId}`];
+
+export const invitePortalUserOperation = operation({
+  schema: invitePortalUserSchema,
+  permission: "portal:self",
+  audience: "portal",
+  run: async (input, { db, actor, user, baseUrl }) => {
+    const id = await invitePortalUser(db, actor, user, input, await baseUrl());
+    await deliverQueuedSoon(db);
+    return {
+      data: id,
+      message: `Invited ${input.email}. They will get an email with a link to set a password.`,
+    };
+  },
+  revalidate: PORTAL_USER_PAGES,
+});
+
+export const setPortalUserStatusOperation = operation({
+  schema: setPortalUserStatusSchema,
+  permission: "portal:self",
+  audience: "portal",
+  run: async (input, { db, actor, user }) => {
+    await setPortalUserStatus(db, actor, user, input.userId, input.status);
+    return {
+      data: input.userId,
+      message: input.status === "disabled" ? "User disabled." : "User enabled.",
+    };
+  },
+  revalidate: PORTAL_USER_PAGES,
+});

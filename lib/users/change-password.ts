@@ -7,7 +7,8 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { isPortalRole } from "@/lib/auth/roles";
 import { endUserSessions } from "@/lib/auth/user-sessions";
 import { AppError } from "@/lib/errors";
-import type { ChangePasswordInput } from "./schemas";
+import { changePasswordSchema, type ChangePasswordInput } from "./schemas";
+import { operation } from "@/lib/actions/operation";
 
 const wrongPassword = () =>
   new AppError("Check the highlighted fields.", "invalid", {
@@ -55,3 +56,28 @@ export async function changePassword(
     },
   });
 }
+
+export const PASSWORD_CHANGED = "Password changed. Your other sessions were signed out.";
+
+/**
+ * The change ends every session of the user, the one it came with too: the browser that made
+ * it signs in again with the new password, then loads the profile afresh (this request's render
+ * would still see the ended session's cookie).
+ */
+const passwordChange = (audience: "staff" | "portal", profilePage: string) =>
+  operation({
+    schema: changePasswordSchema,
+    permission: audience === "staff" ? "profile:self" : "portal:self",
+    audience,
+    run: async (input, { db, actor, user }) => {
+      await changePassword(db, actor, user.id, input);
+      return { data: user.id, message: PASSWORD_CHANGED };
+    },
+    renewsSession: (input) => input.newPassword,
+    redirect: () => `${profilePage}?notice=password-changed`,
+  });
+
+/** A staff user's own password, on /profile. */
+export const changeOwnPasswordOperation = passwordChange("staff", "/profile");
+/** A portal user's own password, on /portal/profile. */
+export const changePortalPasswordOperation = passwordChange("portal", "/portal/profile");

@@ -1,10 +1,12 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { columnPermissions, users, type UserRole } from "@/db/schema";
+import { columnPermissions, USER_ROLES, users, type UserRole } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
 import { AUDIT_COLUMN_KEYS, type AuditColumnKey } from "./audit-columns";
+import { z } from "zod";
+import { operation } from "@/lib/actions/operation";
 
 /** The permission layer of audit-column visibility, per role or per user; every change audited. */
 export type PermissionSubject = { role: UserRole } | { userId: number };
@@ -93,3 +95,46 @@ export async function clearUserColumnOverride(
     message: () => `Removed the audit column override of user ${userId}`,
   });
 }
+
+const columnList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (Array.isArray(v) ? v : v ? [v] : []))
+  .pipe(
+    z
+      .array(z.enum(AUDIT_COLUMN_KEYS as [AuditColumnKey, ...AuditColumnKey[]]))
+      .min(1, "Leave at least one column visible."),
+  );
+
+export const setRoleColumnsOperation = operation({
+  schema: z.object({ role: z.enum(USER_ROLES), "columns[]": columnList }),
+  permission: "settings:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    await setAuditColumnPermissions(db, actor, { role: input.role }, input["columns[]"]);
+    return { data: input.role, message: `Saved the ${input.role} role's columns.` };
+  },
+});
+
+export const setUserColumnsOperation = operation({
+  schema: z.object({
+    userId: z.coerce.number({ error: "Choose a user." }).int().positive("Choose a user."),
+    "columns[]": columnList,
+  }),
+  permission: "settings:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    await setAuditColumnPermissions(db, actor, { userId: input.userId }, input["columns[]"]);
+    return { data: input.userId, message: "Saved the user's override." };
+  },
+});
+
+export const clearUserColumnsOperation = operation({
+  schema: z.object({ userId: z.coerce.number().int().positive() }),
+  permission: "settings:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    await clearUserColumnOverride(db, actor, input.userId);
+    return { data: input.userId, message: "Removed the override." };
+  },
+});

@@ -9,6 +9,8 @@
  * checksum of all rows of all tables, before and after). An allowed call is given an input a
  * permitted user would send (fresh records to act on, made per case) and must succeed.
  */
+import { saveDraftOperation } from "@/lib/branding/draft";
+import { uploadImageOperation } from "@/lib/branding/upload";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -20,12 +22,11 @@ import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { actorForUser } from "@/lib/auth/actor-for-user";
 import type { CurrentUser } from "@/lib/auth/session";
-import { saveDraftSpec, uploadImageSpec } from "@/lib/branding/actions";
 import { getDraft } from "@/lib/branding/queries";
-import { createIngressRoute } from "@/lib/ingress/ingress-routes";
+import { createIngressRoute } from "@/lib/ingress/create-ingress-route";
 import { ONLY_ADMINS_EDIT_CONTACT } from "@/lib/portal/contact";
 import { ONLY_ADMINS_MANAGE_USERS } from "@/lib/portal/users";
-import { USER_NOT_FOUND } from "@/lib/users/users";
+import { USER_NOT_FOUND } from "@/lib/users/user-rules";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
 import { setAuditColumnPermissions } from "@/lib/visibility/set-column-permissions";
 import { png } from "../branding-image-fixtures";
@@ -84,6 +85,10 @@ vi.mock("next/navigation", () => ({
   redirect: (url: string) => {
     request.redirects.push(url);
     throw new Error(`NEXT_REDIRECT ${url}`);
+  },
+  // As Next's: its own control-flow errors (here, the redirect above) pass through.
+  unstable_rethrow: (err: unknown) => {
+    if (err instanceof Error && err.message.startsWith("NEXT_REDIRECT")) throw err;
   },
 }));
 const REQUEST_UA = "vitest";
@@ -248,7 +253,7 @@ async function prepare(step: Promise<{ status: string }>) {
 /** A draft that differs from every published version, so Publish and Restore have work. */
 async function changedDraft() {
   await prepare(
-    runAs(db, saveDraftSpec, fx.as.admin, await draftForm({ portalName: unique("Portal") })),
+    runAs(db, saveDraftOperation, fx.as.admin, await draftForm({ portalName: unique("Portal") })),
   );
   return (await getDraft(db))!;
 }
@@ -381,7 +386,7 @@ const INPUTS: Record<string, InputFor> = {
     file: logo(),
   }),
   "app/(control-panel)/branding/actions.ts#removeImageAction": async () => {
-    await prepare(runAs(db, uploadImageSpec, fx.as.admin, { kind: "logo", file: logo() }));
+    await prepare(runAs(db, uploadImageOperation, fx.as.admin, { kind: "logo", file: logo() }));
     return { kind: "logo" };
   },
   "app/portal/profile/actions.ts#updateProfileAction": async () => ({

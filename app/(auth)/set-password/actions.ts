@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { requestContextFrom } from "@/lib/http/request-context";
 import { setPasswordSchema } from "@/lib/users/schemas";
-import { setPasswordWithToken } from "@/lib/users/users";
+import { setPasswordWithToken } from "@/lib/users/set-password-with-token";
 
 export type SetPasswordState = {
   done?: boolean;

@@ -3,7 +3,8 @@
 import { Field, SelectField, TextAreaField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { type FormAction, useVersionedAction } from "@/components/forms/use-versioned-action";
+import { useVersionedAction } from "@/components/forms/use-versioned-action";
+import type { FormAction } from "@/lib/actions/result";
 
 /**
  * The account form: create (type and currency chosen) or edit (currency fixed, hidden version

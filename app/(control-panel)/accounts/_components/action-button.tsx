@@ -4,9 +4,7 @@ import { useActionState, useId } from "react";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-
-type Action<T> = (prev: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>>;
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
 /**
  * A one-button form (suspend, delete, restore) with its hidden fields; with `confirm`, the button
@@ -19,7 +17,7 @@ export function ActionButton<T>({
   confirm,
   variant = "secondary",
 }: {
-  action: Action<T>;
+  action: FormAction<T>;
   fields: Record<string, string>;
   label: string;
   confirm?: { title: string; description: string; confirmLabel: string };

@@ -3,7 +3,8 @@
 import { Field, SelectField, TextAreaField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { type FormAction, useVersionedAction } from "@/components/forms/use-versioned-action";
+import { useVersionedAction } from "@/components/forms/use-versioned-action";
+import type { FormAction } from "@/lib/actions/result";
 
 /** Add (under `accountId`) or edit (with hidden id and version) an ingress route. */
 export function IngressForm<T>({

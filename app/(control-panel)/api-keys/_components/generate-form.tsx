@@ -4,19 +4,14 @@ import { useActionState, useState } from "react";
 import { Field, SelectField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-import type { GeneratedKey } from "@/lib/api-keys/actions";
-
-type Action = (
-  prev: ActionResult<GeneratedKey>,
-  formData: FormData,
-) => Promise<ActionResult<GeneratedKey>>;
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
+import type { GeneratedKey } from "@/lib/api-keys/keys";
 
 /**
  * The secret exists only in this action's response: it is shown here once and lost on reload,
  * because the server keeps nothing but its hash.
  */
-export function GenerateForm({ action }: { action: Action }) {
+export function GenerateForm({ action }: { action: FormAction<GeneratedKey> }) {
   const [state, formAction] = useActionState<ActionResult<GeneratedKey>, FormData>(action, IDLE);
   const [copied, setCopied] = useState<string | null>(null);
   const secret = state.status === "ok" ? state.data.secret : null;

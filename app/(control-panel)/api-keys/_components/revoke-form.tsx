@@ -2,11 +2,17 @@
 
 import { useActionState } from "react";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
-type Action = (prev: ActionResult<number>, formData: FormData) => Promise<ActionResult<number>>;
-
-export function RevokeForm({ action, id, name }: { action: Action; id: number; name: string }) {
+export function RevokeForm({
+  action,
+  id,
+  name,
+}: {
+  action: FormAction<number>;
+  id: number;
+  name: string;
+}) {
   const [state, formAction] = useActionState<ActionResult<number>, FormData>(action, IDLE);
   const formId = `revoke-key-${id}`;
   return (

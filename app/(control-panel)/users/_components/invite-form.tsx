@@ -4,7 +4,7 @@ import { useActionState, useState } from "react";
 import { Field, SelectField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
 type Option = { value: string; label: string };
 
@@ -17,7 +17,7 @@ export function InviteForm({
   roles,
   accounts,
 }: {
-  action: (prev: ActionResult<number>, formData: FormData) => Promise<ActionResult<number>>;
+  action: FormAction<number>;
   roles: readonly Option[];
   accounts: readonly { id: number; name: string; type: string }[];
 }) {

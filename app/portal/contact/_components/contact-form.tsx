@@ -3,7 +3,8 @@
 import { Field, TextAreaField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { type FormAction, useVersionedAction } from "@/components/forms/use-versioned-action";
+import { useVersionedAction } from "@/components/forms/use-versioned-action";
+import type { FormAction } from "@/lib/actions/result";
 
 /**
  * The contact details a portal admin may change. The hidden version refuses a save over someone

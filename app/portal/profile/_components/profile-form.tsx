@@ -4,9 +4,7 @@ import { useActionState } from "react";
 import { Field, SelectField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-
-type Action = (prev: ActionResult<number>, formData: FormData) => Promise<ActionResult<number>>;
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
 export function ProfileForm({
   action,
@@ -14,7 +12,7 @@ export function ProfileForm({
   timeZone,
   timeZones,
 }: {
-  action: Action;
+  action: FormAction<number>;
   name: string;
   timeZone: string;
   timeZones: readonly string[];

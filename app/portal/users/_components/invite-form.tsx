@@ -4,12 +4,10 @@ import { useActionState } from "react";
 import { Field } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-
-type Action = (prev: ActionResult<number>, formData: FormData) => Promise<ActionResult<number>>;
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
 /** Name and email only: the role and the account are the admin's own, set on the server. */
-export function InviteForm({ action }: { action: Action }) {
+export function InviteForm({ action }: { action: FormAction<number> }) {
   const [state, formAction] = useActionState<ActionResult<number>, FormData>(action, IDLE);
   return (
     <form action={formAction} aria-label="Invite user" className="space-y-3" noValidate>

@@ -3,9 +3,7 @@
 import { useActionState } from "react";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { FormStatus } from "@/components/forms/form-status";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-
-type Action = (prev: ActionResult<number>, formData: FormData) => Promise<ActionResult<number>>;
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
 /** Disable / Enable one colleague, behind a confirmation whose button submits the hidden form. */
 export function StatusButton({
@@ -14,7 +12,7 @@ export function StatusButton({
   name,
   disabled,
 }: {
-  action: Action;
+  action: FormAction<number>;
   userId: number;
   name: string;
   disabled: boolean;

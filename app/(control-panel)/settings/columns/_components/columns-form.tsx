@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
 /** One subject's column checkboxes (a role, or a user's override) with its own save button. */
 export function ColumnsForm<T>({
@@ -12,7 +12,7 @@ export function ColumnsForm<T>({
   label,
   children,
 }: {
-  action: (prev: ActionResult<T>, formData: FormData) => Promise<ActionResult<T>>;
+  action: FormAction<T>;
   hidden: Record<string, string>;
   columns: readonly { key: string; header: string }[];
   checked: readonly string[];

@@ -5,9 +5,7 @@ import { SelectField } from "@/components/forms/field";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-
-type Action = (prev: ActionResult<number>, formData: FormData) => Promise<ActionResult<number>>;
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
 export function RoleForm({
   action,
@@ -15,7 +13,7 @@ export function RoleForm({
   role,
   roles,
 }: {
-  action: Action;
+  action: FormAction<number>;
   userId: number;
   role: string;
   roles: readonly { value: string; label: string }[];
@@ -38,7 +36,7 @@ export function StatusForm({
   disabled,
   name,
 }: {
-  action: Action;
+  action: FormAction<number>;
   userId: number;
   disabled: boolean;
   name: string;
@@ -67,7 +65,7 @@ export function StatusForm({
   );
 }
 
-export function ResetForm({ action, userId }: { action: Action; userId: number }) {
+export function ResetForm({ action, userId }: { action: FormAction<number>; userId: number }) {
   const [state, formAction] = useActionState<ActionResult<number>, FormData>(action, IDLE);
   return (
     <form action={formAction} aria-label="Send password reset" className="space-y-2">
@@ -88,7 +86,7 @@ export function PortalAdminForm({
   name,
   account,
 }: {
-  action: Action;
+  action: FormAction<number>;
   userId: number;
   portalAdmin: boolean;
   name: string;

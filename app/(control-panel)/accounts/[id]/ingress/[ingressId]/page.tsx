@@ -7,7 +7,7 @@ import { getDb } from "@/db/client";
 import { findAccount, findIngressRoute } from "@/lib/accounts/queries";
 import { can } from "@/lib/auth/permissions";
 import { requireStaff } from "@/lib/auth/session";
-import { ingressFormValues } from "@/lib/ingress/ingress-routes";
+import { ingressFormValues } from "@/lib/ingress/form-values";
 import { ActionButton } from "../../../_components/action-button";
 import { IngressForm } from "../../../_components/ingress-form";
 import { RestoreList } from "../../../_components/restore-list";

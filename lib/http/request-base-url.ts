@@ -1,7 +1,7 @@
 import { headers } from "next/headers";
 import { readConfig } from "@/lib/config";
-import { baseUrlFromHeaders } from "@/lib/http/base-url";
-import { trustedProxies } from "@/lib/http/request-context";
+import { baseUrlFromHeaders } from "./base-url";
+import { trustedProxies } from "./request-context";
 
 /**
  * The absolute origin for links in emails: APP_URL when set (behind a proxy the request's host may

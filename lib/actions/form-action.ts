@@ -1,0 +1,44 @@
+import { refresh, revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import type { z } from "zod";
+import { getDb } from "@/db/client";
+import { actorFor, getCurrentUser } from "@/lib/auth/session";
+import { signInAgain } from "@/lib/auth/sign-in-again";
+import { requestBaseUrl } from "@/lib/http/request-base-url";
+import { formDataToObject } from "./form-data";
+import { performOperation, type Operation, type PagePath } from "./operation";
+import type { FormAction } from "./result";
+
+const revalidate = (page: PagePath) =>
+  typeof page === "string" ? revalidatePath(page) : revalidatePath(page.layout, "layout");
+
+/**
+ * The form door: binds an operation as a server action for `useActionState`. After a change the
+ * pages that show it are revalidated and the one the form is on re-rendered (after a stale save
+ * too, so it shows what is stored now), unless the operation sends the browser elsewhere.
+ */
+export function formAction<S extends z.ZodType, T>(op: Operation<S, T>): FormAction<T> {
+  return async (_prev, formData) => {
+    const user = await getCurrentUser();
+    const comment = formData.get("auditComment");
+    const { result, input, stale } = await performOperation(
+      op,
+      {
+        user,
+        actor: (u) => actorFor(u, typeof comment === "string" ? comment : null),
+        db: await getDb(),
+        baseUrl: requestBaseUrl,
+      },
+      formDataToObject(formData),
+    );
+    if (result.status === "ok") {
+      op.revalidate?.(result.data).forEach(revalidate);
+      if (user && input !== undefined && op.renewsSession) {
+        await signInAgain(user.email, op.renewsSession(input));
+      }
+      if (op.redirect) redirect(op.redirect(result.data));
+    }
+    if (result.status === "ok" || stale) refresh();
+    return result;
+  };
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto";
+import { unstable_rethrow } from "next/navigation";
+import type { z } from "zod";
+import type { Db } from "@/db/client";
+import { pgErrorOf } from "@/db/errors";
+import type { ActorContext } from "@/lib/audit/actor";
+import { RecordNotFoundError } from "@/lib/audit/core";
+import { StaleEditError } from "@/lib/audit/stale-edit";
+import { can, type Permission } from "@/lib/auth/permissions";
+import type { CurrentUser } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+import type { ActionResult } from "./result";
+
+/**
+ * A mutation, declared once beside its domain function: input schema, permission, audience, the
+ * call, and what a browser should see after it. Doors (the form's server action, the REST API)
+ * bind a declaration and add only transport; `runOperation` is the part every door shares.
+ */
+
+/** The Control Panel's staff, the Customer Portal's account users, or either. */
+export type Audience = "staff" | "portal" | "any";
+
+export type OperationContext = {
+  user: CurrentUser;
+  actor: ActorContext;
+  db: Db;
+  /** Where links in emails point: APP_URL, else the request's own origin. */
+  baseUrl: () => Promise<string>;
+};
+
+/** A page that shows the change: one path, or a layout and every page under it. */
+export type PagePath = string | { layout: string };
+
+export type Operation<S extends z.ZodType, T> = {
+  schema: S;
+  permission: Permission;
+  audience: Audience;
+  run: (input: z.infer<S>, ctx: OperationContext) => Promise<{ data: T; message: string }>;
+  /** Pages whose render shows the change (the page the form is on is always refreshed). */
+  revalidate?: (data: T) => PagePath[];
+  /** Where the browser goes next: a created record's page, the list after a delete. */
+  redirect?: (data: T) => string;
+  /** A stale save answers with the record as it is now, as the form's fields. */
+  latestValues?: (latest: Record<string, unknown>) => Record<string, string>;
+  /**
+   * The change ended the signed-in user's sessions (a password change): the browser that made it
+   * signs in again with the password this returns, rather than being signed out.
+   */
+  renewsSession?: (input: z.infer<S>) => string;
+};
+
+/** Declares an operation (an identity function: it only fixes the types). */
+export const operation = <S extends z.ZodType, T>(op: Operation<S, T>): Operation<S, T> => op;
+
+/** Who asks, as a door has established it (`user` null: no session). */
+export type Caller = {
+  user: CurrentUser | null;
+  actor: (user: CurrentUser) => Promise<ActorContext>;
+  db: Db;
+  baseUrl: () => Promise<string>;
+};
+
+/** A door's view of one run: the answer, the parsed input and whether a stale save was refused. */
+export type Performed<S extends z.ZodType, T> = {
+  result: ActionResult<T>;
+  input?: z.infer<S>;
+  stale?: boolean;
+};
+
+// Never echo secrets back into the page.
+const SECRET_FIELD = /password|secret|token/i;
+
+function typedValues(raw: Record<string, unknown>): Record<string, string | string[]> {
+  return Object.fromEntries(
+    Object.entries(raw).filter(
+      ([k, v]) => !SECRET_FIELD.test(k) && (typeof v === "string" || Array.isArray(v)),
+    ),
+  ) as Record<string, string | string[]>;
+}
+
+function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    (fieldErrors[issue.path.join(".") || "_form"] ??= []).push(issue.message);
+  }
+  return fieldErrors;
+}
+
+/**
+ * Session → audience and permission → zod (every field error at once) → actor → the domain
+ * call. Expected failures come back as values for the caller to show; a redirect or another of
+ * Next's control-flow signals thrown inside passes through.
+ */
+export async function performOperation<S extends z.ZodType, T>(
+  op: Operation<S, T>,
+  caller: Caller,
+  raw: Record<string, unknown>,
+): Promise<Performed<S, T>> {
+  const { user } = caller;
+  const values = typedValues(raw);
+  if (!user)
+    return { result: { status: "error", error: "Your session has ended. Sign in again." } };
+  const portalUser = user.accountId !== null;
+  const audienceOk = op.audience === "any" || (op.audience === "portal") === portalUser;
+  if (!audienceOk || !can(user.role, op.permission)) {
+    return { result: { status: "error", error: "Your role does not allow this action." } };
+  }
+  const parsed = op.schema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors = fieldErrorsOf(parsed.error);
+    return {
+      result: { status: "error", error: "Check the highlighted fields.", fieldErrors, values },
+    };
+  }
+  const input = parsed.data as z.infer<S>;
+  try {
+    const actor = await caller.actor(user);
+    const { data, message } = await op.run(input, {
+      user,
+      actor,
+      db: caller.db,
+      baseUrl: caller.baseUrl,
+    });
+    return { result: { status: "ok", data, message }, input };
+  } catch (err) {
+    unstable_rethrow(err);
+    if (err instanceof StaleEditError) {
+      const latest = op.latestValues?.(err.latest) ?? values;
+      return {
+        result: { status: "error", error: err.message, values: latest },
+        input,
+        stale: true,
+      };
+    }
+    if (err instanceof AppError) {
+      return {
+        result: { status: "error", error: err.message, fieldErrors: err.fieldErrors, values },
+        input,
+      };
+    }
+    if (err instanceof RecordNotFoundError) {
+      return { result: { status: "error", error: "That record no longer exists.", values }, input };
+    }
+    const requestId = randomUUID();
+    console.error(`[operation ${requestId}]`, pgErrorOf(err)?.message ?? err);
+    return {
+      result: { status: "error", error: `Something went wrong (reference ${requestId}).`, values },
+      input,
+    };
+  }
+}
+
+/** The answer alone: what tests and simple callers need. */
+export async function runOperation<S extends z.ZodType, T>(
+  op: Operation<S, T>,
+  caller: Caller,
+  raw: Record<string, unknown>,
+): Promise<ActionResult<T>> {
+  return (await performOperation(op, caller, raw)).result;
+}

@@ -1,0 +1,167 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accounts, auditLog } from "@/db/schema";
+import { redirect } from "next/navigation";
+import { operation, performOperation, runOperation } from "@/lib/actions/operation";
+import { systemActor } from "@/lib/audit/actor";
+import { auditedMutation } from "@/lib/audit/core";
+import { StaleEditError } from "@/lib/audit/stale-edit";
+import type { CurrentUser } from "@/lib/auth/session";
+import { createTestDatabase } from "./db";
+
+const db$ = createTestDatabase();
+let database: Awaited<typeof db$>;
+beforeAll(async () => {
+  database = await db$;
+});
+afterAll(() => database.close());
+
+// A representative staff operation: create a customer, validated and audited.
+const createCustomer = operation({
+  schema: z.object({
+    name: z.string().trim().min(1, "Enter a name."),
+    channels: z.coerce.number().int().min(0, "Must be 0 or more."),
+  }),
+  permission: "accounts:manage",
+  audience: "staff",
+  run: async (input, { db, actor }) => {
+    const { after } = await auditedMutation(db, actor, {
+      table: "accounts",
+      action: "CREATE",
+      change: async (tx) => {
+        const [row] = await tx
+          .insert(accounts)
+          .values({ type: "customer", name: input.name, channels: input.channels })
+          .returning({ id: accounts.id });
+        return row!.id;
+      },
+    });
+    return { data: after!.id, message: "Created." };
+  },
+});
+
+const person = (role: CurrentUser["role"], accountId: number | null = null): CurrentUser => ({
+  id: 42,
+  name: `${role} person`,
+  email: `${role}@example.test`,
+  role,
+  accountId,
+  timeZone: "UTC",
+  portalAdmin: false,
+  sessionId: null,
+});
+
+const caller = (user: CurrentUser | null) => ({
+  user,
+  actor: async () => systemActor("t"),
+  db: database.db,
+  baseUrl: async () => "https://trunkline.example",
+});
+const run = (user: CurrentUser | null, raw: Record<string, unknown>) =>
+  runOperation(createCustomer, caller(user), raw);
+
+const counts = async () => ({
+  accounts: (await database.db.select().from(accounts)).length,
+  audit: (await database.db.select().from(auditLog)).length,
+});
+
+describe("runOperation", () => {
+  it("runs the domain function for a permitted role", async () => {
+    const result = await run(person("support"), { name: "Permitted Telecom", channels: "30" });
+    expect(result.status).toBe("ok");
+    const id = (result as { data: number }).data;
+    const [row] = await database.db.select().from(accounts).where(eq(accounts.id, id));
+    expect(row).toMatchObject({ name: "Permitted Telecom", channels: 30 });
+  });
+
+  it.each([
+    ["auditor", person("auditor")],
+    ["branding", person("branding")],
+    ["customer (portal user)", person("customer", 1001)],
+  ])("refuses %s and changes nothing", async (_label, user) => {
+    const before = await counts();
+    const result = await run(user, { name: "Refused Telecom", channels: "1" });
+    expect(result).toEqual({ status: "error", error: "Your role does not allow this action." });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("refuses a request without a session", async () => {
+    const before = await counts();
+    expect(await run(null, { name: "Anon Telecom", channels: "1" })).toMatchObject({
+      status: "error",
+      error: "Your session has ended. Sign in again.",
+    });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("returns every field error at once, with the input, and changes nothing", async () => {
+    const before = await counts();
+    const result = await run(person("admin"), { name: "  ", channels: "-3", password: "s3cret" });
+    expect(result).toEqual({
+      status: "error",
+      error: "Check the highlighted fields.",
+      fieldErrors: { name: ["Enter a name."], channels: ["Must be 0 or more."] },
+      values: { name: "  ", channels: "-3" },
+    });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("turns a non-number into a field error rather than NaN", async () => {
+    const result = await run(person("admin"), { name: "NaN Telecom", channels: "lots" });
+    expect(result).toMatchObject({
+      status: "error",
+      fieldErrors: { channels: [expect.any(String)] },
+    });
+  });
+
+  it("answers a stale save with the record as stored now, marked stale for the door", async () => {
+    const stale = operation({
+      schema: z.object({ name: z.string() }),
+      permission: "accounts:manage",
+      audience: "staff",
+      run: async (): Promise<{ data: number; message: string }> => {
+        throw new StaleEditError("Changed meanwhile.", { name: "Stored Telecom", version: 7 });
+      },
+      latestValues: (latest) => ({ name: String(latest.name), version: String(latest.version) }),
+    });
+    const performed = await performOperation(stale, caller(person("admin")), { name: "Typed" });
+    expect(performed).toMatchObject({
+      stale: true,
+      result: {
+        status: "error",
+        error: "Changed meanwhile.",
+        values: { name: "Stored Telecom", version: "7" },
+      },
+    });
+  });
+
+  it("lets a redirect thrown inside the operation pass through instead of reporting an error", async () => {
+    const redirecting = operation({
+      schema: z.object({}),
+      permission: "accounts:manage",
+      audience: "staff",
+      run: async (): Promise<{ data: null; message: string }> => redirect("/accounts"),
+    });
+    await expect(runOperation(redirecting, caller(person("admin")), {})).rejects.toMatchObject({
+      digest: expect.stringContaining("NEXT_REDIRECT"),
+    });
+  });
+
+  it("reports an unexpected failure with a reference, without its details", async () => {
+    const failing = operation({
+      schema: z.object({}),
+      permission: "accounts:manage",
+      audience: "staff",
+      run: async (): Promise<{ data: null; message: string }> => {
+        throw new Error("connection string postgres://secret@db");
+      },
+    });
+    const result = await runOperation(failing, caller(person("admin")), {});
+    expect(result).toMatchObject({ status: "error" });
+    expect(JSON.stringify(result)).not.toContain("secret");
+    expect(result).toMatchObject({
+      error: expect.stringMatching(/^Something went wrong \(reference [0-9a-f-]{36}\)\.$/),
+    });
+  });
+});
