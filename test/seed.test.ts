@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbOrTx } from "@/db/client";
 import { queryRows } from "@/db/raw";
 import { ACTOR_TYPES, AUDIT_ACTIONS } from "@/db/schema";
-import { DEMO_PASSWORD, DEMO_SIGN_INS, seedDemo } from "@/db/seed/demo";
+import { DEMO_PASSWORD, DEMO_SIGN_INS, seedDemo } from "@/seed/demo/demo";
 import { PORTAL_LABEL } from "@/lib/audit/actor";
 import { AUDITED_TABLES, type AuditedTableName } from "@/lib/audit/tables";
 import { rowToJson } from "@/lib/audit/to-json";
