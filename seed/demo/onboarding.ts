@@ -7,16 +7,14 @@ import { carrierOfficeIp, hostIn } from "./addresses";
 import { later, officeTime } from "./clock";
 import type { SeedContext } from "./context";
 import {
-  BROWSERS,
   CARRIERS,
   CUSTOMERS,
   PORTAL_PEOPLE,
-  SIP_USER_AGENTS,
   TIME_ZONES,
-  emailLocalPart,
   type CarrierSpec,
   type CustomerSpec,
 } from "./names";
+import { BROWSERS, SIP_USER_AGENTS, emailLocalPart } from "@/seed/words";
 import { planInvitation, planOwnTimeZone } from "./people";
 import { roundTo } from "./values";
 import { DAY, HOUR, MINUTE } from "./timeline";

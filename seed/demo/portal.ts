@@ -5,7 +5,8 @@
  */
 import { later, officeTime } from "./clock";
 import type { SeedContext } from "./context";
-import { BROWSERS, PORTAL_PEOPLE, emailLocalPart } from "./names";
+import { BROWSERS, emailLocalPart } from "@/seed/words";
+import { PORTAL_PEOPLE } from "./names";
 import { planInvitation } from "./people";
 import { DAY } from "./timeline";
 import { isActiveAt, type SeedAccount, type SeedUser } from "./world";
