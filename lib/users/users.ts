@@ -1,5 +1,5 @@
 import { and, desc, eq, ne, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { isUniqueViolation } from "@/db/errors";
 import { accounts, auditLog, users, type StaffRole } from "@/db/schema";
 import { PORTAL_LABEL, type ActorContext } from "@/lib/audit/actor";
@@ -10,6 +10,16 @@ import { endUserSessions } from "@/lib/auth/user-sessions";
 import { queueEmail } from "@/lib/email/outbox";
 import { invitationEmail, passwordResetEmail } from "@/lib/email/templates";
 import { AppError } from "@/lib/errors";
+import {
+  invitedUserMessage,
+  linkIssuerOf,
+  passwordResetIssuedMessage,
+  passwordSetMessage,
+  roleChangedMessage,
+  userLabel as label,
+  userStatusMessage,
+  type LinkIssuer,
+} from "./messages";
 import type { InviteUserInput } from "./schemas";
 import {
   hashToken,
@@ -20,7 +30,6 @@ import {
 } from "./tokens";
 
 type UserRow = typeof users.$inferSelect;
-const label = (u: Pick<UserRow, "name" | "email">) => `${u.name} <${u.email}>`;
 
 const emailTaken = () =>
   new AppError("Check the highlighted fields.", "conflict", {
@@ -97,9 +106,7 @@ export async function inviteUser(
             .returning({ id: users.id });
           return row!.id;
         },
-        message: (_b, a) =>
-          `Invited ${ROLE_LABELS[input.role].toLowerCase()} user ${label(a ?? input)}` +
-          (portalAdmin ? " as a portal administrator" : ""),
+        message: (_b, a) => invitedUserMessage(input.role, a ?? input, portalAdmin),
       });
       const user = after!;
       await queueEmail(
@@ -161,8 +168,7 @@ export async function changeRole(
       // A session keeps what it was signed in as: the user signs in again under the new role.
       await endUserSessions(tx, userId, "role_changed");
     },
-    message: (b, a) =>
-      `Changed role of ${label(a ?? b!)} from ${ROLE_LABELS[b!.role]} to ${ROLE_LABELS[role]}`,
+    message: (b, a) => roleChangedMessage(a ?? b!, b!.role, role),
   });
 }
 
@@ -259,7 +265,7 @@ export async function setUserStatus(
           .where(eq(users.id, userId));
       }
     },
-    message: (b, a) => `${status === "disabled" ? "Disabled" : "Enabled"} user ${label(a ?? b!)}`,
+    message: (b, a) => userStatusMessage(status, a ?? b!),
   });
 }
 
@@ -309,7 +315,7 @@ export async function sendPasswordReset(
           .set({ passwordTokenHash: token.hash, passwordTokenExpiresAt: token.expiresAt })
           .where(eq(users.id, userId));
       },
-      message: (b, a) => `Issued a password reset link for ${label(a ?? b!)}`,
+      message: (b, a) => passwordResetIssuedMessage(a ?? b!),
     });
     const user = after!;
     await queueEmail(
@@ -386,17 +392,10 @@ export async function setPasswordWithToken(
       // Whoever held a session of this user (the reason to reset, perhaps) is signed out.
       await endUserSessions(tx, user.id, "password_reset");
     },
-    message: () => `Set their password through ${describeIssuer(link.issued)}`,
+    message: () => passwordSetMessage(link.issued),
   });
   return { userId: user.id };
 }
-
-/** Who gave a user their current set-password link, from the audit entry that issued it. */
-type LinkIssuer = {
-  kind: "invitation" | "password reset";
-  who: string;
-  at: Date;
-};
 
 /**
  * The link a user is following was issued by the audited change that stored its expiry: the
@@ -404,9 +403,9 @@ type LinkIssuer = {
  * expiry is not and is unique to the issue, so it names that entry. Anyone holding the outbox
  * copy (no SMTP) could follow the link: the entry made with it says whose link it was.
  */
-async function findLinkIssuer(tx: Tx, user: UserRow): Promise<LinkIssuer | null> {
+export async function findLinkIssuer(db: DbOrTx, user: UserRow): Promise<LinkIssuer | null> {
   if (!user.passwordTokenExpiresAt) return null;
-  const [entry] = await tx
+  const [entry] = await db
     .select({
       action: auditLog.action,
       actorType: auditLog.actorType,
@@ -425,20 +424,5 @@ async function findLinkIssuer(tx: Tx, user: UserRow): Promise<LinkIssuer | null>
     )
     .orderBy(desc(auditLog.occurredAt), desc(auditLog.id))
     .limit(1);
-  if (!entry) return null;
-  const who =
-    entry.actorType === "portal" && entry.actorDetail
-      ? `${entry.actorDetail} in the Customer Portal`
-      : entry.actorLabel;
-  return {
-    kind: entry.action === "CREATE" ? "invitation" : "password reset",
-    who,
-    at: entry.occurredAt,
-  };
-}
-
-function describeIssuer(issued: LinkIssuer | null): string {
-  if (!issued) return "a link whose issue is not in the audit log";
-  const article = issued.kind === "invitation" ? "an" : "a";
-  return `${article} ${issued.kind} link issued by ${issued.who} at ${issued.at.toISOString()}`;
+  return entry ? linkIssuerOf(entry) : null;
 }
