@@ -1,7 +1,11 @@
 /**
- * Exports (GENERATE): auditors download the audit log, support and portal users download CDRs
- * and breakout reports. Nothing changes, so these are events, not row mutations.
+ * Exports (GENERATE): admins and auditors download the audit log. The product writes an entry
+ * only for audit-log exports (lib/audit-http/export-response.ts), naming what narrowed the
+ * export as the exporter's viewer policy reads their query; the seed asks the same functions.
  */
+import { auditExportMessage } from "@/lib/audit-http/export-message";
+import { parseAuditPageParams } from "@/lib/search/audit-page-params";
+import { auditQueryFor, auditViewerPolicy } from "@/lib/visibility/viewer-policy";
 import { officeTime } from "./clock";
 import type { SeedContext } from "./context";
 import { DAY } from "./timeline";
@@ -25,52 +29,19 @@ export function planExports(ctx: SeedContext): void {
   const { timeline, world } = ctx;
   const from = timeline.start + 5 * DAY;
   const staff = [...world.staff.values()];
-  for (let i = 0; i < ctx.count(260, 3); i++) {
+  // Audit exports were about 30% of the exports the seed once wrote (CDR and breakout exports
+  // write no entry in the product); the same share of draws keeps the rest of the story.
+  for (let i = 0; i < ctx.count(80, 2); i++) {
     const t = officeTime(ctx.plan, from, timeline.end - DAY);
-    const kind = ctx.plan.weighted(
-      ["audit", "staffCdr", "staffBreakout", "portalCdr", "portalBreakout"] as const,
-      (k) => ({ audit: 30, staffCdr: 14, staffBreakout: 10, portalCdr: 32, portalBreakout: 14 })[k],
-    );
     const days = ctx.plan.pick([1, 7, 7, 14, 30]);
-    const range = `${isoDay(t - days * DAY)} to ${isoDay(t)}`;
-    const format = ctx.plan.chance(0.85) ? "CSV" : "NDJSON";
-
-    if (kind === "audit") {
-      const people = staff.filter(
-        (u) => isActiveAt(u, t) && ["admin", "auditor"].includes(roleAt(u, t)),
-      );
-      if (!people.length) continue;
-      const user = ctx.plan.weighted(people, (u) => (roleAt(u, t) === "auditor" ? 4 : 1));
-      const query = ctx.plan.pick(AUDIT_QUERIES);
-      planExport(
-        ctx,
-        user,
-        t,
-        "audit_log",
-        `Generated ${format} export of the audit log (${query}, after:${isoDay(t - days * DAY)})`,
-        null,
-      );
-    } else if (kind === "staffCdr" || kind === "staffBreakout") {
-      const people = staff.filter((u) => isActiveAt(u, t) && roleAt(u, t) !== "branding");
-      const accounts = world.customers.filter((a) => a.createdAt < t - 2 * DAY);
-      if (!people.length || !accounts.length) continue;
-      const user = ctx.plan.pick(people);
-      const account = ctx.plan.weighted(accounts, (a) => a.customer!.traffic);
-      const message =
-        kind === "staffCdr"
-          ? `Generated CSV export of CDRs of ${account.name}, ${range}`
-          : `Generated breakout report export by destination, ${range}`;
-      planExport(ctx, user, t, "cdrs", message, kind === "staffCdr" ? () => account.id : null);
-    } else {
-      const people = world.portalUsers.filter((u) => isActiveAt(u, t));
-      if (!people.length) continue;
-      const user = ctx.plan.pick(people);
-      const message =
-        kind === "portalCdr"
-          ? `Generated ${format} export of CDRs, ${range}`
-          : `Generated breakout report export, ${range}`;
-      planExport(ctx, user, t, "cdrs", message, () => user.account!.id);
-    }
+    const format = ctx.plan.chance(0.85) ? "csv" : "ndjson";
+    const people = staff.filter(
+      (u) => isActiveAt(u, t) && ["admin", "auditor"].includes(roleAt(u, t)),
+    );
+    if (!people.length) continue;
+    const user = ctx.plan.weighted(people, (u) => (roleAt(u, t) === "auditor" ? 4 : 1));
+    const query = `${ctx.plan.pick(AUDIT_QUERIES)} after:${isoDay(t - days * DAY)}`;
+    planExport(ctx, user, t, format, query);
   }
 }
 
@@ -78,17 +49,23 @@ function planExport(
   ctx: SeedContext,
   user: SeedUser,
   t: number,
-  tableName: "audit_log" | "cdrs",
-  message: string,
-  accountId: (() => number) | null,
+  format: "csv" | "ndjson",
+  q: string,
 ) {
   ctx.timeline.at(t, async (at) => {
+    const policy = await auditViewerPolicy(ctx.write.db, {
+      id: user.id,
+      role: roleAt(user, at.getTime()),
+      timeZone: "UTC",
+      accountId: null,
+    });
+    if (!policy?.canExport) throw new Error(`seed: ${user.email} may not export the audit log`);
+    const { narrowedBy } = auditQueryFor(policy, parseAuditPageParams({ q }));
     await ctx.write.event(ctx.actors.user(user, at), {
       action: "GENERATE",
-      tableName,
-      message,
-      accountId: accountId ? accountId() : null,
-      relatedIds: [`user:${user.id}`],
+      tableName: "audit_log",
+      accountId: null,
+      message: auditExportMessage(format, narrowedBy),
     });
   });
 }
