@@ -6,7 +6,7 @@ import { format, resolveConfig } from "prettier";
 import { openPglite } from "@/db/client";
 import { exportPgliteFolder } from "@/db/embedded/export-folder";
 import { migrateDatabase } from "@/db/migrate";
-import { DEMO_PASSWORD, seedDemo } from "@/db/seed/demo";
+import { DEMO_PASSWORD, seedDemo } from "@/seed/demo/demo";
 import { freePort } from "@/e2e/harness/free-port";
 import { findPostgresBinaries, startPostgresCluster } from "@/e2e/harness/postgres-cluster";
 import { startServer, type AppServer } from "@/e2e/harness/server";

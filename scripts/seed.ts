@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { DatabaseUnavailableError, openDatabase, type Db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { queryRows } from "@/db/raw";
-import { DEMO_PASSWORD, DEMO_SIGN_INS, seedDemo } from "@/db/seed/demo";
+import { DEMO_PASSWORD, DEMO_SIGN_INS, seedDemo } from "@/seed/demo/demo";
 
 /**
  * `npm run db:seed`: loads the demo data into the database the app uses (PGlite in PGLITE_DIR,

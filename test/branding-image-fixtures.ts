@@ -1,4 +1,4 @@
-import { encodePng } from "@/db/seed/png";
+import { encodePng } from "@/seed/demo/png";
 
 /** Small, valid images built in memory for the branding upload and serving tests. */
 

@@ -26,7 +26,7 @@ import { pgErrorOf } from "@/db/errors";
 import { migrateDatabase } from "@/db/migrate";
 import { queryRows } from "@/db/raw";
 import { accounts } from "@/db/schema";
-import { seedDemo } from "@/db/seed/demo";
+import { seedDemo } from "@/seed/demo/demo";
 import {
   findPostgresBinaries,
   startPostgresCluster,

@@ -7,6 +7,17 @@ import { AppError } from "@/lib/errors";
 import { setAccountStatusSchema, type SetAccountStatusInput } from "./schemas";
 import { operation } from "@/lib/actions/operation";
 
+type Row = { type?: unknown; name?: unknown; status?: unknown } | null;
+
+/** "Suspended customer Acme Telecom (1042) (was active)". */
+export const accountStatusMessage = (
+  status: "active" | "suspended",
+  id: number,
+  before: Row,
+  after: Row,
+) =>
+  `${status === "suspended" ? "Suspended" : "Reactivated"} ${String(after?.type ?? "account")} ${String(after?.name)} (${id}) (was ${String(before?.status)})`;
+
 /** Suspends (status "suspended") or reactivates (status "active") an account. */
 export async function setAccountStatus(
   db: DbOrTx,
@@ -23,8 +34,7 @@ export async function setAccountStatus(
       }
       await tx.update(accounts).set({ status: input.status }).where(eq(accounts.id, input.id));
     },
-    message: (before, row) =>
-      `${input.status === "suspended" ? "Suspended" : "Reactivated"} ${String(row?.type ?? "account")} ${String(row?.name)} (${input.id}) (was ${String(before?.status)})`,
+    message: (before, row) => accountStatusMessage(input.status, input.id, before, row),
   });
   return after!;
 }

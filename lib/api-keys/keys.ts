@@ -25,6 +25,12 @@ function newSecret() {
   return { prefix, secret };
 }
 
+export const generatedApiKeyMessage = (key: { name: string; prefix: string; scope: ApiKeyScope }) =>
+  `Generated API key ${key.name} (${key.prefix}…) with ${key.scope} scope`;
+
+export const revokedApiKeyMessage = (key: { name: string; prefix: string }) =>
+  `Revoked API key ${key.name} (${key.prefix}…)`;
+
 /**
  * Generates a key for the acting user. Only the prefix and a hash are stored (and the audit core
  * redacts the hash); the secret is returned once to be shown, never stored or logged.
@@ -57,7 +63,7 @@ export async function generateApiKey(
             .returning({ id: apiKeys.id });
           return row!.id;
         },
-        message: () => `Generated API key ${input.name} (${prefix}…) with ${input.scope} scope`,
+        message: () => generatedApiKeyMessage({ ...input, prefix }),
       });
       return { id: after!.id, prefix, secret };
     } catch (err) {
@@ -77,7 +83,7 @@ export async function revokeApiKey(db: Db, actor: ActorContext, id: number): Pro
       if (before?.revokedAt) throw new AppError("This key is already revoked.", "conflict");
       await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id));
     },
-    message: (b) => `Revoked API key ${b!.name} (${b!.prefix}…)`,
+    message: (b) => revokedApiKeyMessage(b!),
   });
 }
 

@@ -2,6 +2,7 @@ import { stringify } from "csv-stringify/sync";
 import { getDb } from "@/db/client";
 import { decodeCursor, findAuditPage, type AuditListRow } from "@/lib/audit/queries/audit-log";
 import { recordAuditEvent } from "@/lib/audit/core";
+import { auditExportMessage } from "./export-message";
 import { actorFor, getCurrentUser } from "@/lib/auth/session";
 import { parseAuditPageParams } from "@/lib/search/audit-page-params";
 import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-columns";
@@ -89,9 +90,7 @@ export async function auditExportResponse(
     action: "GENERATE",
     tableName: "audit_log",
     accountId: scope.kind === "account" ? scope.accountId : null,
-    message:
-      `Generated ${format.toUpperCase()} export of the audit log` +
-      (narrowedBy.length > 0 ? ` (narrowed by ${narrowedBy.join(", ")})` : ""),
+    message: auditExportMessage(format, narrowedBy),
   });
 
   const headers = AUDIT_COLUMNS.filter((c) => visible.includes(c.key));

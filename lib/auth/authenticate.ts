@@ -9,6 +9,12 @@ import type { RequestContext } from "@/lib/http/request-context";
 import { verifyPassword } from "./password";
 import { isPortalRole } from "./roles";
 import { openSession } from "./user-sessions";
+import {
+  failedSignInMessage,
+  MALFORMED_SIGN_IN_TEXT,
+  SIGN_IN_FAILURE_TEXT,
+  signedInMessage,
+} from "./sign-in-messages";
 
 /**
  * Checks a sign-in attempt, throttles repeated failures and writes a LOGIN entry for every
@@ -32,13 +38,6 @@ export type SignedInUser = {
 export type AuthResult =
   | { ok: true; user: SignedInUser; sessionId: string }
   | { ok: false; reason: Exclude<LoginOutcome, "success">; retryAfterMinutes?: number };
-
-const REASON_TEXT: Record<Exclude<LoginOutcome, "success">, string> = {
-  invalid: "wrong email or password",
-  throttled: "too many failed attempts",
-  disabled: "user is not active",
-};
-const MALFORMED_TEXT = "missing or invalid email or password";
 
 const ipEquals = (ip: string | null) =>
   ip === null ? isNull(loginAttempts.ip) : eq(loginAttempts.ip, ip);
@@ -183,7 +182,7 @@ export async function authenticate(
         recordPk: String(user.id),
         accountId: user.accountId,
         relatedIds: [`user:${user.id}`],
-        message: `Signed in to the ${isPortalRole(user.role) ? "Customer Portal" : "Control Panel"} as ${user.email}`,
+        message: signedInMessage(user),
       });
       return openSession(tx, user.id, req);
     });
@@ -201,7 +200,10 @@ export async function authenticate(
   }
 
   const failure = outcome as Exclude<LoginOutcome, "success">;
-  const reason = parsed.success || failure === "throttled" ? REASON_TEXT[failure] : MALFORMED_TEXT;
+  const reason =
+    parsed.success || failure === "throttled"
+      ? SIGN_IN_FAILURE_TEXT[failure]
+      : MALFORMED_SIGN_IN_TEXT;
   const shown = email || "(no email)";
   // Only the account a known user belongs to is linked, so a portal's audit page shows failed
   // sign-ins to its own users and nothing about emails that do not exist.
@@ -211,7 +213,7 @@ export async function authenticate(
     recordPk: user ? String(user.id) : null,
     accountId: user?.accountId ?? null,
     relatedIds: user ? [`user:${user.id}`] : [],
-    message: `Failed sign-in for ${shown}: ${reason}`,
+    message: failedSignInMessage(shown, reason),
   });
   return failure === "throttled"
     ? { ok: false, reason: failure, retryAfterMinutes: readConfig().LOGIN_WINDOW_MINUTES }

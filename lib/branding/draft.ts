@@ -98,6 +98,11 @@ export const CUSTOM_JS_REFUSED =
 const customJsRefused = () =>
   new AppError(CUSTOM_JS_REFUSED, "forbidden", { customJs: [CUSTOM_JS_REFUSED] });
 
+/** "Published portal branding v3 (custom JavaScript, footer)"; the first version lists nothing. */
+export const publishedBrandingMessage = (versionNo: number, changed: readonly BrandingField[]) =>
+  `Published portal branding v${versionNo}` +
+  (changed.length > 0 ? ` (${describeBrandingFields([...changed])})` : "");
+
 export type PublishResult = { id: number; versionNo: number; changed: BrandingField[] };
 
 /**
@@ -142,9 +147,7 @@ export async function publishDraft(
         .returning({ id: brandingVersions.id });
       return row!.id;
     },
-    message: (_before, after) =>
-      `Published portal branding v${after!.versionNo}` +
-      (changed.length > 0 ? ` (${describeBrandingFields(changed)})` : ""),
+    message: (_before, after) => publishedBrandingMessage(after!.versionNo, changed),
   });
   return { id: after!.id, versionNo: after!.versionNo, changed };
 }

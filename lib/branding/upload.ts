@@ -19,8 +19,32 @@ const FIELD = { logo: "logoAssetId", favicon: "faviconAssetId" } as const;
 
 export type UploadResult = { assetId: number; sha256: string; sanitised: boolean };
 
-const describe = (image: CheckedImage) =>
+/** What the messages say of an image: its type and size, never its bytes. */
+type ImageFacts = Pick<CheckedImage, "contentType" | "width" | "height">;
+
+const describe = (image: ImageFacts) =>
   `${TYPE_LABELS[image.contentType]}, ${image.width} × ${image.height} px`;
+
+/** The CREATE branding_assets entry of a new upload. */
+export const brandingAssetMessage = (
+  kind: BrandingImageKind,
+  id: number,
+  image: ImageFacts & { sha256: string; byteLength: number; sanitised: boolean },
+) =>
+  `Uploaded branding ${kind} ${image.sha256.slice(0, 12)} (${id}): ` +
+  `${describe(image)}, ${kb(image.byteLength)}` +
+  (image.sanitised ? "; unsafe SVG content removed" : "");
+
+/** The UPDATE portal_branding entry that puts an image on the draft. */
+export const draftImageMessage = (
+  kind: BrandingImageKind,
+  portalName: string,
+  image: ImageFacts,
+  earlierUpload: boolean,
+) =>
+  earlierUpload
+    ? `Set the ${kind} of portal branding ${portalName} to an earlier upload (${describe(image)})`
+    : `Uploaded a new ${kind} for portal branding ${portalName} (${describe(image)})`;
 
 /**
  * Checks the image (nothing is written when it is refused), stores it unless an identical one of
@@ -67,10 +91,7 @@ export async function uploadBrandingImage(
           .set({ [field]: result.assetId })
           .where(eq(portalBranding.id, BRANDING_ID));
       },
-      message: (_before, after) =>
-        existing
-          ? `Set the ${kind} of portal branding ${after!.portalName} to an earlier upload (${describe(image)})`
-          : `Uploaded a new ${kind} for portal branding ${after!.portalName} (${describe(image)})`,
+      message: (_before, after) => draftImageMessage(kind, after!.portalName, image, !!existing),
     });
     return result;
   });
@@ -101,9 +122,7 @@ async function createAsset(
       return row!.id;
     },
     message: (_before, after) =>
-      `Uploaded branding ${kind} ${image.sha256.slice(0, 12)} (${after!.id}): ` +
-      `${describe(image)}, ${kb(image.bytes.byteLength)}` +
-      (image.sanitised ? "; unsafe SVG content removed" : ""),
+      brandingAssetMessage(kind, after!.id, { ...image, byteLength: image.bytes.byteLength }),
   });
   return after!.id;
 }

@@ -21,6 +21,10 @@ const KIND_WORDS: Record<EmailKind, string> = {
   password_reset: "password reset",
 };
 
+/** The SEND entry's message: what was sent to whom (never the body, which may hold a link). */
+export const emailSentMessage = (email: Pick<OutgoingEmail, "kind" | "toAddress">) =>
+  `Sent ${KIND_WORDS[email.kind]} email to ${email.toAddress}`;
+
 /**
  * Queues an email as a SEND entry. Pass the transaction of the change that caused it, so the
  * email exists exactly when that change commits (the core nests it as a savepoint).
@@ -36,7 +40,7 @@ export async function queueEmail(db: DbOrTx, actor: ActorContext, email: Outgoin
         .returning({ id: emailOutbox.id });
       return row!.id;
     },
-    message: () => `Sent ${KIND_WORDS[email.kind]} email to ${email.toAddress}`,
+    message: () => emailSentMessage(email),
   });
   return after!;
 }

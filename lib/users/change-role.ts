@@ -8,7 +8,8 @@ import { isPortalRole, ROLE_LABELS } from "@/lib/auth/roles";
 import { endUserSessions } from "@/lib/auth/user-sessions";
 import { AppError } from "@/lib/errors";
 import { changeRoleSchema } from "./schemas";
-import { LAST_ADMIN, otherActiveAdmins, USER_PAGES, userLabel } from "./user-rules";
+import { roleChangedMessage } from "./messages";
+import { LAST_ADMIN, otherActiveAdmins, USER_PAGES } from "./user-rules";
 
 /** Changes a staff user's role. Nobody changes their own role; the last admin stays admin. */
 export async function changeRole(
@@ -37,8 +38,7 @@ export async function changeRole(
       // A session keeps what it was signed in as: the user signs in again under the new role.
       await endUserSessions(tx, userId, "role_changed");
     },
-    message: (b, a) =>
-      `Changed role of ${userLabel(a ?? b!)} from ${ROLE_LABELS[b!.role]} to ${ROLE_LABELS[role]}`,
+    message: (b, a) => roleChangedMessage(a ?? b!, b!.role, role),
   });
 }
 

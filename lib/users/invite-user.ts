@@ -5,14 +5,15 @@ import { accounts, users } from "@/db/schema";
 import { operation } from "@/lib/actions/operation";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
-import { isPortalRole, ROLE_LABELS } from "@/lib/auth/roles";
+import { isPortalRole } from "@/lib/auth/roles";
 import { deliverQueuedSoon } from "@/lib/email/deliver";
 import { queueEmail } from "@/lib/email/outbox";
 import { invitationEmail } from "@/lib/email/templates";
 import { AppError } from "@/lib/errors";
 import { inviteUserSchema, type InviteUserInput } from "./schemas";
 import { INVITATION_HOURS, newPasswordToken, setPasswordLink } from "./tokens";
-import { PORTAL_ADMIN_ONLY, USER_PAGES, userLabel } from "./user-rules";
+import { invitedUserMessage } from "./messages";
+import { PORTAL_ADMIN_ONLY, USER_PAGES } from "./user-rules";
 
 const emailTaken = () =>
   new AppError("Check the highlighted fields.", "conflict", {
@@ -89,9 +90,7 @@ export async function inviteUser(
             .returning({ id: users.id });
           return row!.id;
         },
-        message: (_b, a) =>
-          `Invited ${ROLE_LABELS[input.role].toLowerCase()} user ${userLabel(a ?? input)}` +
-          (portalAdmin ? " as a portal administrator" : ""),
+        message: (_b, a) => invitedUserMessage(input.role, a ?? input, portalAdmin),
       });
       const user = after!;
       await queueEmail(

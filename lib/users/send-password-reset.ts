@@ -10,7 +10,8 @@ import { passwordResetEmail } from "@/lib/email/templates";
 import { AppError } from "@/lib/errors";
 import { userIdSchema } from "./schemas";
 import { newPasswordToken, RESET_HOURS, setPasswordLink } from "./tokens";
-import { USER_PAGES, userLabel } from "./user-rules";
+import { passwordResetIssuedMessage } from "./messages";
+import { USER_PAGES } from "./user-rules";
 
 /** Issues a new single-use link (replacing any earlier one) and queues the reset email. */
 export async function sendPasswordReset(
@@ -34,7 +35,7 @@ export async function sendPasswordReset(
           .set({ passwordTokenHash: token.hash, passwordTokenExpiresAt: token.expiresAt })
           .where(eq(users.id, userId));
       },
-      message: (b, a) => `Issued a password reset link for ${userLabel(a ?? b!)}`,
+      message: (b, a) => passwordResetIssuedMessage(a ?? b!),
     });
     const user = after!;
     await queueEmail(

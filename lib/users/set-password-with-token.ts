@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { auditLog, users } from "@/db/schema";
 import { PORTAL_LABEL, type ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
@@ -8,6 +8,7 @@ import { isPortalRole } from "@/lib/auth/roles";
 import { endUserSessions } from "@/lib/auth/user-sessions";
 import { AppError } from "@/lib/errors";
 import { hashToken } from "./tokens";
+import { linkIssuerOf, passwordSetMessage, type LinkIssuer } from "./messages";
 import { userLabel, type UserRow } from "./user-rules";
 
 export const INVALID_LINK =
@@ -69,17 +70,10 @@ export async function setPasswordWithToken(
       // Whoever held a session of this user (the reason to reset, perhaps) is signed out.
       await endUserSessions(tx, user.id, "password_reset");
     },
-    message: () => `Set their password through ${describeIssuer(link.issued)}`,
+    message: () => passwordSetMessage(link.issued),
   });
   return { userId: user.id };
 }
-
-/** Who gave a user their current set-password link, from the audit entry that issued it. */
-type LinkIssuer = {
-  kind: "invitation" | "password reset";
-  who: string;
-  at: Date;
-};
 
 /**
  * The link a user is following was issued by the audited change that stored its expiry: the
@@ -87,9 +81,9 @@ type LinkIssuer = {
  * expiry is not and is unique to the issue, so it names that entry. Anyone holding the outbox
  * copy (no SMTP) could follow the link: the entry made with it says whose link it was.
  */
-async function findLinkIssuer(tx: Tx, user: UserRow): Promise<LinkIssuer | null> {
+export async function findLinkIssuer(db: DbOrTx, user: UserRow): Promise<LinkIssuer | null> {
   if (!user.passwordTokenExpiresAt) return null;
-  const [entry] = await tx
+  const [entry] = await db
     .select({
       action: auditLog.action,
       actorType: auditLog.actorType,
@@ -108,20 +102,5 @@ async function findLinkIssuer(tx: Tx, user: UserRow): Promise<LinkIssuer | null>
     )
     .orderBy(desc(auditLog.occurredAt), desc(auditLog.id))
     .limit(1);
-  if (!entry) return null;
-  const who =
-    entry.actorType === "portal" && entry.actorDetail
-      ? `${entry.actorDetail} in the Customer Portal`
-      : entry.actorLabel;
-  return {
-    kind: entry.action === "CREATE" ? "invitation" : "password reset",
-    who,
-    at: entry.occurredAt,
-  };
-}
-
-function describeIssuer(issued: LinkIssuer | null): string {
-  if (!issued) return "a link whose issue is not in the audit log";
-  const article = issued.kind === "invitation" ? "an" : "a";
-  return `${article} ${issued.kind} link issued by ${issued.who} at ${issued.at.toISOString()}`;
+  return entry ? linkIssuerOf(entry) : null;
 }

@@ -7,7 +7,8 @@ import { auditedMutation } from "@/lib/audit/core";
 import { endUserSessions } from "@/lib/auth/user-sessions";
 import { AppError } from "@/lib/errors";
 import { setStatusSchema } from "./schemas";
-import { LAST_ADMIN, otherActiveAdmins, USER_NOT_FOUND, USER_PAGES, userLabel } from "./user-rules";
+import { userStatusMessage } from "./messages";
+import { LAST_ADMIN, otherActiveAdmins, USER_NOT_FOUND, USER_PAGES } from "./user-rules";
 
 /**
  * Disables or enables a user. Disabling also voids any pending link; enabling returns them to
@@ -57,8 +58,7 @@ export async function setUserStatus(
           .where(eq(users.id, userId));
       }
     },
-    message: (b, a) =>
-      `${status === "disabled" ? "Disabled" : "Enabled"} user ${userLabel(a ?? b!)}`,
+    message: (b, a) => userStatusMessage(status, a ?? b!),
   });
 }
 

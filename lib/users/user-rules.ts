@@ -6,7 +6,7 @@ import { users } from "@/db/schema";
 
 export type UserRow = typeof users.$inferSelect;
 
-export const userLabel = (u: Pick<UserRow, "name" | "email">) => `${u.name} <${u.email}>`;
+export { userLabel } from "./messages";
 
 export const USER_NOT_FOUND = "That user does not exist.";
 

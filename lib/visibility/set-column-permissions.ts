@@ -23,6 +23,18 @@ const subjectCondition = (subject: PermissionSubject) =>
 const subjectName = (subject: PermissionSubject) =>
   "role" in subject ? `role ${subject.role}` : `user ${subject.userId}`;
 
+/** "Set audit columns of role support to … (were …)": `columns` in the Audit Log's order. */
+export const columnPermissionsMessage = (
+  subject: PermissionSubject,
+  columns: readonly string[],
+  were: readonly string[] | null,
+) =>
+  `Set audit columns of ${subjectName(subject)} to ${columns.join(", ")}` +
+  (were ? ` (were ${were.join(", ")})` : "");
+
+export const columnOverrideRemovedMessage = (userId: number) =>
+  `Removed the audit column override of user ${userId}`;
+
 export async function setAuditColumnPermissions(
   db: Db,
   actor: ActorContext,
@@ -39,9 +51,7 @@ export async function setAuditColumnPermissions(
     if (!user) throw new AppError("That user does not exist.", "not_found");
   }
   const [existing] = await db.select().from(columnPermissions).where(subjectCondition(subject));
-  const describe = (before: string[] | null) =>
-    `Set audit columns of ${subjectName(subject)} to ${ordered.join(", ")}` +
-    (before ? ` (were ${before.join(", ")})` : "");
+  const describe = (before: string[] | null) => columnPermissionsMessage(subject, ordered, before);
   if (existing) {
     await auditedMutation(db, actor, {
       table: "column_permissions",
@@ -92,7 +102,7 @@ export async function clearUserColumnOverride(
         .delete(columnPermissions)
         .where(eq(columnPermissions.id, existing.id))
         .then(() => {}),
-    message: () => `Removed the audit column override of user ${userId}`,
+    message: () => columnOverrideRemovedMessage(userId),
   });
 }
 

@@ -85,6 +85,9 @@ const CRITERIA_FIELDS: readonly [keyof AuditCriteria, AuditColumnKey | null, str
   ["before", "occurredAt", "before"],
 ];
 
+/** Every name an export's entry may give for what narrowed it. */
+export const AUDIT_NARROWING_NAMES: readonly string[] = CRITERIA_FIELDS.map(([, , name]) => name);
+
 const usedFields = (criteria: AuditCriteria) =>
   CRITERIA_FIELDS.filter(([field]) => {
     const value = criteria[field];

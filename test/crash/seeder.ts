@@ -1,7 +1,7 @@
 import { openPglite } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { seedDemo } from "@/db/seed/demo";
-import { hasAnyUser } from "@/db/seed/status";
+import { seedDemo } from "@/seed/demo/demo";
+import { hasAnyUser } from "@/seed/demo/status";
 import { runChild, say, tableCounts } from "./child-io";
 
 /**

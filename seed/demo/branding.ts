@@ -2,7 +2,15 @@
  * The white-label story: the branding operator names and colours the portal, uploads a logo,
  * publishes, and later revises the CSS, footer and custom script, publishing each time.
  */
-import { BRANDING_FIELDS, sha256Hex } from "@/lib/branding/fields";
+import { publishedBrandingMessage } from "@/lib/branding/draft";
+import {
+  BRANDING_FIELDS,
+  changedBrandingFields,
+  sha256Hex,
+  snapshotOf,
+  type BrandingSnapshot,
+} from "@/lib/branding/fields";
+import { brandingAssetMessage, draftImageMessage } from "@/lib/branding/upload";
 import { officeTime } from "./clock";
 import type { SeedContext } from "./context";
 import { encodePng } from "./png";
@@ -39,10 +47,14 @@ export function planBranding(ctx: SeedContext): void {
       await ctx.write.update(ctx.actors.staff(author, at), "portal_branding", 1, patch);
     });
   let version = 0;
+  let published: BrandingSnapshot | null = null;
   const publish = (t: number) =>
     timeline.at(t, async (at) => {
       const draft = world.history.at("portal_branding", 1, at.getTime())!;
       const snapshot = Object.fromEntries(BRANDING_FIELDS.map((f) => [f, draft[f] ?? null]));
+      // publishDraft (lib/branding) names the fields changed since the last version.
+      const changed = published ? changedBrandingFields(published, snapshotOf(snapshot)) : [];
+      published = snapshotOf(snapshot);
       await ctx.write.create(
         ctx.actors.staff(lena, at),
         "branding_versions",
@@ -53,7 +65,7 @@ export function planBranding(ctx: SeedContext): void {
           publishedByUserId: lena.id,
           publishedAt: at,
         },
-        { action: "PUBLISH" },
+        { action: "PUBLISH", message: (_b, a) => publishedBrandingMessage(a!.versionNo, changed) },
       );
     });
 
@@ -68,21 +80,29 @@ export function planBranding(ctx: SeedContext): void {
     const bytes = encodePng(240, 64, (x, y) =>
       x >= 12 && x < 52 && y >= 12 && y < 52 ? [0xf5, 0x9e, 0x0b] : [0x0b, 0x53, 0x94],
     );
-    const asset = await ctx.write.create(ctx.actors.staff(lena, at), "branding_assets", {
-      kind: "logo",
-      contentType: "image/png",
-      sha256: sha256Hex(bytes),
-      bytes,
-      width: 240,
-      height: 64,
-    });
+    // uploadBrandingImage (lib/branding): the asset, then the draft pointing at it.
+    const image = { contentType: "image/png" as const, width: 240, height: 64 };
+    const sha256 = sha256Hex(bytes);
+    const asset = await ctx.write.create(
+      ctx.actors.staff(lena, at),
+      "branding_assets",
+      { kind: "logo", sha256, bytes, ...image },
+      {
+        message: (_b, a) =>
+          brandingAssetMessage("logo", a!.id, {
+            ...image,
+            sha256,
+            byteLength: bytes.byteLength,
+            sanitised: false,
+          }),
+      },
+    );
     await ctx.write.update(
       ctx.actors.staff(lena, new Date(at.getTime() + 40_000)),
       "portal_branding",
       1,
-      {
-        logoAssetId: asset.id,
-      },
+      { logoAssetId: asset.id },
+      { message: (_b, a) => draftImageMessage("logo", a!.portalName, image, false) },
     );
   });
   edit(first + 50 * MINUTE, { footerHtml: FOOTER_V1 });

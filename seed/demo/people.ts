@@ -3,10 +3,31 @@
  * password), sign-ins (LOGIN, successful or not) and password resets.
  */
 import { createHash } from "node:crypto";
-import type { LoginOutcome } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { users, type LoginOutcome } from "@/db/schema";
+import {
+  failedSignInMessage,
+  SIGN_IN_FAILURE_TEXT,
+  signedInMessage,
+} from "@/lib/auth/sign-in-messages";
+import { emailSentMessage } from "@/lib/email/outbox";
+import { invitationEmail, passwordResetEmail } from "@/lib/email/templates";
+import {
+  invitedUserMessage,
+  passwordResetIssuedMessage,
+  passwordSetMessage,
+} from "@/lib/users/messages";
+import {
+  hashToken,
+  INVITATION_HOURS,
+  maskSetPasswordTokens,
+  RESET_HOURS,
+  setPasswordLink,
+} from "@/lib/users/tokens";
+import { findLinkIssuer } from "@/lib/users/set-password-with-token";
 import { later } from "./clock";
 import type { SeedContext } from "./context";
-import { DAY } from "./timeline";
+import { HOUR } from "./timeline";
 import { roleAt, type SeedUser } from "./world";
 
 export const PORTAL_URL = "https://portal.northbridge.example";
@@ -15,72 +36,84 @@ export const CONTROL_PANEL_URL = "https://cp.northbridge.example";
 /** Single-use tokens are stored hashed, like the app does; the tokens themselves are dropped. */
 export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-const firstName = (user: SeedUser) => user.name.split(" ")[0];
-const nounOf = (row: { accountId: number | null }) => (row.accountId ? "portal user" : "user");
+const baseUrlOf = (user: SeedUser) => (user.account ? PORTAL_URL : CONTROL_PANEL_URL);
 
-/** Reasons in the words of lib/auth/authenticate.ts, so seeded failures read like live ones. */
-const FAILURE_TEXT: Record<Exclude<LoginOutcome, "success">, string> = {
-  invalid: "wrong email or password",
-  throttled: "too many failed attempts",
-  disabled: "user is not active",
-};
+/**
+ * The email as the product builds it (lib/email/templates.ts), as it stands in the outbox once
+ * sent: SMTP has it, so the copy keeps no usable link (lib/users/tokens.ts masks the token).
+ */
+function sentEmail(email: ReturnType<typeof invitationEmail>) {
+  return { ...email, bodyText: maskSetPasswordTokens(email.bodyText), status: "sent" as const };
+}
 
-/** `inviter` creates the user and the invitation email goes out; the invitee accepts later. */
-export function planInvitation(ctx: SeedContext, user: SeedUser, inviter: SeedUser): void {
-  const token = ctx.plan.alnum(40);
-  const portal = user.account !== null;
-  const invitedBy = inviter.name;
-  ctx.timeline.at(user.invitedAt, async (at) => {
-    const row = await ctx.write.create(ctx.actors.user(inviter, at), "users", {
-      email: user.email,
-      name: user.name,
-      role: roleAt(user, at.getTime()),
-      accountId: user.account?.id ?? null,
-      portalAdmin: user.portalAdmin ?? false,
-      status: "invited",
-      passwordTokenHash: sha256(token),
-      passwordTokenExpiresAt: new Date(at.getTime() + 7 * DAY),
-    });
-    user.id = row.id;
-  });
-  ctx.timeline.at(user.invitedAt + 2_000, async (at) => {
-    const where = portal
-      ? `the Northbridge Customer Portal for ${user.account!.name}`
-      : "the Northbridge Control Panel";
-    await ctx.write.create(
-      ctx.actors.user(inviter, at),
-      "email_outbox",
-      {
-        kind: "invitation",
-        toAddress: user.email,
-        subject: `You have been invited to ${where}`,
-        bodyText:
-          `Hello ${firstName(user)},\n\n${invitedBy} invited you to ${where}.\n` +
-          `Choose your password within 7 days:\n` +
-          `${portal ? PORTAL_URL : CONTROL_PANEL_URL}/invitation/${token}\n`,
-        userId: user.id,
-        accountId: user.account?.id ?? null,
-        status: "sent",
-        sentAt: new Date(at.getTime() + 1_400),
-      },
-      { action: "SEND" },
-    );
-  });
-  if (user.activeFrom === null) return;
-  ctx.timeline.at(user.activeFrom, async (at) => {
+/**
+ * The invitee or a user who was sent a reset link sets their password: the UPDATE of
+ * setPasswordWithToken (lib/users), worded by the product from the entry that issued the link.
+ */
+function planSetPassword(
+  ctx: SeedContext,
+  user: SeedUser,
+  t: number,
+  passwordHash: (before: { passwordHash: string | null }) => string,
+): void {
+  ctx.timeline.at(t, async (at) => {
+    const [row] = await ctx.write.db.select().from(users).where(eq(users.id, user.id));
+    const issuer = await findLinkIssuer(ctx.write.db, row!);
     await ctx.write.update(
       ctx.actors.user(user, at),
       "users",
       user.id,
-      {
-        status: "active",
-        passwordHash: ctx.passwordHashes.initial,
+      (before) => ({
+        status: "active" as const,
+        passwordHash: passwordHash(before),
         passwordTokenHash: null,
         passwordTokenExpiresAt: null,
-      },
-      { message: (_b, a) => `Accepted invitation of ${nounOf(a!)} ${a!.name} <${a!.email}>` },
+      }),
+      { message: () => passwordSetMessage(issuer) },
     );
   });
+}
+
+/** `inviter` creates the user and the invitation email goes out; the invitee accepts later. */
+export function planInvitation(ctx: SeedContext, user: SeedUser, inviter: SeedUser): void {
+  const token = ctx.plan.alnum(40);
+  const portalAdmin = user.portalAdmin ?? false;
+  ctx.timeline.at(user.invitedAt, async (at) => {
+    const role = roleAt(user, at.getTime());
+    const row = await ctx.write.create(
+      ctx.actors.user(inviter, at),
+      "users",
+      {
+        email: user.email,
+        name: user.name,
+        role,
+        accountId: user.account?.id ?? null,
+        portalAdmin,
+        status: "invited",
+        passwordTokenHash: hashToken(token),
+        passwordTokenExpiresAt: new Date(at.getTime() + INVITATION_HOURS * HOUR),
+      },
+      { message: (_b, a) => invitedUserMessage(role, a!, portalAdmin) },
+    );
+    user.id = row.id;
+  });
+  ctx.timeline.at(user.invitedAt + 2_000, async (at) => {
+    const email = invitationEmail({
+      name: user.name,
+      email: user.email,
+      userId: user.id,
+      accountId: user.account?.id ?? null,
+      link: setPasswordLink(baseUrlOf(user), token),
+    });
+    await ctx.write.create(
+      ctx.actors.user(inviter, at),
+      "email_outbox",
+      { ...sentEmail(email), sentAt: new Date(at.getTime() + 1_400) },
+      { action: "SEND", message: () => emailSentMessage(email) },
+    );
+  });
+  if (user.activeFrom === null) return;
+  planSetPassword(ctx, user, user.activeFrom, () => ctx.passwordHashes.initial);
   planSignIn(ctx, user, later(ctx.plan, user.activeFrom, 0.5, 3));
 }
 
@@ -97,14 +130,13 @@ export function planSignIn(
     planFailedSignIn(ctx, user.email, user, before, "invalid", ip, user.userAgent);
   }
   ctx.timeline.at(t, async (at) => {
-    const portal = user.account !== null;
     await ctx.write.event(ctx.actors.user(user, at, { ip }), {
       action: "LOGIN",
       tableName: "users",
       recordPk: String(user.id),
       accountId: user.account?.id ?? null,
       relatedIds: [`user:${user.id}`],
-      message: `Signed in to the ${portal ? "Customer Portal" : "Control Panel"} as ${user.email}`,
+      message: signedInMessage({ role: roleAt(user, at.getTime()), email: user.email }),
     });
     ctx.loginAttempts.push({ email: user.email, ip, outcome: "success", attemptedAt: at });
     // Left to lapse (idle, then past its lifetime) like most sessions no one signs out of.
@@ -137,7 +169,7 @@ export function planFailedSignIn(
       recordPk: known ? String(known.id) : null,
       accountId: known?.account?.id ?? null,
       relatedIds: known ? [`user:${known.id}`] : [],
-      message: `Failed sign-in for ${email}: ${FAILURE_TEXT[outcome]}`,
+      message: failedSignInMessage(email, SIGN_IN_FAILURE_TEXT[outcome]),
     });
     ctx.loginAttempts.push({ email, ip, outcome, attemptedAt: at });
   });
@@ -147,53 +179,39 @@ export function planFailedSignIn(
 export function planPasswordReset(ctx: SeedContext, user: SeedUser, by: SeedUser, t: number): void {
   const token = ctx.plan.alnum(40);
   const completed = later(ctx.plan, t, 8, 240);
-  const portal = user.account !== null;
   ctx.timeline.at(t, async (at) => {
     await ctx.write.update(
       ctx.actors.user(by, at),
       "users",
       user.id,
       {
-        passwordTokenHash: sha256(token),
-        passwordTokenExpiresAt: new Date(at.getTime() + DAY),
+        passwordTokenHash: hashToken(token),
+        passwordTokenExpiresAt: new Date(at.getTime() + RESET_HOURS * HOUR),
       },
-      { message: (_b, a) => `Issued a password reset for ${nounOf(a!)} ${a!.name} <${a!.email}>` },
+      { message: (_b, a) => passwordResetIssuedMessage(a!) },
     );
   });
   ctx.timeline.at(t + 2_000, async (at) => {
+    const email = passwordResetEmail({
+      name: user.name,
+      email: user.email,
+      userId: user.id,
+      accountId: user.account?.id ?? null,
+      link: setPasswordLink(baseUrlOf(user), token),
+      hours: RESET_HOURS,
+    });
     await ctx.write.create(
       ctx.actors.user(by, at),
       "email_outbox",
-      {
-        kind: "password_reset",
-        toAddress: user.email,
-        subject: "Reset your password",
-        bodyText:
-          `Hello ${firstName(user)},\n\nUse this link within 24 hours to choose a new password:\n` +
-          `${portal ? PORTAL_URL : CONTROL_PANEL_URL}/reset-password/${token}\n`,
-        userId: user.id,
-        accountId: user.account?.id ?? null,
-        status: "sent",
-        sentAt: new Date(at.getTime() + 1_100),
-      },
-      { action: "SEND" },
+      { ...sentEmail(email), sentAt: new Date(at.getTime() + 1_100) },
+      { action: "SEND", message: () => emailSentMessage(email) },
     );
   });
-  ctx.timeline.at(completed, async (at) => {
-    const { initial, reset } = ctx.passwordHashes;
-    await ctx.write.update(
-      ctx.actors.user(user, at),
-      "users",
-      user.id,
-      // A new hash of the same demo password, so the diff shows a real change of hash.
-      (before) => ({
-        passwordHash: before.passwordHash === initial ? reset : initial,
-        passwordTokenHash: null,
-        passwordTokenExpiresAt: null,
-      }),
-      { message: (_b, a) => `Reset the password of ${nounOf(a!)} ${a!.name} <${a!.email}>` },
-    );
-  });
+  // A new hash of the same demo password, so the diff shows a real change of hash.
+  const { initial, reset } = ctx.passwordHashes;
+  planSetPassword(ctx, user, completed, (before) =>
+    before.passwordHash === initial ? reset : initial,
+  );
   planSignIn(ctx, user, later(ctx.plan, completed, 0.5, 2));
 }
 

@@ -4,7 +4,7 @@
  */
 import { PORTAL_LABEL, systemActor, type ActorContext } from "@/lib/audit/actor";
 import { isPortalRole } from "@/lib/auth/roles";
-import type { Random } from "./random";
+import type { Random } from "@/seed/random";
 import { roleAt, type SeedApiKey, type SeedUser } from "./world";
 
 export type Via = { ip?: string; userAgent?: string };

@@ -1,7 +1,7 @@
 import type { LoginOutcome } from "@/db/schema";
 import type { Actors } from "./actors";
 import type { CidrAllocator } from "./addresses";
-import type { Random } from "./random";
+import type { Random } from "@/seed/random";
 import type { Timeline } from "./timeline";
 import type { World } from "./world";
 import type { AuditedWriter } from "./writer";

@@ -7,16 +7,15 @@ import { carrierOfficeIp, hostIn } from "./addresses";
 import { later, officeTime } from "./clock";
 import type { SeedContext } from "./context";
 import {
-  BROWSERS,
   CARRIERS,
   CUSTOMERS,
   PORTAL_PEOPLE,
-  SIP_USER_AGENTS,
   TIME_ZONES,
-  emailLocalPart,
   type CarrierSpec,
   type CustomerSpec,
 } from "./names";
+import { BROWSERS, SIP_USER_AGENTS, emailLocalPart } from "@/seed/words";
+import { accountStatusChange, disableUser } from "./operations";
 import { planInvitation, planOwnTimeZone } from "./people";
 import { roundTo } from "./values";
 import { DAY, HOUR, MINUTE } from "./timeline";
@@ -201,9 +200,13 @@ function planCustomer(
   if (pending && spec.onboardDay < 80) {
     const approver = ctx.world.staffUser("ada");
     ctx.timeline.at(approvedAt, async (at) => {
-      await ctx.write.update(ctx.actors.staff(approver, at), "accounts", account.id, {
-        status: "active",
-      });
+      await ctx.write.update(
+        ctx.actors.staff(approver, at),
+        "accounts",
+        account.id,
+        { status: "active" },
+        accountStatusChange("active"),
+      );
     });
   }
 
@@ -325,7 +328,7 @@ function planPortalUser(
   return user;
 }
 
-/** An invitation sent to a mistyped address, deleted a few minutes later. */
+/** An invitation sent to a mistyped address; the user is disabled a few minutes later. */
 function planMistakenInvitation(
   ctx: SeedContext,
   account: SeedAccount,
@@ -351,7 +354,7 @@ function planMistakenInvitation(
   };
   planInvitation(ctx, ghost, by);
   ctx.timeline.at(ghost.activeUntil, async (at) => {
-    await ctx.write.delete(ctx.actors.staff(by, at), "users", ghost.id);
+    await disableUser(ctx, ctx.actors.staff(by, at), ghost.id);
   });
 }
 

@@ -3,7 +3,14 @@
  * added, accounts suspended and restored, users promoted and disabled. Each change is computed
  * from the record as it stands when it is applied, so the history and the final state agree.
  */
+import type { ActorContext } from "@/lib/audit/actor";
+import { accountStatusMessage } from "@/lib/accounts/set-account-status";
+import { roleChangedMessage, userStatusMessage } from "@/lib/users/messages";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
+import {
+  columnOverrideRemovedMessage,
+  columnPermissionsMessage,
+} from "@/lib/visibility/set-column-permissions";
 import { CDR_FIELDS_CUSTOMER, planDestinationImport } from "./bootstrap";
 import { later, officeTime } from "./clock";
 import type { SeedContext } from "./context";
@@ -38,26 +45,36 @@ export function planStaffStories(ctx: SeedContext): void {
   const promotedAt = day(45);
   tomas.roles.push({ from: promotedAt, role: "admin" });
   timeline.at(promotedAt, async (at) => {
-    await ctx.write.update(ctx.actors.staff(ada, at), "users", tomas.id, { role: "admin" });
+    await ctx.write.update(
+      ctx.actors.staff(ada, at),
+      "users",
+      tomas.id,
+      { role: "admin" },
+      { message: (b, a) => roleChangedMessage(a!, b!.role, "admin") },
+    );
   });
   derek.activeUntil = day(60);
   timeline.at(derek.activeUntil, async (at) => {
-    await ctx.write.update(ctx.actors.staff(ada, at), "users", derek.id, { status: "disabled" });
+    await disableUser(ctx, ctx.actors.staff(ada, at), derek.id);
   });
 
   // A fraud investigation: support gets the IP column for a while, then loses it again.
   const overrideFrom = day(25);
   let overrideId = 0;
   timeline.at(overrideFrom, async (at) => {
-    const row = await ctx.write.create(ctx.actors.staff(ada, at), "column_permissions", {
-      surface: "audit",
-      userId: hannah.id,
-      columns: [...AUDIT_COLUMN_KEYS],
-    });
+    const columns = [...AUDIT_COLUMN_KEYS];
+    const row = await ctx.write.create(
+      ctx.actors.staff(ada, at),
+      "column_permissions",
+      { surface: "audit", userId: hannah.id, columns },
+      { message: () => columnPermissionsMessage({ userId: hannah.id }, columns, null) },
+    );
     overrideId = row.id;
   });
   timeline.at(day(38), async (at) => {
-    await ctx.write.delete(ctx.actors.staff(ada, at), "column_permissions", overrideId);
+    await ctx.write.delete(ctx.actors.staff(ada, at), "column_permissions", overrideId, {
+      message: () => columnOverrideRemovedMessage(hannah.id),
+    });
   });
 
   // CDR fields: answer and end times for every customer; quality metrics for Acme only.
@@ -100,9 +117,7 @@ export function planStaffStories(ctx: SeedContext): void {
     if (user.activeFrom !== null && user.activeFrom < at) {
       user.activeUntil = at;
       timeline.at(at, async (when) => {
-        await ctx.write.update(ctx.actors.staff(ada, when), "users", user.id, {
-          status: "disabled",
-        });
+        await disableUser(ctx, ctx.actors.staff(ada, when), user.id);
       });
     }
   }
@@ -121,6 +136,30 @@ export function planStaffStories(ctx: SeedContext): void {
   }
 }
 
+/** setUserStatus (lib/users): disabled, any pending link voided. */
+export async function disableUser(ctx: SeedContext, actor: ActorContext, id: number) {
+  await ctx.write.update(
+    actor,
+    "users",
+    id,
+    { status: "disabled", passwordTokenHash: null, passwordTokenExpiresAt: null },
+    { message: (_b, a) => userStatusMessage("disabled", a!) },
+  );
+}
+
+/**
+ * A status change. Suspending and reactivating are setAccountStatus's (lib/accounts), worded as
+ * it words them; the other statuses have no verb of their own and read as an edit of the field.
+ */
+export function accountStatusChange(status: AccountRow["status"]) {
+  return status === "active" || status === "suspended"
+    ? {
+        message: (b: AccountRow | null, a: AccountRow | null) =>
+          accountStatusMessage(status, a!.id, b, a),
+      }
+    : {};
+}
+
 function planStatus(
   ctx: SeedContext,
   accountName: string,
@@ -132,13 +171,23 @@ function planStatus(
   const account = ctx.world.account(accountName);
   if (restoreAt === null) account.closedAt = t;
   ctx.timeline.at(t, async (at) => {
-    await ctx.write.update(ctx.actors.staff(by, at), "accounts", account.id, { status });
+    await ctx.write.update(
+      ctx.actors.staff(by, at),
+      "accounts",
+      account.id,
+      { status },
+      accountStatusChange(status),
+    );
   });
   if (restoreAt !== null) {
     ctx.timeline.at(restoreAt, async (at) => {
-      await ctx.write.update(ctx.actors.staff(by, at), "accounts", account.id, {
-        status: "active",
-      });
+      await ctx.write.update(
+        ctx.actors.staff(by, at),
+        "accounts",
+        account.id,
+        { status: "active" },
+        accountStatusChange("active"),
+      );
     });
   }
 }

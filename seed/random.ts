@@ -1,6 +1,7 @@
 /**
- * A small seeded PRNG (mulberry32) and the draws the demo seed needs. The seed must produce the
- * same data on every run, so nothing here may touch Math.random or the clock.
+ * The seeds' one PRNG (mulberry32) and the draws they need: the demo seed uses `Random`, the
+ * bench seed the bare `prng` stream. Seeds must produce the same data on every run, so nothing
+ * here may touch Math.random or the clock.
  */
 export class Random {
   private state: number;
@@ -129,4 +130,10 @@ export class WeightedTable<T> {
     }
     return this.items[lo]!;
   }
+}
+
+/** The bare stream of a `Random` (the bench seed's hot loops want a plain function). */
+export function prng(seed: number): () => number {
+  const rng = new Random(seed);
+  return () => rng.next();
 }

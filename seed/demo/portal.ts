@@ -5,7 +5,9 @@
  */
 import { later, officeTime } from "./clock";
 import type { SeedContext } from "./context";
-import { BROWSERS, PORTAL_PEOPLE, emailLocalPart } from "./names";
+import { BROWSERS, emailLocalPart } from "@/seed/words";
+import { PORTAL_PEOPLE } from "./names";
+import { disableUser } from "./operations";
 import { planInvitation } from "./people";
 import { DAY } from "./timeline";
 import { isActiveAt, type SeedAccount, type SeedUser } from "./world";
@@ -115,9 +117,7 @@ export function planColleagues(ctx: SeedContext): void {
       if (leaves > colleague.activeFrom! && isActiveAt(inviter, leaves)) {
         colleague.activeUntil = leaves;
         timeline.at(leaves, async (at) => {
-          await ctx.write.update(ctx.actors.portal(inviter, at), "users", colleague.id, {
-            status: "disabled",
-          });
+          await disableUser(ctx, ctx.actors.portal(inviter, at), colleague.id);
         });
       }
     }

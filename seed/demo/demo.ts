@@ -21,7 +21,7 @@ import { ADMIN_EMAIL } from "./names";
 import { planOnboarding } from "./onboarding";
 import { planStaffRoutine, planStaffStories } from "./operations";
 import { planColleagues, planPortalActivity } from "./portal";
-import { Random } from "./random";
+import { Random } from "@/seed/random";
 import { DAY, MINUTE, Timeline } from "./timeline";
 import { World } from "./world";
 import { AuditedWriter } from "./writer";

@@ -3,6 +3,7 @@
  * revoked, and the systems that use them: a nightly billing sync (PUT accounts), a provisioning
  * bridge (POST/PUT/DELETE ingress routes) and NOC automation (PUT ingress limits).
  */
+import { generatedApiKeyMessage, revokedApiKeyMessage } from "@/lib/api-keys/keys";
 import { API_CLIENT_IPS } from "./addresses";
 import { anyTime, later, officeTime } from "./clock";
 import type { SeedContext } from "./context";
@@ -63,7 +64,8 @@ export function planApi(ctx: SeedContext): void {
       "api_keys",
       provisioning.id,
       { revokedAt: at },
-      { message: (_b, a) => `Revoked API key ${a!.name} (${a!.prefix}…)` },
+      // revokeApiKey (lib/api-keys): a DELETE entry, the row kept for the list and the trail.
+      { action: "DELETE", touch: false, message: (b) => revokedApiKeyMessage(b!) },
     );
   });
   const provisioningAt = (t: number) => (t < provisioning.revokedAt ? provisioning : provisioning2);
@@ -89,7 +91,7 @@ function planKey(
       ctx.actors.staff(owner, at),
       "api_keys",
       { name, prefix, secretHash: sha256(secret), scope, ownerUserId: owner.id },
-      { action: "GENERATE" },
+      { action: "GENERATE", message: (_b, a) => generatedApiKeyMessage(a!) },
     );
     key.id = row.id;
   });

@@ -2,7 +2,9 @@
  * Day 0 of the demo platform: the first admin (as `npm run create-admin` makes one), operator
  * settings, the branding draft, visibility defaults, the rate deck, and the staff invitations.
  */
-import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
+import type { StaffRole } from "@/db/schema";
+import { defaultAuditColumns } from "@/lib/visibility/audit-columns";
+import { columnPermissionsMessage } from "@/lib/visibility/set-column-permissions";
 import { later, officeTime } from "./clock";
 import type { SeedContext } from "./context";
 import { buildDestinations, type DestinationSpec } from "./destinations";
@@ -63,13 +65,8 @@ export const CDR_FIELDS_CARRIER = [
   "dest_ip",
 ];
 
-/** Audit columns per staff role (PRODUCT.md §2): IP only for admins and auditors. */
-const AUDIT_COLUMNS_BY_ROLE = {
-  admin: AUDIT_COLUMN_KEYS,
-  auditor: AUDIT_COLUMN_KEYS,
-  support: AUDIT_COLUMN_KEYS.filter((k) => k !== "ip"),
-  branding: AUDIT_COLUMN_KEYS.filter((k) => k !== "ip"),
-} as const;
+/** Staff roles whose audit columns the admin saves on day 0: the product's role defaults. */
+const STAFF_ROLES: readonly StaffRole[] = ["admin", "auditor", "support", "branding"];
 
 /** Plans the platform's first day and returns the admin, who does most of what follows. */
 export function planBootstrap(ctx: SeedContext): SeedUser {
@@ -142,12 +139,14 @@ export function planBootstrap(ctx: SeedContext): SeedUser {
       });
       world.cdrFieldSettingIds.set(accountType, row.id);
     }
-    for (const [role, columns] of Object.entries(AUDIT_COLUMNS_BY_ROLE)) {
-      await ctx.write.create(ctx.actors.staff(ada, at), "column_permissions", {
-        surface: "audit",
-        role: role as keyof typeof AUDIT_COLUMNS_BY_ROLE,
-        columns: [...columns],
-      });
+    for (const role of STAFF_ROLES) {
+      const columns = [...defaultAuditColumns(role)];
+      await ctx.write.create(
+        ctx.actors.staff(ada, at),
+        "column_permissions",
+        { surface: "audit", role, columns },
+        { message: () => columnPermissionsMessage({ role }, columns, null) },
+      );
     }
   });
 

@@ -17,7 +17,7 @@ import {
   type DestinationSpec,
 } from "./destinations";
 import { CARRIERS } from "./names";
-import { WeightedTable, type Random } from "./random";
+import { WeightedTable, type Random } from "@/seed/random";
 import { DAY } from "./timeline";
 import type { SeedAccount, SeedIngress, World } from "./world";
 

@@ -3,7 +3,7 @@
  * them belongs to anyone. The ranges are split by who uses them, so a CIDR search of the audit
  * log finds one kind of traffic.
  */
-import type { Random } from "./random";
+import type { Random } from "@/seed/random";
 
 const v4 = (a: number, b: number, c: number, d: number) =>
   ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;

@@ -54,7 +54,7 @@ function timeOf(actor: ActorContext): Date {
 
 export class AuditedWriter {
   constructor(
-    private readonly db: DbOrTx,
+    readonly db: DbOrTx,
     private readonly onChange: ChangeListener = () => {},
   ) {}
 

@@ -3,7 +3,7 @@
  * typos now and then, scanners trying addresses that do not exist, credential-stuffing bursts
  * that hit the throttle, and a disabled user who still tries.
  */
-import { BOT_AGENTS } from "./names";
+import { BOT_AGENTS } from "@/seed/words";
 import { internetIp } from "./addresses";
 import { anyTime, officeTime } from "./clock";
 import type { SeedContext } from "./context";

@@ -1,5 +1,5 @@
 /** When things happen: staff work office hours, portal users their own, bots any time. */
-import type { Random } from "./random";
+import type { Random } from "@/seed/random";
 import { DAY, HOUR, MINUTE } from "./timeline";
 
 /** Relative activity per local hour of a working day. */

@@ -3,6 +3,14 @@
  * domains are reserved example domains; the companies are fictional.
  */
 import type { StaffRole } from "@/db/schema";
+import {
+  CHROME_MAC,
+  CHROME_WIN,
+  EDGE_WIN,
+  FIREFOX_LINUX,
+  FIREFOX_WIN,
+  SAFARI_MAC,
+} from "@/seed/words";
 
 export type StaffSpec = {
   key: string;
@@ -60,39 +68,6 @@ export type CarrierSpec = {
 };
 
 export const ADMIN_EMAIL = "admin@example.com";
-
-const CHROME_WIN =
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
-const CHROME_MAC =
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
-const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0";
-const FIREFOX_WIN =
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0";
-const SAFARI_MAC =
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
-const EDGE_WIN =
-  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.87";
-const SAFARI_IPHONE =
-  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-
-export const BROWSERS = [
-  CHROME_WIN,
-  CHROME_MAC,
-  FIREFOX_LINUX,
-  FIREFOX_WIN,
-  SAFARI_MAC,
-  EDGE_WIN,
-  SAFARI_IPHONE,
-];
-
-/** What scripted sign-in attempts and scanners send. */
-export const BOT_AGENTS = [
-  "python-requests/2.32.3",
-  "curl/8.8.0",
-  "Go-http-client/1.1",
-  "Mozilla/5.0 (compatible; Nuclei - Open-source project (github.com/projectdiscovery/nuclei))",
-  "Mozilla/5.0 (Windows NT 6.1; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/91.0.4472.124 Safari/537.36",
-];
 
 export const STAFF: StaffSpec[] = [
   {
@@ -807,26 +782,3 @@ export const TIME_ZONES: Record<string, string[]> = {
   CO: ["America/Bogota"],
   SG: ["Asia/Singapore"],
 };
-
-/** "María José" → "maria.jose": the local part of a person's work email. */
-export function emailLocalPart(name: string): string {
-  return name
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z ]/g, "")
-    .trim()
-    .replace(/\s+/g, ".");
-}
-
-/** SBC and PBX software customers' switches announce, per ingress route. */
-export const SIP_USER_AGENTS = [
-  "AudioCodes-Sip-Gateway-Mediant 4000/v.7.40A.500.775",
-  "Ribbon SBC SWe Lite 9.2",
-  "Oracle ESBC 9.1.0",
-  "FreeSWITCH-mod_sofia/1.10.11-release~64bit",
-  "Asterisk PBX 20.8.1",
-  "Kamailio (5.8.2 (x86_64/linux))",
-  "Cisco-SIPGateway/IOS-17.9.4a",
-  "Sansay VSXi 4.3.2",
-];
