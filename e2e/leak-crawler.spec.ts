@@ -6,6 +6,7 @@ import { auditScopeSql, forbiddenFor, type ForbiddenSet } from "./leaks/forbidde
 import { LeakMatcher } from "./leaks/matcher";
 import { routeUrls } from "./leaks/routes";
 import { AUDITED_TABLES } from "../lib/audit/tables";
+import { can } from "../lib/auth/permissions";
 
 /**
  * "Hidden means never sent" (PRODUCT.md §2), checked from the outside for each demo user: gather
@@ -107,7 +108,7 @@ async function entrySample(forbidden: ForbiddenSet, seenOnPages: Set<number>): P
   for (const [table, def] of Object.entries(AUDITED_TABLES)) {
     const rules = "maskedFields" in def ? (def.maskedFields ?? []) : [];
     const hidden = rules
-      .filter((r) => !(r.visibleTo as readonly string[]).includes(forbidden.viewer.role))
+      .filter((r) => !can(forbidden.viewer.role, r.visibleWith))
       .flatMap((r) => [...r.fields]);
     if (hidden.length === 0) continue;
     const masked = await sql<{ id: string }[]>`

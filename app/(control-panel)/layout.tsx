@@ -8,7 +8,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: "/users", label: "Users", permission: "users:manage" },
   { href: "/api-keys", label: "API keys", permission: "api-keys:manage" },
   { href: "/branding", label: "Branding", permission: "branding:manage" },
-  { href: "/outbox", label: "Email outbox", permission: "users:manage" },
+  { href: "/outbox", label: "Email outbox", permission: "outbox:read" },
   { href: "/settings/columns", label: "Column visibility", permission: "settings:manage" },
 ];
 

@@ -4,13 +4,13 @@ import { cache } from "react";
 import { PORTAL_NAV } from "@/app/portal/nav";
 import { PortalShell } from "@/components/portal/portal-shell";
 import { getDb } from "@/db/client";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 import { loadDraftBranding } from "@/lib/branding/view";
 
 const draftBranding = cache(async () => loadDraftBranding(await getDb()));
 
 export async function generateMetadata(): Promise<Metadata> {
-  await requireStaff(["admin", "branding"]);
+  await requirePermission("branding:manage");
   const branding = await draftBranding();
   return {
     title: { absolute: `Preview · ${branding.portalName}` },
@@ -32,7 +32,7 @@ const SAMPLE_STATS = [
  * would run with their Control Panel rights.
  */
 export default async function BrandingPreviewPage() {
-  await requireStaff(["admin", "branding"]);
+  await requirePermission("branding:manage");
   const branding = await draftBranding();
   return (
     <>

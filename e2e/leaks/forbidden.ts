@@ -23,7 +23,7 @@ import type { ForbiddenKind, ForbiddenValue } from "./matcher";
  *   (user agents, request ids: staff only);
  * - branding: everything outside the branding tables (accounts, portal users, ingress routes,
  *   API keys, messages of other tables' entries);
- * - masked fields (AUDITED_TABLES maskedFields) for roles outside `visibleTo`, current and past
+ * - masked fields (AUDITED_TABLES maskedFields) for roles without `visibleWith`, current and past
  *   values (from the entries' Data).
  *
  * Values shorter than MIN_LENGTH or made only of digits, dots and signs are left out: short or
@@ -297,7 +297,7 @@ export async function forbiddenFor(
   for (const [table, def] of Object.entries(AUDITED_TABLES)) {
     const rules = "maskedFields" in def ? (def.maskedFields ?? []) : [];
     for (const rule of rules) {
-      if ((rule.visibleTo as readonly string[]).includes(viewer.role)) continue;
+      if (can(viewer.role, rule.visibleWith)) continue;
       for (const field of rule.fields) {
         const past = await sql<{ v: unknown }[]>`
           select distinct x.v from audit_log,

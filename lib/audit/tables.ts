@@ -1,4 +1,5 @@
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { Permission } from "@/lib/auth/permissions";
 import {
   accounts,
   apiKeys,
@@ -12,13 +13,13 @@ import {
   ingressRoutes,
   portalBranding,
   users,
-  type UserRole,
 } from "@/db/schema";
 import type { AUDITED_TABLE_NAME_LIST } from "./table-names";
 
 type Row = Record<string, unknown>;
 
-export type MaskRule = { fields: readonly string[]; visibleTo: readonly UserRole[] };
+/** Fields only a viewer whose role has `visibleWith` sees in entries (values and names). */
+export type MaskRule = { fields: readonly string[]; visibleWith: Permission };
 
 /** How the audit core treats one audited table: its key, secrets, owner account and wording. */
 export type AuditedTableDef = {
@@ -65,10 +66,10 @@ export const AUDITED_TABLES = {
           "carrierPortalPassword",
           "accountManagerUserId",
         ],
-        visibleTo: ["admin", "auditor", "support"],
+        visibleWith: "accounts:read-private",
       },
       // A carrier's balance is internal; a customer sees its own.
-      { fields: ["balance"], visibleTo: ["admin", "auditor", "support", "customer"] },
+      { fields: ["balance"], visibleWith: "accounts:read-balance" },
     ],
     accountId: (row) => num(row.id),
   },

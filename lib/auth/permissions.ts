@@ -9,6 +9,10 @@ export const PERMISSIONS = [
   "audit:read-all-tables",
   "audit:export",
   "accounts:read",
+  // Internal notes, a carrier's portal credentials and its account manager: the operator's own.
+  "accounts:read-private",
+  // An account's balance: staff, and a customer its own (a carrier's is the operator's figure).
+  "accounts:read-balance",
   "accounts:manage",
   "cdr:read",
   "users:manage",
@@ -17,6 +21,8 @@ export const PERMISSIONS = [
   // The portal's custom JavaScript runs in every portal user's browser: its own permission.
   "branding:custom-js",
   "settings:manage",
+  // The outbox holds set-password links: whoever reads it could sign in as the recipient.
+  "outbox:read",
   // Own profile, own account's users and contact details; managing them also needs portalAdmin.
   "portal:self",
   // Own sign-in, in either app: password and sessions. Every role has it.
@@ -30,6 +36,8 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     "audit:read",
     "audit:read-all-tables",
     "accounts:read",
+    "accounts:read-private",
+    "accounts:read-balance",
     "accounts:manage",
     "cdr:read",
     "profile:self",
@@ -39,11 +47,20 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     "audit:read-all-tables",
     "audit:export",
     "accounts:read",
+    "accounts:read-private",
+    "accounts:read-balance",
     "cdr:read",
     "profile:self",
   ],
   branding: ["audit:read", "branding:manage", "profile:self"],
-  customer: ["audit:read", "audit:export", "cdr:read", "portal:self", "profile:self"],
+  customer: [
+    "audit:read",
+    "audit:export",
+    "accounts:read-balance",
+    "cdr:read",
+    "portal:self",
+    "profile:self",
+  ],
   carrier: ["audit:read", "audit:export", "cdr:read", "portal:self", "profile:self"],
 };
 

@@ -8,6 +8,7 @@ import type { ActorContext } from "@/lib/audit/actor";
 import { requestContextFrom } from "@/lib/http/request-context";
 import { actorForUser } from "./actor-for-user";
 import { auth } from "./auth";
+import { can, type Permission } from "./permissions";
 import { isPortalRole, isStaffRole } from "./roles";
 
 export type CurrentUser = {
@@ -53,15 +54,24 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   return { ...user, sessionId };
 });
 
-/** For Control Panel pages and layouts: staff only, optionally narrowed to some roles. */
-export async function requireStaff(
-  roles?: readonly StaffRole[],
-): Promise<CurrentUser & { role: StaffRole }> {
+/** For Control Panel pages and layouts: any staff member; account users go to the portal. */
+export async function requireStaff(): Promise<CurrentUser & { role: StaffRole }> {
   const user = await getCurrentUser();
   if (!user) redirect("/login");
   if (!isStaffRole(user.role)) redirect("/portal");
-  if (roles && !roles.includes(user.role)) forbidden();
   return user as CurrentUser & { role: StaffRole };
+}
+
+/**
+ * For Control Panel pages: staff whose role has `permission` (lib/auth/permissions.ts, the only
+ * place roles are named for authorization); other staff get the 403 page.
+ */
+export async function requirePermission(
+  permission: Permission,
+): Promise<CurrentUser & { role: StaffRole }> {
+  const user = await requireStaff();
+  if (!can(user.role, permission)) forbidden();
+  return user;
 }
 
 /** For Customer Portal pages and layouts: account users only, always with their account. */

@@ -1,5 +1,6 @@
 import type { UserRole } from "@/db/schema";
 import { AUDITED_TABLES, type AuditedTableDef, type AuditedTableName } from "@/lib/audit/tables";
+import { can } from "@/lib/auth/permissions";
 
 /**
  * Sensitive business data inside an entry's before/after, masked by role before it leaves the
@@ -22,7 +23,7 @@ export function maskAuditData(
   const rules = def?.maskedFields ?? [];
   const out = { ...data };
   for (const rule of rules) {
-    if (rule.visibleTo.includes(role)) continue;
+    if (can(role, rule.visibleWith)) continue;
     for (const field of rule.fields) if (field in out) out[field] = HIDDEN;
   }
   return out;

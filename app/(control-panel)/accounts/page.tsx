@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { ACCOUNT_STATUSES, ACCOUNT_TYPES } from "@/db/schema";
 import { accountListFilters, listAccounts, type AccountListFilters } from "@/lib/accounts/queries";
 import { can } from "@/lib/auth/permissions";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Accounts" };
 
@@ -26,7 +26,7 @@ export default async function AccountsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await connection();
-  const user = await requireStaff(["admin", "support", "auditor"]);
+  const user = await requirePermission("accounts:read");
   const filters = accountListFilters(await searchParams);
   const { rows, nextAfter } = await listAccounts(await getDb(), filters);
   const selectClass = "rounded-md border border-slate-300 px-2 py-1.5 text-sm";

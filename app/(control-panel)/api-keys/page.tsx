@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
 import { apiKeyStatus, listApiKeys } from "@/lib/api-keys/keys";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 import { GenerateForm } from "./_components/generate-form";
 import { RevokeForm } from "./_components/revoke-form";
 import { generateApiKeyAction, revokeApiKeyAction } from "./actions";
@@ -14,7 +14,7 @@ const when = (d: Date | null, timeZone: string) =>
 
 export default async function ApiKeysPage() {
   await connection();
-  const viewer = await requireStaff(["admin"]);
+  const viewer = await requirePermission("api-keys:manage");
   const keys = await listApiKeys(await getDb());
   const now = new Date();
   return (

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
 import { connection } from "next/server";
 import { AuditLogView } from "@/components/audit/audit-log-view";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 import type { RawSearchParams } from "@/lib/search/audit-page-params";
 import { getAuditPolicy } from "@/lib/visibility/current-policy";
 
@@ -14,7 +14,7 @@ export default async function AuditLogPage({
   searchParams: Promise<RawSearchParams>;
 }) {
   await connection();
-  await requireStaff();
+  await requirePermission("audit:read");
   const policy = await getAuditPolicy();
   if (!policy) forbidden();
   return <AuditLogView policy={policy} basePath="/audit-log" searchParams={await searchParams} />;

@@ -8,7 +8,7 @@ import { ImageForm } from "@/components/branding/image-form";
 import { getDb } from "@/db/client";
 import { BRANDING_TABLES } from "@/lib/audit/table-names";
 import { can } from "@/lib/auth/permissions";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 import { draftStatus, draftStatusText } from "@/lib/branding/draft";
 import { snapshotOf } from "@/lib/branding/fields";
 import {
@@ -36,7 +36,7 @@ const imageOf = (asset: BrandingAssetInfo | null) =>
 
 export default async function BrandingPage() {
   await connection();
-  const user = await requireStaff(["admin", "branding"]);
+  const user = await requirePermission("branding:manage");
   const db = await getDb();
   const [draft, latest] = await Promise.all([getDraft(db), latestPublished(db)]);
   if (!draft) {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 import { listOutbox } from "@/lib/email/outbox";
 
 export const metadata: Metadata = { title: "Email outbox" };
@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Email outbox" };
  */
 export default async function OutboxPage() {
   await connection();
-  const viewer = await requireStaff(["admin"]);
+  const viewer = await requirePermission("outbox:read");
   const mails = await listOutbox(await getDb());
   const smtp = Boolean(process.env.SMTP_URL?.trim());
   return (

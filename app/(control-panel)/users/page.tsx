@@ -4,7 +4,7 @@ import { connection } from "next/server";
 import { getDb } from "@/db/client";
 import { USER_ROLES } from "@/db/schema";
 import { ROLE_LABELS } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 import { listAccountChoices, listUsers } from "@/lib/users/queries";
 import { InviteForm } from "./_components/invite-form";
 import { inviteUserAction } from "./actions";
@@ -19,7 +19,7 @@ const STATUS_STYLE: Record<string, string> = {
 
 export default async function UsersPage() {
   await connection();
-  await requireStaff(["admin"]);
+  await requirePermission("users:manage");
   const db = await getDb();
   const [rows, accounts] = await Promise.all([listUsers(db), listAccountChoices(db)]);
   return (

@@ -7,7 +7,7 @@ import { getAuditPolicy } from "@/lib/visibility/current-policy";
 import { getDb } from "@/db/client";
 import { accountFormValues, findAccount, listIngressRoutes } from "@/lib/accounts/queries";
 import { can } from "@/lib/auth/permissions";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 import { AccountForm } from "../_components/account-form";
 import { ActionButton } from "../_components/action-button";
 import { IngressForm } from "../_components/ingress-form";
@@ -36,7 +36,7 @@ export default async function AccountPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await connection();
-  const user = await requireStaff(["admin", "support", "auditor"]);
+  const user = await requirePermission("accounts:read");
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id)) notFound();
   const db = await getDb();

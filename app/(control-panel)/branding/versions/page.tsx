@@ -4,7 +4,7 @@ import { connection } from "next/server";
 import { ConfirmAction } from "@/components/branding/confirm-action";
 import { VersionDiff, type FieldDiff } from "@/components/branding/version-diff";
 import { getDb } from "@/db/client";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 import {
   changedBrandingFields,
   snapshotOf,
@@ -36,7 +36,7 @@ export default async function BrandingVersionsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await connection();
-  const user = await requireStaff(["admin", "branding"]);
+  const user = await requirePermission("branding:manage");
   const db = await getDb();
   const [versions, draft] = await Promise.all([listVersions(db), getDraft(db)]);
   const draftVersion = draft?.version ?? 0;

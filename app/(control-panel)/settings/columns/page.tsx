@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { columnPermissions, USER_ROLES, users } from "@/db/schema";
 import { RecordHistory } from "@/components/audit/record-history";
 import { ROLE_LABELS } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 import { AUDIT_COLUMNS, defaultAuditColumns } from "@/lib/visibility/audit-columns";
 import { ColumnsForm } from "./_components/columns-form";
 import { clearUserColumnsAction, setRoleColumnsAction, setUserColumnsAction } from "./actions";
@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Column visibility" };
 
 export default async function ColumnSettingsPage() {
   await connection();
-  await requireStaff(["admin"]);
+  await requirePermission("settings:manage");
   const db = await getDb();
   const roleRows = await db
     .select()

@@ -6,7 +6,7 @@ import { RecordHistory } from "@/components/audit/record-history";
 import { getDb } from "@/db/client";
 import { STAFF_ROLES } from "@/db/schema";
 import { isPortalRole, ROLE_LABELS } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 import { findUser } from "@/lib/users/queries";
 import {
   changeRoleAction,
@@ -27,7 +27,7 @@ export default async function UserPage({
   searchParams: Promise<{ tab?: string | string[] }>;
 }) {
   await connection();
-  const viewer = await requireStaff(["admin"]);
+  const viewer = await requirePermission("users:manage");
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id) || id <= 0) notFound();
   const db = await getDb();

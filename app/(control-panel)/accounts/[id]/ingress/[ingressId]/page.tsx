@@ -6,7 +6,7 @@ import { RecordHistory } from "@/components/audit/record-history";
 import { getDb } from "@/db/client";
 import { findAccount, findIngressRoute } from "@/lib/accounts/queries";
 import { can } from "@/lib/auth/permissions";
-import { requireStaff } from "@/lib/auth/session";
+import { requirePermission } from "@/lib/auth/session";
 import { ingressFormValues } from "@/lib/ingress/form-values";
 import { ActionButton } from "../../../_components/action-button";
 import { IngressForm } from "../../../_components/ingress-form";
@@ -30,7 +30,7 @@ export default async function IngressRoutePage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await connection();
-  const user = await requireStaff(["admin", "support", "auditor"]);
+  const user = await requirePermission("accounts:read");
   const { id: idText, ingressId: ingressText } = await params;
   const accountId = Number(idText);
   const ingressId = Number(ingressText);
