@@ -14,7 +14,7 @@ export type SetPasswordState = {
 };
 
 /**
- * Not a defineAction: whoever holds the link is not signed in. The token is the credential, and
+ * Not an operation: whoever holds the link is not signed in. The token is the credential, and
  * the audit entry names the link's owner as the actor.
  */
 export async function setPasswordAction(
