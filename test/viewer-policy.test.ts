@@ -243,3 +243,22 @@ describe("export rights", () => {
     expect(query.narrowedBy).toEqual(["text", "IP", "Action"]);
   });
 });
+
+describe("the URL filters go through the search language's parser", () => {
+  it("reads a from/to with a space as one date, not a date and free text", async () => {
+    const unfiltered = await pageOf(policies.admin, {});
+    const range = await pageOf(policies.admin, {
+      from: "2000-01-01 00:00",
+      to: "9000-01-01 00:00",
+    });
+    expect(range.query.filterError).toBeNull();
+    expect(range.query.narrowedBy).toEqual(["after", "before"]);
+    expect(range.total).toEqual(unfiltered.total);
+  });
+
+  it("quotes a user filter with a space and a comma as one value", async () => {
+    const query = auditQueryFor(policies.admin, params({ user: ['"Smith, John"'] }));
+    expect(query.filterError).toBeNull();
+    expect(query.narrowedBy).toEqual(["User"]);
+  });
+});
