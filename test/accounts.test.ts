@@ -1,6 +1,6 @@
 import { desc, eq } from "drizzle-orm";
 import type { z } from "zod";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
 import {
   createAccountDef,
@@ -15,15 +15,10 @@ import { createIngressRoute } from "@/lib/ingress/ingress-routes";
 import { runAction, type ActionConfig, type ActionHandler } from "@/lib/actions/define-action";
 import { systemActor } from "@/lib/audit/actor";
 import type { CurrentUser } from "@/lib/auth/session";
-import { createTestDatabase } from "./db";
-import { createAccount, createUser } from "./factories";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount, insertTestUser } from "./factories";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const person = (role: CurrentUser["role"], accountId: number | null = null): CurrentUser => ({
   id: 7,
@@ -248,7 +243,7 @@ describe("suspend, reactivate, delete", () => {
       status: "active",
       notes: null,
     });
-    await createUser(database.db, { role: "customer", accountId: row.id });
+    await insertTestUser(database.db, { role: "customer", accountId: row.id });
     const before = await counts();
     const result = await run(deleteAccountDef, { id: String(row.id) });
     expect(result).toMatchObject({ status: "ok", message: `Deleted Delete Telecom (${row.id}).` });
@@ -270,7 +265,7 @@ describe("suspend, reactivate, delete", () => {
 
 describe("account list", () => {
   it("searches by name or id, filters and pages by id", async () => {
-    const carrier = await createAccount(database.db, "carrier", "Listed Carrier Zeta");
+    const carrier = await insertTestAccount(database.db, "carrier", "Listed Carrier Zeta");
     const byName = await listAccounts(database.db, accountListFilters({ q: "carrier zeta" }));
     expect(byName.rows.map((r) => r.id)).toEqual([carrier.id]);
     const byId = await listAccounts(database.db, accountListFilters({ q: String(carrier.id) }));

@@ -1,19 +1,14 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
 import { runAction, type ActionConfig, type ActionHandler } from "@/lib/actions/define-action";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import type { CurrentUser } from "@/lib/auth/session";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 // A representative staff action: create a customer, validated and audited.
 const schema = z.object({

@@ -1,5 +1,5 @@
 import { desc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
 import { restoreEntryDef } from "@/lib/accounts/actions";
 import { deleteAccount } from "@/lib/accounts/delete-account";
@@ -11,15 +11,10 @@ import { REDACTED_CHANGED } from "@/lib/audit/redact";
 import { restoreFromEntry } from "@/lib/audit/restore";
 import type { CurrentUser } from "@/lib/auth/session";
 import { createIngressRoute, updateIngressRoute } from "@/lib/ingress/ingress-routes";
-import { createTestDatabase } from "./db";
-import { createAccount } from "./factories";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount } from "./factories";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const actor = systemActor("Restorer");
 const person = (role: CurrentUser["role"]): CurrentUser => ({
@@ -67,7 +62,7 @@ async function changeLimit(id: number, creditLimit: string) {
 
 describe("restoreFromEntry", () => {
   it("puts an account back to an entry's before values, as an audited UPDATE", async () => {
-    const { id } = await createAccount(database.db, "customer", "Restore Telecom");
+    const { id } = await insertTestAccount(database.db, "customer", "Restore Telecom");
     await changeLimit(id, "500");
     await changeLimit(id, "750");
     const entry = await latestEntry();
@@ -93,7 +88,7 @@ describe("restoreFromEntry", () => {
   });
 
   it("restores ingress routes too, keeping the entry findable by Ingress ID", async () => {
-    const { id: accountId } = await createAccount(database.db, "customer");
+    const { id: accountId } = await insertTestAccount(database.db, "customer");
     const route = await createIngressRoute(database.db, actor, {
       accountId,
       name: "Restorable",
@@ -130,7 +125,7 @@ describe("restoreFromEntry", () => {
   });
 
   it("never writes a redacted marker back over a secret", async () => {
-    const { id } = await createAccount(database.db, "carrier");
+    const { id } = await insertTestAccount(database.db, "carrier");
     await auditedMutation(database.db, actor, {
       table: "accounts",
       action: "UPDATE",
@@ -160,7 +155,7 @@ describe("restoreFromEntry", () => {
   });
 
   it("refuses deleted records, missing fields, non-UPDATE entries and auditors", async () => {
-    const { id } = await createAccount(database.db, "customer");
+    const { id } = await insertTestAccount(database.db, "customer");
     const created = await latestEntry();
     await changeLimit(id, "10");
     const update = await latestEntry();

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, users } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
@@ -20,16 +20,11 @@ import { invitePortalUser } from "@/lib/portal/users";
 import { INVALID_LINK, PORTAL_ADMIN_ONLY, setPasswordWithToken } from "@/lib/users/users";
 import { AppError } from "@/lib/errors";
 import type { z } from "zod";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 import { asCurrent, REQUEST, runAs } from "./run-action";
-import { createAccount, createUser } from "./factories";
+import { insertTestAccount, insertTestUser } from "./factories";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const BASE = "https://trunkline.example";
 const inviteSpec = inviteUserSpec(async () => BASE);
@@ -46,7 +41,7 @@ const snapshot = async () => ({
 
 let admin: CurrentUser;
 beforeAll(async () => {
-  admin = asCurrent(await createUser(database.db, { role: "admin" }));
+  admin = asCurrent(await insertTestUser(database.db, { role: "admin" }));
 });
 
 /** The token inside the newest email to `to`. */
@@ -67,8 +62,8 @@ describe("role checks", () => {
   it.each(["support", "auditor", "branding"] as const)(
     "refuses %s for every user action and writes nothing",
     async (role) => {
-      const user = asCurrent(await createUser(database.db, { role }));
-      const target = await createUser(database.db, { role: "support" });
+      const user = asCurrent(await insertTestUser(database.db, { role }));
+      const target = await insertTestUser(database.db, { role: "support" });
       const before = await snapshot();
       const refused = { status: "error", error: "Your role does not allow this action." };
       expect(
@@ -88,7 +83,7 @@ describe("role checks", () => {
 
 describe("inviteUser", () => {
   it("writes the user, the outbox row, CREATE and SEND entries, and never the token", async () => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const result = await run(inviteSpec, admin, {
       name: "Portal Person",
       email: "Portal.Person@Example.test",
@@ -187,7 +182,7 @@ describe("inviteUser", () => {
   });
 
   it("refuses a customer role on a carrier account", async () => {
-    const carrier = await createAccount(database.db, "carrier");
+    const carrier = await insertTestAccount(database.db, "carrier");
     const before = await snapshot();
     const result = await run(inviteSpec, admin, {
       name: "Wrong",
@@ -203,7 +198,7 @@ describe("inviteUser", () => {
   });
 
   it("refuses a duplicate email, whatever its case", async () => {
-    const existing = await createUser(database.db, { role: "support" });
+    const existing = await insertTestUser(database.db, { role: "support" });
     const before = await snapshot();
     const result = await run(inviteSpec, admin, {
       name: "Dup",
@@ -257,8 +252,8 @@ describe("set password", () => {
   });
 
   it("names a portal administrator who issued the link, and says so when the issue is unknown", async () => {
-    const account = await createAccount(database.db, "customer");
-    const manager = await createUser(database.db, { role: "customer", accountId: account.id });
+    const account = await insertTestAccount(database.db, "customer");
+    const manager = await insertTestUser(database.db, { role: "customer", accountId: account.id });
     const actor = actorForUser(manager, REQUEST);
     const inviteeId = await invitePortalUser(
       database.db,
@@ -282,7 +277,7 @@ describe("set password", () => {
 
     // A link stored without an audited issue (e.g. data imported from elsewhere) still works,
     // and the entry says its issue is unknown rather than naming someone.
-    const orphan = await createUser(database.db, { role: "auditor" });
+    const orphan = await insertTestUser(database.db, { role: "auditor" });
     const raw = newPasswordToken(1);
     await database.db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('trunkline.audit_table', 'users', true)`);
@@ -373,7 +368,7 @@ describe("set password", () => {
 
 describe("roles and status", () => {
   it("nobody changes their own role", async () => {
-    const me = asCurrent(await createUser(database.db, { role: "admin" }));
+    const me = asCurrent(await insertTestUser(database.db, { role: "admin" }));
     const before = await snapshot();
     expect(await run(changeRoleSpec, me, { userId: me.id, role: "support" })).toMatchObject({
       status: "error",
@@ -383,7 +378,7 @@ describe("roles and status", () => {
   });
 
   it("changes another user's role with an UPDATE entry", async () => {
-    const target = await createUser(database.db, { role: "support" });
+    const target = await insertTestUser(database.db, { role: "support" });
     expect(await run(changeRoleSpec, admin, { userId: target.id, role: "auditor" })).toMatchObject({
       status: "ok",
     });
@@ -398,7 +393,7 @@ describe("roles and status", () => {
   });
 
   it("disables and enables a user", async () => {
-    const target = await createUser(database.db, { role: "support" });
+    const target = await insertTestUser(database.db, { role: "support" });
     expect(
       await run(setStatusSpec, admin, { userId: target.id, status: "disabled" }),
     ).toMatchObject({ status: "ok" });
@@ -424,7 +419,9 @@ describe("roles and status", () => {
         status: "ok",
       });
     }
-    const other = asCurrent(await createUser(database.db, { role: "admin", status: "disabled" }));
+    const other = asCurrent(
+      await insertTestUser(database.db, { role: "admin", status: "disabled" }),
+    );
     // A disabled admin cannot act in the app, but the rule holds even if one could.
     const before = await snapshot();
     expect(await run(changeRoleSpec, other, { userId: admin.id, role: "support" })).toMatchObject({
@@ -463,7 +460,7 @@ describe("portal administrators", () => {
     (await database.db.select().from(users).where(eq(users.id, id)))[0]!.portalAdmin;
 
   it("invites a portal user as portal administrator when the box is ticked", async () => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const result = await run(inviteSpec, admin, {
       name: "Portal Boss",
       email: "portal.boss@example.test",
@@ -481,7 +478,7 @@ describe("portal administrators", () => {
   });
 
   it("invites without the flag when the box is not ticked", async () => {
-    const account = await createAccount(database.db, "carrier");
+    const account = await insertTestAccount(database.db, "carrier");
     const result = await run(inviteSpec, admin, {
       name: "Portal Plain",
       email: "portal.plain@example.test",
@@ -510,7 +507,7 @@ describe("portal administrators", () => {
   });
 
   it('refuses a checkbox value other than "on"', async () => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const before = await snapshot();
     const result = await run(inviteSpec, admin, {
       name: "Odd Box",
@@ -527,8 +524,8 @@ describe("portal administrators", () => {
   });
 
   it("makes and removes a portal administrator with UPDATE entries", async () => {
-    const account = await createAccount(database.db, "customer");
-    const target = await createUser(database.db, { role: "customer", accountId: account.id });
+    const account = await insertTestAccount(database.db, "customer");
+    const target = await insertTestUser(database.db, { role: "customer", accountId: account.id });
     expect(target.portalAdmin).toBe(false);
 
     const made = await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "true" });
@@ -557,8 +554,8 @@ describe("portal administrators", () => {
   });
 
   it("refuses a no-op and writes nothing", async () => {
-    const account = await createAccount(database.db, "customer");
-    const target = await createUser(database.db, { role: "customer", accountId: account.id });
+    const account = await insertTestAccount(database.db, "customer");
+    const target = await insertTestUser(database.db, { role: "customer", accountId: account.id });
     const before = await snapshot();
     expect(
       await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "false" }),
@@ -578,7 +575,7 @@ describe("portal administrators", () => {
   });
 
   it("refuses a staff user and changes nothing", async () => {
-    const target = await createUser(database.db, { role: "support" });
+    const target = await insertTestUser(database.db, { role: "support" });
     const before = await snapshot();
     expect(
       await run(setPortalAdminSpec, admin, { userId: target.id, portalAdmin: "true" }),
@@ -588,9 +585,9 @@ describe("portal administrators", () => {
   });
 
   it("refuses support (no users:manage) and changes nothing", async () => {
-    const support = asCurrent(await createUser(database.db, { role: "support" }));
-    const account = await createAccount(database.db, "customer");
-    const target = await createUser(database.db, { role: "customer", accountId: account.id });
+    const support = asCurrent(await insertTestUser(database.db, { role: "support" }));
+    const account = await insertTestAccount(database.db, "customer");
+    const target = await insertTestUser(database.db, { role: "customer", accountId: account.id });
     const before = await snapshot();
     expect(
       await run(setPortalAdminSpec, support, { userId: target.id, portalAdmin: "true" }),
@@ -600,9 +597,12 @@ describe("portal administrators", () => {
   });
 
   it("refuses a portal administrator acting from the portal (staff audience)", async () => {
-    const account = await createAccount(database.db, "customer");
-    const boss = await createUser(database.db, { role: "customer", accountId: account.id });
-    const colleague = await createUser(database.db, { role: "customer", accountId: account.id });
+    const account = await insertTestAccount(database.db, "customer");
+    const boss = await insertTestUser(database.db, { role: "customer", accountId: account.id });
+    const colleague = await insertTestUser(database.db, {
+      role: "customer",
+      accountId: account.id,
+    });
     const before = await snapshot();
     expect(
       await run(
