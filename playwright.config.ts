@@ -1,4 +1,8 @@
-import { defineConfig } from "@playwright/test";
+import {
+  defineConfig,
+  type PlaywrightTestOptions,
+  type PlaywrightWorkerOptions,
+} from "@playwright/test";
 
 const baseURL = process.env.E2E_BASE_URL;
 if (!baseURL) {
@@ -8,9 +12,26 @@ if (!baseURL) {
   );
 }
 
+// No device preset or channel: both pin a browser build that cannot be downloaded here.
+const CHROMIUM: Partial<PlaywrightTestOptions & PlaywrightWorkerOptions> = {
+  browserName: "chromium",
+  launchOptions: {
+    executablePath: process.env.E2E_CHROMIUM || undefined,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+    ],
+  },
+};
+
 export default defineConfig({
   testDir: "e2e",
-  testMatch: "*.spec.ts",
   // 2 cores, and the app server runs on the same machine
   workers: 1,
   fullyParallel: false,
@@ -25,25 +46,8 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    {
-      name: "chromium",
-      // No device preset or channel: both pin a browser build that cannot be downloaded here.
-      use: {
-        browserName: "chromium",
-        launchOptions: {
-          executablePath: process.env.E2E_CHROMIUM || undefined,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-          ],
-        },
-      },
-    },
+    // Signs each demo role in once and saves its state to e2e/.auth/<role>.json (fixtures.ts).
+    { name: "sign-in", testMatch: "sign-in.setup.ts", use: CHROMIUM },
+    { name: "chromium", testMatch: "*.spec.ts", dependencies: ["sign-in"], use: CHROMIUM },
   ],
 });

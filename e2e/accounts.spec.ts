@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO, signIn } from "./fixtures";
+import { pageAs, signInAs } from "./fixtures";
 
 /** The account pages end to end: every change lands in the audit log and can be restored. */
 
@@ -18,7 +18,7 @@ test("[admin] create a customer → newest audit entry is CREATE on accounts wit
 }) => {
   test.setTimeout(90_000);
   const name = `E2E Telecom ${randomBytes(4).toString("hex")}`;
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
 
   // Create.
   await page.goto("/accounts/new");
@@ -86,16 +86,14 @@ test("[support] a stale save is refused and the form shows the latest values", a
   browser,
 }) => {
   const name = `Stale Telecom ${randomBytes(4).toString("hex")}`;
-  const first = await (await browser.newContext()).newPage();
-  await signIn(first, DEMO.support.email);
+  const first = await pageAs(browser, "support");
   await first.goto("/accounts/new");
   await first.getByLabel("Name", { exact: true }).fill(name);
   await first.getByRole("button", { name: "Create account" }).click();
   await expect(first).toHaveURL(/\/accounts\/\d+$/);
   const url = first.url();
 
-  const second = await (await browser.newContext()).newPage();
-  await signIn(second, DEMO.support.email);
+  const second = await pageAs(browser, "support");
   await second.goto(url);
 
   await first.getByLabel("Channels").fill("40");
@@ -116,7 +114,7 @@ test("[support] a stale save is refused and the form shows the latest values", a
 });
 
 test("[auditor] sees accounts read-only", async ({ page }) => {
-  await signIn(page, DEMO.auditor.email);
+  await signInAs(page, "auditor");
   await page.goto("/accounts?q=Acme");
   await expect(page.getByRole("link", { name: "New account" })).toHaveCount(0);
   await page.getByTestId("accounts-table").getByRole("link").first().click();

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { accountId, auditDbForSpec } from "./audit-db";
-import { DEMO, signIn, submitLogin } from "./fixtures";
+import { pageAs, signInAs, submitLogin } from "./fixtures";
 
 const HEADERS = ["User", "IP", "Date / Time", "Primary Key", "Action", "Table", "Message", "Data"];
 const db = auditDbForSpec();
@@ -33,23 +33,21 @@ async function shownCount(page: Page): Promise<number> {
 }
 
 test("[admin] sees the eight columns", async ({ page }) => {
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   await page.goto("/audit-log");
   expect(await headerTexts(page)).toEqual(HEADERS);
   await expect(cells(page, "ip").first()).toBeVisible();
 });
 
 test("[support] sees no IP column and no IP anywhere in the page", async ({ browser }) => {
-  const adminPage = await (await browser.newContext()).newPage();
-  await signIn(adminPage, DEMO.admin.email);
+  const adminPage = await pageAs(browser, "admin");
   await adminPage.goto("/audit-log?size=100");
   const ips = (await cells(adminPage, "ip").allInnerTexts())
     .map((t) => t.trim())
     .filter((t) => t !== "—");
   expect(ips.length).toBeGreaterThan(0);
 
-  const supportPage = await (await browser.newContext()).newPage();
-  await signIn(supportPage, DEMO.support.email);
+  const supportPage = await pageAs(browser, "support");
   const response = await supportPage.goto("/audit-log?size=100");
   expect(await headerTexts(supportPage)).toEqual(HEADERS.filter((h) => h !== "IP"));
   const html = await response!.text();
@@ -67,7 +65,7 @@ test("[support] sees no IP column and no IP anywhere in the page", async ({ brow
 test("[admin] search by account id, qualifier and free text narrows the rows", async ({ page }) => {
   const sql = db.sql;
   const acme = await accountId(sql, "Acme Telecom");
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   await page.goto("/audit-log");
   const total = await shownCount(page);
 
@@ -96,7 +94,7 @@ test("[admin] search by account id, qualifier and free text narrows the rows", a
 });
 
 test("[admin] a malformed query shows a message and leaves the results alone", async ({ page }) => {
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   await page.goto("/audit-log?q=action%3Aupdate");
   const before = await cells(page, "message").allInnerTexts();
   const box = page.getByRole("searchbox", { name: "Search the audit log" });
@@ -109,7 +107,7 @@ test("[admin] a malformed query shows a message and leaves the results alone", a
 
 test("[admin] sorting by User and by Date / Time orders the rows", async ({ page }) => {
   const sql = db.sql;
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   await page.goto("/audit-log");
   await table(page).getByRole("link", { name: "User" }).click();
   await expect(page).toHaveURL(/sort=user&dir=asc/);
@@ -137,7 +135,7 @@ test("[admin] sorting by User and by Date / Time orders the rows", async ({ page
 });
 
 test("[admin] the Action funnel filter keeps only that action", async ({ page }) => {
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   await page.goto("/audit-log");
   await page.getByRole("button", { name: "Action column menu" }).click();
   await page.getByRole("menuitem", { name: "Filter…" }).click();
@@ -155,7 +153,7 @@ test("[admin] a change made elsewhere appears after Refresh, filters kept", asyn
   page,
   browser,
 }) => {
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   await page.goto("/audit-log?action=LOGIN");
   const email = `intruder-${randomBytes(4).toString("hex")}@example.test`;
   await expect(table(page)).not.toContainText(email);
@@ -182,7 +180,7 @@ test("[admin] View Difference shows the old and new values of an UPDATE", async 
       !["updatedAt", "version"].includes(k) &&
       JSON.stringify(entry!.before[k]) !== JSON.stringify(entry!.after[k]),
   )!;
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   await page.goto("/audit-log?action=UPDATE&table=accounts");
   await table(page)
     .locator(`tr[data-entry-id="${entry!.id}"]`)
@@ -198,7 +196,7 @@ test("[admin] View Difference shows the old and new values of an UPDATE", async 
 });
 
 test("[admin] a reloaded URL restores the same view", async ({ page }) => {
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   await page.goto("/audit-log");
   await search(page, "table:accounts");
   await table(page).getByRole("link", { name: "User" }).click();
@@ -224,7 +222,7 @@ test("[admin] a reloaded URL restores the same view", async ({ page }) => {
 test("[auditor] the CSV export has every column, and is recorded naming no values", async ({
   page,
 }) => {
-  await signIn(page, DEMO.auditor.email);
+  await signInAs(page, "auditor");
   await page.goto("/audit-log?action=LOGIN");
   const downloadPromise = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export CSV" }).click();
@@ -244,7 +242,7 @@ test("[auditor] the CSV export has every column, and is recorded naming no value
 test("[support] may not export: no Export link, and the export URL is refused", async ({
   page,
 }) => {
-  await signIn(page, DEMO.support.email);
+  await signInAs(page, "support");
   await page.goto("/audit-log");
   await expect(page.getByTestId("audit-count")).toBeVisible();
   await expect(page.getByRole("link", { name: "Export CSV" })).toHaveCount(0);
@@ -261,7 +259,7 @@ test("[customer] sees only their own account's entries, whatever they ask for", 
   const sql = db.sql;
   const acme = await accountId(sql, "Acme Telecom");
   const zephyr = await accountId(sql, "Zephyr Transit");
-  await signIn(page, DEMO.customer.email);
+  await signInAs(page, "customer");
   await page.goto("/portal/audit-log");
   const n = await countWhereAccount(acme);
   expect(await shownCount(page)).toBe(n);

@@ -18,7 +18,7 @@ import {
   type Outcome,
 } from "../test/authz/matrix";
 import { accountId, auditDbForSpec } from "./audit-db";
-import { DEMO, signIn } from "./fixtures";
+import { contextAs, signIn } from "./fixtures";
 
 const db = auditDbForSpec();
 const SESSION_COOKIE = "authjs.session-token";
@@ -134,23 +134,16 @@ test.beforeAll(async ({ browser }) => {
     { name: SESSION_COOKIE, value: "forged.session.cookie", url: test.info().project.use.baseURL! },
   ]);
   contexts.set("forged", forged);
-  const emails: Record<Exclude<Audience, "anonymous">, string> = {
-    admin: DEMO.admin.email,
-    support: DEMO.support.email,
-    auditor: DEMO.auditor.email,
-    branding: DEMO.branding.email,
-    customer: DEMO.customer.email,
-    carrier: DEMO.carrier.email,
-    member,
-  };
-  // One sign-in per audience; each context keeps its session cookie for all its requests.
-  for (const [audience, email] of Object.entries(emails)) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await signIn(page, email);
-    await page.close();
-    contexts.set(audience as Audience, context);
+  // One sign-in per audience; each context keeps its session cookie for all its requests. The
+  // demo roles reuse the run's saved sign-ins; the seed's member has none, so signs in here.
+  for (const role of ["admin", "support", "auditor", "branding", "customer", "carrier"] as const) {
+    contexts.set(role, await contextAs(browser, role));
   }
+  const memberContext = await browser.newContext();
+  const memberPage = await memberContext.newPage();
+  await signIn(memberPage, member);
+  await memberPage.close();
+  contexts.set("member", memberContext);
 
   const [draft] = await sql<{ css: string | null }[]>`
     select custom_css as css from portal_branding where id = 1`;

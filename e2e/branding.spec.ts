@@ -1,7 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { auditDbForSpec } from "./audit-db";
 import { png } from "../test/branding-image-fixtures";
-import { DEMO, signIn } from "./fixtures";
+import { pageAs, signInAs } from "./fixtures";
 
 const db = auditDbForSpec();
 
@@ -39,10 +39,8 @@ async function publish(page: Page) {
 }
 
 async function portalPage(browser: Browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, DEMO.customer.email);
-  return { page, close: () => context.close() };
+  const page = await pageAs(browser, "customer");
+  return { page, close: () => page.context().close() };
 }
 
 test("[branding] colour and CSS: save, preview, publish, audit, restore", async ({
@@ -57,7 +55,7 @@ test("[branding] colour and CSS: save, preview, publish, audit, restore", async 
     select version_no, snapshot->>'customCss' as css from branding_versions
     order by version_no desc limit 1`;
 
-  await signIn(page, DEMO.branding.email);
+  await signInAs(page, "branding");
   await page.goto("/branding");
   await page.getByLabel("Primary colour", { exact: true }).fill(colour);
   await page.getByLabel("Custom CSS", { exact: true }).fill(css);
@@ -158,7 +156,7 @@ test("[branding] custom CSS and JavaScript reach the portal only, under a CSP", 
   expect(violations).toEqual([]);
   await portal.close();
 
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   for (const path of ["/audit-log", "/branding", "/accounts"]) {
     await page.goto(path);
     await expect(
@@ -171,23 +169,21 @@ test("[branding] sees the custom JavaScript read-only; [admin] can edit it", asy
   page,
   browser,
 }) => {
-  await signIn(page, DEMO.branding.email);
+  await signInAs(page, "branding");
   await page.goto("/branding");
   const js = page.getByLabel("Custom JavaScript");
   await expect(js).toHaveAttribute("readonly", "");
   await expect(page.getByText("Read-only for your role")).toBeVisible();
   await expect(page.getByLabel("Custom CSS")).not.toHaveAttribute("readonly", "");
 
-  const context = await browser.newContext();
-  const adminPage = await context.newPage();
-  await signIn(adminPage, DEMO.admin.email);
+  const adminPage = await pageAs(browser, "admin");
   await adminPage.goto("/branding");
   await expect(adminPage.getByLabel("Custom JavaScript")).not.toHaveAttribute("readonly", "");
-  await context.close();
+  await adminPage.context().close();
 });
 
 test("[support] has no Branding page and cannot open it", async ({ page }) => {
-  await signIn(page, DEMO.support.email);
+  await signInAs(page, "support");
   await expect(page.getByRole("link", { name: "Branding" })).toHaveCount(0);
   const res = await page.goto("/branding");
   expect(res!.status()).toBe(403);
@@ -200,7 +196,7 @@ test("[branding] an SVG logo loses its script; logo and favicon reach the portal
   const svg =
     '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="50">' +
     '<script>alert(1)</script><rect width="200" height="50" fill="#123456" onload="alert(2)"/></svg>';
-  await signIn(page, DEMO.branding.email);
+  await signInAs(page, "branding");
   await page.goto("/branding");
   const logo = page.getByTestId("branding-logo");
   await logo.getByLabel("Logo").setInputFiles({

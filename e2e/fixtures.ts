@@ -1,4 +1,6 @@
-import { expect, type Page } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "demo-password";
 
@@ -18,6 +20,11 @@ export const DEMO = {
   customer: { email: "portal@acme.example", role: "customer", app: "portal" },
   carrier: { email: "noc@zephyr.example", role: "carrier", app: "portal" },
 } as const satisfies Record<string, DemoUser>;
+
+export type DemoRole = keyof typeof DEMO;
+
+/** Where a sign-in lands: the user's own home, with no stop at "/" on the way. */
+export const homeOf = (user: DemoUser) => (user.app === "portal" ? "/portal" : "/audit-log");
 
 export function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
@@ -39,4 +46,40 @@ export async function submitLogin(page: Page, email: string, password: string): 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
   await submitLogin(page, email, password);
   await expect(page).not.toHaveURL(/\/login(?:[?#]|$)/);
+}
+
+/**
+ * Each demo role's signed-in browser state, saved by sign-in.setup.ts at the start of every run
+ * (the run's database is new, so are its sessions). Gitignored.
+ */
+export const savedSignIn = (role: DemoRole) => path.join(__dirname, ".auth", `${role}.json`);
+
+const ENDED =
+  "its saved session was ended by an earlier test: a test that signs out, ends sessions or " +
+  "changes the password, role or status of a demo user must sign in through the form instead";
+
+/**
+ * Signs `page` in as a demo role from the saved state, and opens the home page a sign-in through
+ * the form would have left it on. For tests that are not about signing in: no form, no password
+ * hash, no LOGIN entry. The session is shared with every other test of the role, so never end it.
+ */
+export async function signInAs(page: Page, role: DemoRole): Promise<void> {
+  const state = JSON.parse(await readFile(savedSignIn(role), "utf8")) as {
+    cookies: Parameters<BrowserContext["addCookies"]>[0];
+  };
+  await page.context().addCookies(state.cookies);
+  await page.goto(homeOf(DEMO[role]));
+  await expect(page, `[${role}] ${ENDED}`).not.toHaveURL(/\/login(?:[?#]|$)/);
+}
+
+/** A context of its own signed in as a demo role from the saved state (see signInAs). */
+export async function contextAs(browser: Browser, role: DemoRole): Promise<BrowserContext> {
+  return browser.newContext({ storageState: savedSignIn(role) });
+}
+
+/** A page in a context of its own, signed in as a demo role and on its home page. */
+export async function pageAs(browser: Browser, role: DemoRole): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signInAs(page, role);
+  return page;
 }

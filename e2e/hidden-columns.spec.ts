@@ -1,6 +1,6 @@
 import { expect, test, type Page, type Response } from "@playwright/test";
 import { auditDbForSpec } from "./audit-db";
-import { DEMO, signIn } from "./fixtures";
+import { DEMO, signInAs } from "./fixtures";
 
 /**
  * Hidden means never sent, whatever way in (issue 10): signed in as a viewer without the IP
@@ -52,7 +52,7 @@ for (const who of ["support", "customer"] as const) {
     expect(ips.length, "the demo data has client IPs to hide").toBeGreaterThan(5);
     const occurring = ips[0]!;
 
-    await signIn(page, user.email);
+    await signInAs(page, who);
     const bodies = recordBodies(page);
     const extra: Received[] = [];
     const fetched = async (url: string, headers?: Record<string, string>) => {

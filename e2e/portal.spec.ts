@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { accountId, auditDbForSpec } from "./audit-db";
-import { DEMO, signIn } from "./fixtures";
+import { DEMO, pageAs, signIn, signInAs } from "./fixtures";
 
 const db = auditDbForSpec();
 const table = (page: Page) => page.getByTestId("audit-table");
@@ -19,7 +19,7 @@ test("[customer] a profile change is recorded as Portal, in both audit pages", a
   const sql = db.sql;
   const acme = await accountId(sql, "Acme Telecom");
   const newName = `Maya Patel ${Date.now().toString(36)}`;
-  await signIn(page, DEMO.customer.email);
+  await signInAs(page, "customer");
   const [before] = await sql<{ name: string }[]>`
     select name from users where email = ${DEMO.customer.email}`;
   await saveName(page, newName);
@@ -38,14 +38,12 @@ test("[customer] a profile change is recorded as Portal, in both audit pages", a
   expect(shown).toBeLessThan(counts!.all);
 
   // The Control Panel shows the same entry with User "Portal".
-  const staff = await browser.newContext();
-  const admin = await staff.newPage();
-  await signIn(admin, DEMO.admin.email);
+  const admin = await pageAs(browser, "admin");
   await admin.goto(`/audit-log?q=${encodeURIComponent(`table:users "${newName}"`)}`);
   const row = table(admin).locator("tbody tr").first();
   await expect(row).toContainText(`Changed name of portal user ${newName}`);
   await expect(row.locator('td[data-column="user"]')).toHaveText("Portal");
-  await staff.close();
+  await admin.context().close();
 
   await saveName(page, before!.name);
 });
@@ -55,7 +53,7 @@ test("[customer] another account's user id is a 404 and changes nothing", async 
   const [other] = await sql<{ id: string; status: string; version: number }[]>`
     select u.id::text, u.status, u.version from users u join accounts a on a.id = u.account_id
     where a.name = 'Zephyr Transit' order by u.id limit 1`;
-  await signIn(page, DEMO.customer.email);
+  await signInAs(page, "customer");
   const res = await page.goto(`/portal/users/${other!.id}`);
   expect(res!.status()).toBe(404);
   const [after] = await sql<{ status: string; version: number }[]>`
@@ -69,7 +67,7 @@ test("[customer] a portal admin invites and disables a colleague, recorded as Po
   const sql = db.sql;
   const stamp = Date.now().toString(36);
   const email = `colleague.${stamp}@acme.example`;
-  await signIn(page, DEMO.customer.email);
+  await signInAs(page, "customer");
   await page.goto("/portal/users");
   const invite = page.getByRole("form", { name: "Invite user" });
   await invite.getByLabel("Name", { exact: true }).fill(`Colleague ${stamp}`);

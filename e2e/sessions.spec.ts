@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { DEMO, signIn } from "./fixtures";
+import { DEMO, pageAs, signIn } from "./fixtures";
 
 /**
  * Sessions that end: a session cookie copied into a second browser works until its session is
@@ -116,13 +116,11 @@ async function changeOwnPassword(page: Page, app: "control-panel" | "portal", cu
 }
 
 test.describe("a copied session cookie", () => {
-  let adminContext: BrowserContext;
+  // The admin only acts on people made for each test; the admin's own session is never ended.
   let admin: Page;
 
   test.beforeEach(async ({ browser }) => {
-    adminContext = await browser.newContext();
-    admin = await adminContext.newPage();
-    await signIn(admin, DEMO.admin.email);
+    admin = await pageAs(browser, "admin");
   });
 
   test.afterEach(async ({ browser }) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { auditDbForSpec } from "./audit-db";
-import { DEMO, signIn } from "./fixtures";
+import { signInAs } from "./fixtures";
 
 const db = auditDbForSpec();
 
@@ -16,7 +16,7 @@ test("[admin] invite a portal user → SEND entry in the audit log and the email
   page,
 }) => {
   const email = `e2e-invite-${randomBytes(4).toString("hex")}@example.test`;
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   await page.goto("/users");
   const form = page.getByRole("form", { name: "Invite a user" });
   await form.getByLabel("Name").fill("E2E Invitee");
@@ -44,7 +44,7 @@ test("[admin] generate an API key → GENERATE entry whose data does not contain
   page,
 }) => {
   const name = `e2e key ${randomBytes(4).toString("hex")}`;
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   await page.goto("/api-keys");
   const form = page.getByRole("form", { name: "Generate an API key" });
   await form.getByLabel("Name").fill(name);
@@ -70,7 +70,7 @@ test("[admin] generate an API key → GENERATE entry whose data does not contain
 });
 
 test("[support] cannot reach users or API keys", async ({ page }) => {
-  await signIn(page, DEMO.support.email);
+  await signInAs(page, "support");
   for (const path of ["/users", "/api-keys", "/outbox"]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(403);
@@ -94,7 +94,7 @@ test("[admin] makes a portal user a portal administrator and back, each audited"
     select u.id::text, u.name from users u join accounts a on a.id = u.account_id
     where a.name = 'Acme Telecom' and not u.portal_admin and u.status = 'active'
     order by u.id limit 1`;
-  await signIn(page, DEMO.admin.email);
+  await signInAs(page, "admin");
   await page.goto(`/users/${user!.id}`);
   await expect(page.getByText("Portal administrator: No")).toBeVisible();
   await page.getByRole("button", { name: "Make portal administrator" }).click();

@@ -2,7 +2,7 @@ import { TEST_BASE_URL } from "./run-action";
 import { deleteAccountOperation } from "@/lib/accounts/delete-account";
 import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
 import {
   accounts,
@@ -26,8 +26,8 @@ import type { CurrentUser } from "@/lib/auth/session";
 import { queueEmail } from "@/lib/email/outbox";
 import { invitationEmail } from "@/lib/email/templates";
 import { createIngressRoute } from "@/lib/ingress/create-ingress-route";
-import { createTestDatabase } from "./db";
-import { createAccount, createUser } from "./factories";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount, insertTestUser } from "./factories";
 import { REQUEST } from "./run-action";
 
 /**
@@ -36,14 +36,11 @@ import { REQUEST } from "./run-action";
  * removed; its CDRs and roll-ups stay (billing records with a retention period of their own).
  */
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
+const database = setUpTestDatabase();
 let db: Db;
 beforeAll(async () => {
-  database = await db$;
   db = database.db;
 });
-afterAll(() => database.close());
 
 const staff = (role: CurrentUser["role"]): CurrentUser => ({
   id: 1,
@@ -106,7 +103,7 @@ type Owned = { table: string; id: string }[];
 
 /** An account with one or more of every kind of row that can belong to it. */
 async function accountWithEverything(type: "customer" | "carrier", other: number) {
-  const account = await createAccount(db, type);
+  const account = await insertTestAccount(db, type);
   const owned: Owned = [];
   const own = (table: string, id: number) => owned.push({ table, id: String(id) });
 
@@ -126,8 +123,8 @@ async function accountWithEverything(type: "customer" | "carrier", other: number
     own("ingress_routes", route.id);
   }
   const portalUsers = [
-    await createUser(db, { role: type, accountId: account.id }),
-    await createUser(db, { role: type, accountId: account.id, status: "disabled" }),
+    await insertTestUser(db, { role: type, accountId: account.id }),
+    await insertTestUser(db, { role: type, accountId: account.id, status: "disabled" }),
   ];
   for (const user of portalUsers) own("users", user.id);
   const [first] = portalUsers;
@@ -248,9 +245,9 @@ describe("deleting an account with everything that belongs to it", () => {
   it.each(["customer", "carrier"] as const)(
     "a %s: every dependent row goes, with one DELETE entry per audited row, in one go",
     async (type) => {
-      const other = await createAccount(db, type === "customer" ? "carrier" : "customer");
+      const other = await insertTestAccount(db, type === "customer" ? "carrier" : "customer");
       const { account, owned, users: userIds } = await accountWithEverything(type, other.id);
-      const customer = type === "carrier" ? other : await createAccount(db, "customer");
+      const customer = type === "carrier" ? other : await insertTestAccount(db, "customer");
       const otherRoute = await createIngressRoute(db, test, {
         accountId: customer.id,
         name: "Other's route",
@@ -312,7 +309,7 @@ describe("deleting an account with everything that belongs to it", () => {
   );
 
   it("an account with nothing is deleted with one entry", async () => {
-    const empty = await createAccount(db, "customer");
+    const empty = await insertTestAccount(db, "customer");
     const since = await lastAuditId();
     expect(await run(deleteAccountOperation, { id: String(empty.id) })).toMatchObject({
       status: "ok",
@@ -328,7 +325,7 @@ describe("deleting an account with everything that belongs to it", () => {
   });
 
   it("when any part fails, nothing is removed and no entry is written", async () => {
-    const other = await createAccount(db, "carrier");
+    const other = await insertTestAccount(db, "carrier");
     const { account, users: userIds } = await accountWithEverything("customer", other.id);
     const before = await leftovers(account.id, userIds);
     // A guard the database enforces (standing in for any failure at the last step): the account
@@ -353,7 +350,7 @@ describe("deleting an account with everything that belongs to it", () => {
   });
 
   it("refuses roles without accounts:manage, bad ids and unknown ids, changing nothing", async () => {
-    const other = await createAccount(db, "carrier");
+    const other = await insertTestAccount(db, "carrier");
     const { account, users: userIds } = await accountWithEverything("customer", other.id);
     const before = await leftovers(account.id, userIds);
     const since = await lastAuditId();

@@ -5,7 +5,7 @@ import { setAccountStatusOperation } from "@/lib/accounts/set-account-status";
 import { updateAccountOperation } from "@/lib/accounts/update-account";
 import { desc, eq } from "drizzle-orm";
 import type { z } from "zod";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
 import { STALE_ACCOUNT_MESSAGE } from "@/lib/accounts/errors";
 import { accountFormValues, accountListFilters, listAccounts } from "@/lib/accounts/queries";
@@ -13,15 +13,10 @@ import { createIngressRoute } from "@/lib/ingress/create-ingress-route";
 import { runOperation, type Operation } from "@/lib/actions/operation";
 import { systemActor } from "@/lib/audit/actor";
 import type { CurrentUser } from "@/lib/auth/session";
-import { createTestDatabase } from "./db";
-import { createAccount, createUser } from "./factories";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount, insertTestUser } from "./factories";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const person = (role: CurrentUser["role"], accountId: number | null = null): CurrentUser => ({
   id: 7,
@@ -250,7 +245,7 @@ describe("suspend, reactivate, delete", () => {
       status: "active",
       notes: null,
     });
-    await createUser(database.db, { role: "customer", accountId: row.id });
+    await insertTestUser(database.db, { role: "customer", accountId: row.id });
     const before = await counts();
     const result = await run(deleteAccountOperation, { id: String(row.id) });
     expect(result).toMatchObject({ status: "ok", message: `Deleted Delete Telecom (${row.id}).` });
@@ -272,7 +267,7 @@ describe("suspend, reactivate, delete", () => {
 
 describe("account list", () => {
   it("searches by name or id, filters and pages by id", async () => {
-    const carrier = await createAccount(database.db, "carrier", "Listed Carrier Zeta");
+    const carrier = await insertTestAccount(database.db, "carrier", "Listed Carrier Zeta");
     const byName = await listAccounts(database.db, accountListFilters({ q: "carrier zeta" }));
     expect(byName.rows.map((r) => r.id)).toEqual([carrier.id]);
     const byId = await listAccounts(database.db, accountListFilters({ q: String(carrier.id) }));

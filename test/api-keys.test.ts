@@ -5,7 +5,7 @@ import {
 } from "@/lib/api-keys/keys";
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { apiKeys, auditLog } from "@/db/schema";
 import type { Operation } from "@/lib/actions/operation";
@@ -13,16 +13,11 @@ import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import type { CurrentUser } from "@/lib/auth/session";
 import { apiKeyStatus, listApiKeys, verifyApiKey } from "@/lib/api-keys/keys";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 import { asCurrent, runAs } from "./run-action";
-import { createUser } from "./factories";
+import { insertTestUser } from "./factories";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const run = <S extends z.ZodType, T>(op: Operation<S, T>, user: CurrentUser, raw: object) =>
   runAs(database.db, op, user, raw);
@@ -34,7 +29,7 @@ const snapshot = async () => ({
 
 let admin: CurrentUser;
 beforeAll(async () => {
-  admin = asCurrent(await createUser(database.db, { role: "admin" }));
+  admin = asCurrent(await insertTestUser(database.db, { role: "admin" }));
 });
 
 async function generate(raw: object = { name: "Billing sync", scope: "read" }) {
@@ -89,7 +84,7 @@ describe("generateApiKey", () => {
   it.each(["support", "auditor", "branding"] as const)(
     "refuses %s (generate and revoke) and writes nothing",
     async (role) => {
-      const user = asCurrent(await createUser(database.db, { role }));
+      const user = asCurrent(await insertTestUser(database.db, { role }));
       const key = await generate();
       const before = await snapshot();
       const refused = { status: "error", error: "Your role does not allow this action." };

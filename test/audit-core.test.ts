@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accounts, auditLog, users } from "@/db/schema";
 import {
   auditedMutation,
@@ -13,7 +13,7 @@ import { REDACTED, REDACTED_CHANGED } from "@/lib/audit/redact";
 import { AUDITED_TABLE_NAMES } from "@/lib/audit/tables";
 import { pgErrorOf } from "@/db/errors";
 import { queryRows } from "@/db/raw";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 
 /** Expects the database itself to refuse, with a message matching `pattern`. */
 async function expectRefused(work: Promise<unknown>, pattern: RegExp) {
@@ -25,12 +25,7 @@ async function expectRefused(work: Promise<unknown>, pattern: RegExp) {
   expect(pgErrorOf(err)?.message).toMatch(pattern);
 }
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const actor: ActorContext = {
   type: "user",

@@ -1,5 +1,5 @@
 import { asc } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
 import { auditCriteriaCondition, escapeLike } from "@/lib/audit/queries/audit-criteria";
 import { auditLog, type AuditAction } from "@/db/schema";
@@ -7,15 +7,14 @@ import { recordAuditEvent } from "@/lib/audit/core";
 import type { ActorContext } from "@/lib/audit/actor";
 import { EMPTY_CRITERIA, type AuditCriteria } from "@/lib/search/criteria";
 import { parseAuditQuery } from "@/lib/search/parse-audit-query";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 
 /**
  * Real entries in a real (PGlite) database, searched through the parser and the condition
  * builder: each test names exactly which entries a query must return.
  */
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
+const database = setUpTestDatabase();
 
 type Actor = Pick<ActorContext, "type" | "label"> & Partial<ActorContext>;
 type Entry = {
@@ -110,7 +109,6 @@ type Name = keyof typeof ENTRIES;
 const idOf = new Map<number, Name>();
 
 beforeAll(async () => {
-  database = await db$;
   for (const [name, e] of Object.entries(ENTRIES) as [Name, Entry][]) {
     const actor: ActorContext = {
       userId: null,
@@ -133,7 +131,6 @@ beforeAll(async () => {
     idOf.set(id, name);
   }
 });
-afterAll(() => database.close());
 
 /** The names of the entries `criteria` selects, in insertion order. */
 async function matching(criteria: AuditCriteria): Promise<Name[]> {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   AUDIT_SORT_KEYS,
   countAuditEntries,
@@ -11,15 +11,13 @@ import {
 import { auditLog, AUDIT_ACTIONS } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/core";
 import { AUDIT_COLUMNS } from "@/lib/visibility/audit-columns";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
+const database = setUpTestDatabase();
 const ALL_COLUMNS = AUDIT_COLUMNS.map((c) => c.key);
 
 // 47 entries with many ties (same second, same user, null IPs and pks) to stress the keyset.
 beforeAll(async () => {
-  database = await db$;
   const base = Date.parse("2026-11-01T10:00:00Z");
   for (let i = 0; i < 47; i++) {
     await recordAuditEvent(
@@ -43,7 +41,6 @@ beforeAll(async () => {
     );
   }
 });
-afterAll(() => database.close());
 
 /** The same order computed without keyset, as the reference. */
 async function referenceOrder(sort: AuditSort): Promise<number[]> {

@@ -1,17 +1,12 @@
 import { and, desc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog, loginAttempts, users, userSessions } from "@/db/schema";
 import { authenticate } from "@/lib/auth/authenticate";
 import type { RequestContext } from "@/lib/http/request-context";
-import { createTestDatabase } from "./db";
-import { createAccount, createUser } from "./factories";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount, insertTestUser } from "./factories";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const PASSWORD = "correct horse battery";
 let ipCounter = 0;
@@ -34,7 +29,7 @@ const lastLogin = async () => {
 
 describe("authenticate", () => {
   it("signs a staff user in and writes a LOGIN entry with IP and user agent", async () => {
-    const user = await createUser(database.db, { role: "admin", password: PASSWORD });
+    const user = await insertTestUser(database.db, { role: "admin", password: PASSWORD });
     const req = freshRequest();
     const result = await authenticate(
       database.db,
@@ -74,8 +69,8 @@ describe("authenticate", () => {
   });
 
   it("records a portal user's sign-in as Portal, on their account", async () => {
-    const account = await createAccount(database.db, "customer");
-    const user = await createUser(database.db, {
+    const account = await insertTestAccount(database.db, "customer");
+    const user = await insertTestUser(database.db, {
       role: "customer",
       accountId: account.id,
       password: PASSWORD,
@@ -92,7 +87,7 @@ describe("authenticate", () => {
   });
 
   it("refuses a wrong password and records the failure without the password", async () => {
-    const user = await createUser(database.db, { password: PASSWORD });
+    const user = await insertTestUser(database.db, { password: PASSWORD });
     const req = freshRequest();
     const result = await authenticate(
       database.db,
@@ -122,7 +117,7 @@ describe("authenticate", () => {
   });
 
   it("refuses a disabled user even with the right password", async () => {
-    const user = await createUser(database.db, { password: PASSWORD, status: "disabled" });
+    const user = await insertTestUser(database.db, { password: PASSWORD, status: "disabled" });
     const result = await authenticate(
       database.db,
       { email: user.email, password: PASSWORD },
@@ -133,7 +128,7 @@ describe("authenticate", () => {
   });
 
   it("locks an email-and-IP pair after 5 failures, even for the right password", async () => {
-    const user = await createUser(database.db, { password: PASSWORD });
+    const user = await insertTestUser(database.db, { password: PASSWORD });
     const req = freshRequest();
     for (let i = 0; i < 5; i++) {
       expect(
@@ -153,7 +148,7 @@ describe("authenticate", () => {
     ).toMatchObject({
       ok: true,
     });
-    const colleague = await createUser(database.db, { password: PASSWORD });
+    const colleague = await insertTestUser(database.db, { password: PASSWORD });
     expect(
       await authenticate(database.db, { email: colleague.email, password: PASSWORD }, req),
     ).toMatchObject({
@@ -166,7 +161,7 @@ describe("authenticate", () => {
     for (let i = 0; i < 50; i++) {
       await authenticate(database.db, { email: `spray-${i}@example.test`, password: "x" }, req);
     }
-    const user = await createUser(database.db, { password: PASSWORD });
+    const user = await insertTestUser(database.db, { password: PASSWORD });
     expect(
       await authenticate(database.db, { email: user.email, password: PASSWORD }, req),
     ).toMatchObject({

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { brandingVersions, portalBranding } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
@@ -9,10 +9,9 @@ import { sha256Hex } from "@/lib/branding/fields";
 import { uploadBrandingImage } from "@/lib/branding/upload";
 import { customCodeUrl, imageUrl } from "@/lib/branding/urls";
 import { png, text } from "./branding-image-fixtures";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
+const database = setUpTestDatabase();
 const db = () => database.db;
 const actor = systemActor("test");
 
@@ -25,7 +24,6 @@ let svgSha: string;
 const pngBytes = png(240, 64);
 
 beforeAll(async () => {
-  database = await db$;
   await auditedMutation(db(), actor, {
     table: "portal_branding",
     action: "CREATE",
@@ -60,7 +58,6 @@ beforeAll(async () => {
     )
   ).sha256;
 });
-afterAll(() => database.close());
 
 const fileOf = (url: string) => url.split("/").at(-1)!;
 const withEtag = (etag: string) =>

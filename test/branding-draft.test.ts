@@ -6,7 +6,7 @@ import {
 import { removeImageOperation, uploadImageOperation } from "@/lib/branding/upload";
 import { desc } from "drizzle-orm";
 import type { z } from "zod";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, brandingAssets, brandingVersions, portalBranding } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
@@ -25,16 +25,11 @@ import {
 import { can } from "@/lib/auth/permissions";
 import { snapshotOf } from "@/lib/branding/fields";
 import { draftFormValues, getDraft, latestPublished, listVersions } from "@/lib/branding/queries";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 import { asCurrent, runAs } from "./run-action";
-import { createAccount, createUser } from "./factories";
+import { insertTestAccount, insertTestUser } from "./factories";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const run = <S extends z.ZodType, T>(op: Operation<S, T>, user: CurrentUser, raw: object) =>
   runAs(database.db, op, user, raw);
@@ -89,8 +84,8 @@ beforeAll(async () => {
       return 1;
     },
   });
-  admin = asCurrent(await createUser(database.db, { role: "admin" }));
-  brander = asCurrent(await createUser(database.db, { role: "branding" }));
+  admin = asCurrent(await insertTestUser(database.db, { role: "admin" }));
+  brander = asCurrent(await insertTestUser(database.db, { role: "branding" }));
 });
 
 describe("save draft", () => {
@@ -514,13 +509,13 @@ describe("custom JavaScript needs its own permission", () => {
 
 describe("role checks", () => {
   it.each([
-    ["support", () => createUser(database.db, { role: "support" })],
+    ["support", () => insertTestUser(database.db, { role: "support" })],
     [
       "a portal customer",
       async () =>
-        createUser(database.db, {
+        insertTestUser(database.db, {
           role: "customer",
-          accountId: (await createAccount(database.db, "customer")).id,
+          accountId: (await insertTestAccount(database.db, "customer")).id,
         }),
     ],
   ])("%s cannot save, publish, restore, upload or remove", async (_label, make) => {

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, brandingAssets, portalBranding } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation, StaleRecordError } from "@/lib/audit/core";
@@ -8,7 +8,7 @@ import { checkBrandingImage, type BrandingImageKind } from "@/lib/branding/image
 import { removeBrandingImage, uploadBrandingImage } from "@/lib/branding/upload";
 import { AppError } from "@/lib/errors";
 import { jpeg, png, text, webp } from "./branding-image-fixtures";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const svg = (body: string, attrs: string) => text(`<svg xmlns="${SVG_NS}" ${attrs}>${body}</svg>`);
@@ -162,13 +162,11 @@ describe("checkBrandingImage", () => {
   });
 });
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
+const database = setUpTestDatabase();
 const db = () => database.db;
 const actor = systemActor("Lena Fischer", { type: "user", userId: null, channel: "control_panel" });
 
 beforeAll(async () => {
-  database = await db$;
   await auditedMutation(db(), systemActor("test"), {
     table: "portal_branding",
     action: "CREATE",
@@ -178,7 +176,6 @@ beforeAll(async () => {
     },
   });
 });
-afterAll(() => database.close());
 
 async function draft() {
   const [row] = await db().select().from(portalBranding).where(eq(portalBranding.id, 1));

@@ -34,7 +34,7 @@ import {
 } from "@/e2e/harness/postgres-cluster";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
-import { createAccount } from "./factories";
+import { insertTestAccount } from "./factories";
 
 /**
  * `npm run db:export` against a real Postgres server (the e2e harness's throwaway cluster): a
@@ -177,7 +177,7 @@ describe.skipIf(!binaries)("exportToPostgres", { timeout: 60_000 }, () => {
       sql`select (select max(id)::int from accounts) as account,
                  (select max(id)::int from audit_log) as audit`,
     );
-    const created = await createAccount(target.db, "customer", "Created after the export");
+    const created = await insertTestAccount(target.db, "customer", "Created after the export");
     expect(created.id).toBeGreaterThan(max!.account);
     const [entry] = await queryRows<{ id: number }>(
       target.db,

@@ -6,15 +6,10 @@ import { systemActor } from "@/lib/audit/actor";
 import { deliverQueued, smtpTransport, type MailTransport } from "@/lib/email/deliver";
 import { listOutbox, queueEmail } from "@/lib/email/outbox";
 import { invitationEmail } from "@/lib/email/templates";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 import { postgresBinaries, startRealPostgres, type RealPostgres } from "./real-postgres";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const mail = (to: string) =>
   invitationEmail({

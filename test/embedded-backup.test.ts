@@ -7,7 +7,7 @@ import { BackupError, backupEmbedded, restoreBackup } from "@/db/embedded/backup
 import { serveBackups } from "@/db/embedded/control-socket";
 import { FolderInUseError, lockFileOf, readLockHolder } from "@/db/embedded/folder-lock";
 import { migrateDatabase } from "@/db/migrate";
-import { createAccount, createUser } from "./factories";
+import { insertTestAccount, insertTestUser } from "./factories";
 
 /**
  * Backup → restore gives the same database: every table's rows and the newest audit entry,
@@ -50,8 +50,8 @@ beforeAll(async () => {
   const database = await openPglite(source);
   try {
     await migrateDatabase(database);
-    for (let i = 0; i < 3; i++) await createAccount(database.db);
-    await createUser(database.db, { role: "support" });
+    for (let i = 0; i < 3; i++) await insertTestAccount(database.db);
+    await insertTestUser(database.db, { role: "support" });
     original = await summarise(database);
   } finally {
     await database.close();
@@ -84,7 +84,7 @@ describe("db:backup and db:restore", () => {
       expect(result.takenBy).toBe(`the server (process ${process.pid})`);
 
       // Written after the backup: must not be in it, and the holder is still serving.
-      await createAccount(database.db);
+      await insertTestAccount(database.db);
       const target = path.join(root, "restored-live");
       await restoreBackup(file, target);
       expect(await summariseFolder(target)).toEqual(original);

@@ -4,11 +4,14 @@ import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { hashPassword } from "@/lib/auth/password";
 
-/** Per-test records, created through the audited core like every other write. */
+/**
+ * Per-test records, created through the audited core like every other write. Named insertTest…
+ * so that they never read as, or shadow, the domain functions (lib/accounts/create-account.ts).
+ */
 let counter = 0;
 const unique = (prefix: string) => `${prefix} ${process.pid}-${++counter}`;
 
-export async function createAccount(
+export async function insertTestAccount(
   db: Db,
   type: AccountType = "customer",
   name = unique("Account"),
@@ -24,7 +27,7 @@ export async function createAccount(
   return after!;
 }
 
-export async function createUser(
+export async function insertTestUser(
   db: Db,
   options: {
     role?: UserRole;

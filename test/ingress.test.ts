@@ -4,7 +4,7 @@ import { deleteIngressOperation } from "@/lib/ingress/delete-ingress-route";
 import { updateIngressOperation } from "@/lib/ingress/update-ingress-route";
 import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
 import { auditCriteriaCondition } from "@/lib/audit/queries/audit-criteria";
 import { auditLog, ingressRoutes } from "@/db/schema";
@@ -15,15 +15,10 @@ import { ingressFormValues } from "@/lib/ingress/form-values";
 import { STALE_INGRESS_MESSAGE } from "@/lib/ingress/update-ingress-route";
 import type { CurrentUser } from "@/lib/auth/session";
 import { parseAuditQuery } from "@/lib/search/parse-audit-query";
-import { createTestDatabase } from "./db";
-import { createAccount } from "./factories";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount } from "./factories";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const person = (role: CurrentUser["role"], accountId: number | null = null): CurrentUser => ({
   id: 9,
@@ -99,7 +94,7 @@ describe("allowed IPs", () => {
 
 describe("ingress routes", () => {
   it("creates a route whose entry is found by searching its Ingress ID", async () => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const route = await createdRoute(account.id);
     expect(route).toMatchObject({
       accountId: account.id,
@@ -132,7 +127,7 @@ describe("ingress routes", () => {
     ["zero max duration", { maxDurationS: "0" }, "maxDurationS"],
     ["bad status", { status: "paused" }, "status"],
   ])("%s → field error and nothing written", async (_label, change, field) => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const before = await counts();
     const result = await run(createIngressOperation, form(account.id, change));
     expect(result.status === "error" && Object.keys(result.fieldErrors ?? {})).toEqual([field]);
@@ -140,7 +135,7 @@ describe("ingress routes", () => {
   });
 
   it("names the bad line of the allowed IPs", async () => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const result = await run(
       createIngressOperation,
       form(account.id, { allowedIps: "1.2.3.4\nfoo" }),
@@ -151,7 +146,7 @@ describe("ingress routes", () => {
   });
 
   it("refuses routes under a carrier", async () => {
-    const carrier = await createAccount(database.db, "carrier");
+    const carrier = await insertTestAccount(database.db, "carrier");
     const before = await counts();
     const result = await run(createIngressOperation, form(carrier.id));
     expect(result).toMatchObject({ status: "error", error: expect.stringMatching(/customer/) });
@@ -163,7 +158,7 @@ describe("ingress routes", () => {
     ["branding", person("branding")],
     ["portal customer", person("customer", 1001)],
   ])("refuses %s", async (_label, user) => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const before = await counts();
     expect(await run(createIngressOperation, form(account.id), user)).toMatchObject({
       status: "error",
@@ -173,7 +168,7 @@ describe("ingress routes", () => {
   });
 
   it("updates with the version, refuses a stale save, deletes", async () => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const route = await createdRoute(account.id);
     const edit = { ...ingressFormValues(route), cps: "8" };
     expect(await run(updateIngressOperation, edit)).toMatchObject({

@@ -6,8 +6,8 @@ import { authenticate, type AuthResult } from "@/lib/auth/authenticate";
 import { verifyPassword } from "@/lib/auth/password";
 import type * as passwordModule from "@/lib/auth/password";
 import { readConfig } from "@/lib/config";
-import { createTestDatabase } from "./db";
-import { createUser } from "./factories";
+import { setUpTestDatabase } from "./db";
+import { insertTestUser } from "./factories";
 import { postgresBinaries, startRealPostgres, type RealPostgres } from "./real-postgres";
 
 // A spy around the real Argon2 check (not a database mock): it counts how many attempts got as
@@ -26,7 +26,7 @@ const ATTEMPTS = 50;
  * checked, how each ended, and what was recorded.
  */
 async function storm(db: Db, ip: string) {
-  const user = await createUser(db, { password: "correct horse battery" });
+  const user = await insertTestUser(db, { password: "correct horse battery" });
   verified.mockClear();
   const results: AuthResult[] = await Promise.all(
     Array.from({ length: ATTEMPTS }, (_, i) =>
@@ -70,12 +70,7 @@ function expectAtMostTheLimit(outcome: Awaited<ReturnType<typeof storm>>) {
 }
 
 describe("sign-in throttling under concurrency (PGlite)", () => {
-  const db$ = createTestDatabase();
-  let database: Awaited<typeof db$>;
-  beforeAll(async () => {
-    database = await db$;
-  });
-  afterAll(() => database.close());
+  const database = setUpTestDatabase();
 
   it("50 concurrent wrong passwords for one email and IP: no more than the limit are checked", async () => {
     expectAtMostTheLimit(await storm(database.db, "203.0.113.50"));
@@ -111,7 +106,7 @@ describe.skipIf(!postgresBinaries)(
 
     it("a success among concurrent failures is recorded as a success, and resets the pair", async () => {
       const ip = "203.0.113.61";
-      const user = await createUser(server.database.db, { password: "correct horse battery" });
+      const user = await insertTestUser(server.database.db, { password: "correct horse battery" });
       const req = (i: number) => ({ ip, userAgent: "vitest", requestId: `mixed-${i}` });
       const results = await Promise.all([
         authenticate(server.database.db, { email: user.email, password: "wrong" }, req(0)),

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
 import { redirect } from "next/navigation";
 import { operation, performOperation, runOperation } from "@/lib/actions/operation";
@@ -8,14 +8,9 @@ import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { StaleEditError } from "@/lib/audit/stale-edit";
 import type { CurrentUser } from "@/lib/auth/session";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 // A representative staff operation: create a customer, validated and audited.
 const createCustomer = operation({

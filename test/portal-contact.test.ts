@@ -1,28 +1,23 @@
 import { updateContactOperation } from "@/lib/portal/contact";
 import { desc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { findContact, ONLY_ADMINS_EDIT_CONTACT, STALE_CONTACT_MESSAGE } from "@/lib/portal/contact";
-import { createTestDatabase } from "./db";
-import { createAccount, createUser } from "./factories";
-import { asCurrent, counts, createPortalUser, runAs } from "./portal-support";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount, insertTestUser } from "./factories";
+import { asCurrent, counts, insertTestPortalUser, runAs } from "./portal-support";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const accountRow = async (id: number) =>
   (await database.db.select().from(accounts).where(eq(accounts.id, id)))[0]!;
 
 async function setup() {
-  const account = await createAccount(database.db, "customer");
-  const admin = await createPortalUser(database.db, account, { admin: true });
-  const colleague = await createPortalUser(database.db, account);
+  const account = await insertTestAccount(database.db, "customer");
+  const admin = await insertTestPortalUser(database.db, account, { admin: true });
+  const colleague = await insertTestPortalUser(database.db, account);
   return { account, admin: asCurrent(admin), colleague: asCurrent(colleague) };
 }
 
@@ -165,7 +160,7 @@ describe("contact details", () => {
 
   it("refuses staff, who edit accounts in the Control Panel", async () => {
     const { account } = await setup();
-    const staff = asCurrent(await createUser(database.db, { role: "admin" }));
+    const staff = asCurrent(await insertTestUser(database.db, { role: "admin" }));
     const before = await counts(database.db);
     const result = await runAs(database.db, updateContactOperation, staff, {
       version: account.version,

@@ -1,25 +1,27 @@
 import { changePortalPasswordOperation } from "@/lib/users/change-password";
 import { updateProfileOperation } from "@/lib/portal/profile";
 import { desc } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog } from "@/db/schema";
 import { verifyPassword } from "@/lib/auth/password";
-import { createTestDatabase } from "./db";
-import { createAccount, createUser } from "./factories";
-import { asCurrent, counts, createPortalUser, findUserRow, REQUEST, runAs } from "./portal-support";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount, insertTestUser } from "./factories";
+import {
+  asCurrent,
+  counts,
+  insertTestPortalUser,
+  findUserRow,
+  REQUEST,
+  runAs,
+} from "./portal-support";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const PASSWORD = "the current password";
 
 async function newPortalUser() {
-  const account = await createAccount(database.db, "customer");
-  const row = await createPortalUser(database.db, account, { password: PASSWORD });
+  const account = await insertTestAccount(database.db, "customer");
+  const row = await insertTestPortalUser(database.db, account, { password: PASSWORD });
   return { account, row, user: asCurrent(row) };
 }
 
@@ -232,7 +234,7 @@ describe("who may call the profile actions", () => {
   it.each(["admin", "support", "auditor", "branding"] as const)(
     "refuses staff (%s) and changes nothing",
     async (role) => {
-      const staff = await createUser(database.db, { role, password: PASSWORD });
+      const staff = await insertTestUser(database.db, { role, password: PASSWORD });
       const before = await counts(database.db);
       const refused = { status: "error", error: "Your role does not allow this action." };
       expect(
@@ -262,8 +264,8 @@ describe("who may call the profile actions", () => {
   });
 
   it("lets a carrier's user edit their profile too", async () => {
-    const carrier = await createAccount(database.db, "carrier");
-    const row = await createPortalUser(database.db, carrier);
+    const carrier = await insertTestAccount(database.db, "carrier");
+    const row = await insertTestPortalUser(database.db, carrier);
     const result = await runAs(database.db, updateProfileOperation, asCurrent(row), {
       name: "Carrier NOC",
       timeZone: "Europe/Stockholm",

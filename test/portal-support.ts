@@ -3,19 +3,19 @@ import type { Db } from "@/db/client";
 import { auditLog, emailOutbox, users } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
-import { createUser } from "./factories";
+import { insertTestUser } from "./factories";
 
 /** For the portal-*.test.ts files: users as the session has them, actions run as a request would. */
 
 export { asCurrent, REQUEST, runAs } from "./run-action";
 
 /** A portal user of `account`, active, optionally its portal administrator. */
-export async function createPortalUser(
+export async function insertTestPortalUser(
   db: Db,
   account: { id: number; type: "customer" | "carrier" },
   options: { admin?: boolean; password?: string; status?: "active" | "disabled" } = {},
 ) {
-  const row = await createUser(db, {
+  const row = await insertTestUser(db, {
     role: account.type,
     accountId: account.id,
     password: options.password,

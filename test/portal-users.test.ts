@@ -1,6 +1,6 @@
 import { invitePortalUserOperation, setPortalUserStatusOperation } from "@/lib/portal/users";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pgErrorOf } from "@/db/errors";
 import { auditLog, emailOutbox, users } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
@@ -8,25 +8,27 @@ import { auditedMutation } from "@/lib/audit/core";
 import { findPortalUser, listPortalUsers, ONLY_ADMINS_MANAGE_USERS } from "@/lib/portal/users";
 import { actorForUser } from "@/lib/auth/actor-for-user";
 import { DISABLED_BY_STAFF, setUserStatus } from "@/lib/users/set-user-status";
-import { createTestDatabase } from "./db";
-import { createAccount, createUser } from "./factories";
-import { asCurrent, counts, createPortalUser, findUserRow, REQUEST, runAs } from "./portal-support";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount, insertTestUser } from "./factories";
+import {
+  asCurrent,
+  counts,
+  insertTestPortalUser,
+  findUserRow,
+  REQUEST,
+  runAs,
+} from "./portal-support";
 import { TEST_BASE_URL } from "./run-action";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const NOT_FOUND = { status: "error", error: "That user does not exist." };
 
 /** An account with a portal admin and a colleague who is not one. */
 async function team(type: "customer" | "carrier" = "customer") {
-  const account = await createAccount(database.db, type);
-  const admin = await createPortalUser(database.db, account, { admin: true });
-  const colleague = await createPortalUser(database.db, account);
+  const account = await insertTestAccount(database.db, type);
+  const admin = await insertTestPortalUser(database.db, account, { admin: true });
+  const colleague = await insertTestPortalUser(database.db, account);
   return { account, admin, colleague };
 }
 
@@ -34,7 +36,7 @@ describe("listing", () => {
   it("shows only the account's own portal users, without secrets", async () => {
     const mine = await team();
     const theirs = await team();
-    const staff = await createUser(database.db, { role: "support" });
+    const staff = await insertTestUser(database.db, { role: "support" });
     const rows = await listPortalUsers(database.db, mine.account.id);
     expect(rows.map((r) => r.id).sort()).toEqual([mine.admin.id, mine.colleague.id].sort());
     expect(rows.find((r) => r.id === mine.admin.id)?.portalAdmin).toBe(true);
@@ -173,7 +175,7 @@ describe("disabling and enabling", () => {
 
   it("does not let a portal admin undo a disable made by the provider's staff", async () => {
     const { admin, colleague } = await team();
-    const staff = await createUser(database.db, { role: "support" });
+    const staff = await insertTestUser(database.db, { role: "support" });
     await setUserStatus(database.db, actorForUser(staff, REQUEST), colleague.id, "disabled");
     const before = await counts(database.db);
     const enable = () =>
@@ -235,7 +237,7 @@ describe("disabling and enabling", () => {
 
   it("answers the same for a staff user and for an id that does not exist", async () => {
     const { admin } = await team();
-    const staff = await createUser(database.db, { role: "admin" });
+    const staff = await insertTestUser(database.db, { role: "admin" });
     const [max] = await database.db.select({ id: sql<number>`max(${users.id})::int` }).from(users);
     const before = await counts(database.db);
     for (const userId of [staff.id, max!.id + 1000]) {
@@ -252,7 +254,7 @@ describe("disabling and enabling", () => {
 
 describe("the portal admin flag", () => {
   it("is refused by the database on a staff user", async () => {
-    const staff = await createUser(database.db, { role: "support" });
+    const staff = await insertTestUser(database.db, { role: "support" });
     const before = await counts(database.db);
     const err = await auditedMutation(database.db, systemActor("test"), {
       table: "users",
@@ -273,7 +275,7 @@ describe("the portal admin flag", () => {
 
 describe("who may call the user actions", () => {
   it.each(["admin", "support"] as const)("refuses staff (%s) and changes nothing", async (role) => {
-    const staff = asCurrent(await createUser(database.db, { role }));
+    const staff = asCurrent(await insertTestUser(database.db, { role }));
     const { colleague } = await team();
     const before = await counts(database.db);
     const refused = { status: "error", error: "Your role does not allow this action." };

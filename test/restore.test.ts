@@ -1,7 +1,7 @@
 import { TEST_BASE_URL } from "./run-action";
 import { restoreEntryOperation } from "@/lib/audit/restore";
 import { desc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
 import { deleteAccount } from "@/lib/accounts/delete-account";
 import { updateAccount } from "@/lib/accounts/update-account";
@@ -13,15 +13,10 @@ import { restoreFromEntry } from "@/lib/audit/restore";
 import type { CurrentUser } from "@/lib/auth/session";
 import { createIngressRoute } from "@/lib/ingress/create-ingress-route";
 import { updateIngressRoute } from "@/lib/ingress/update-ingress-route";
-import { createTestDatabase } from "./db";
-import { createAccount } from "./factories";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount } from "./factories";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const actor = systemActor("Restorer");
 const person = (role: CurrentUser["role"]): CurrentUser => ({
@@ -73,7 +68,7 @@ async function changeLimit(id: number, creditLimit: string) {
 
 describe("restoreFromEntry", () => {
   it("puts an account back to an entry's before values, as an audited UPDATE", async () => {
-    const { id } = await createAccount(database.db, "customer", "Restore Telecom");
+    const { id } = await insertTestAccount(database.db, "customer", "Restore Telecom");
     await changeLimit(id, "500");
     await changeLimit(id, "750");
     const entry = await latestEntry();
@@ -99,7 +94,7 @@ describe("restoreFromEntry", () => {
   });
 
   it("restores ingress routes too, keeping the entry findable by Ingress ID", async () => {
-    const { id: accountId } = await createAccount(database.db, "customer");
+    const { id: accountId } = await insertTestAccount(database.db, "customer");
     const route = await createIngressRoute(database.db, actor, {
       accountId,
       name: "Restorable",
@@ -136,7 +131,7 @@ describe("restoreFromEntry", () => {
   });
 
   it("never writes a redacted marker back over a secret", async () => {
-    const { id } = await createAccount(database.db, "carrier");
+    const { id } = await insertTestAccount(database.db, "carrier");
     await auditedMutation(database.db, actor, {
       table: "accounts",
       action: "UPDATE",
@@ -166,7 +161,7 @@ describe("restoreFromEntry", () => {
   });
 
   it("refuses deleted records, missing fields, non-UPDATE entries and auditors", async () => {
-    const { id } = await createAccount(database.db, "customer");
+    const { id } = await insertTestAccount(database.db, "customer");
     const created = await latestEntry();
     await changeLimit(id, "10");
     const update = await latestEntry();

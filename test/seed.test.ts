@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { DbOrTx } from "@/db/client";
 import { queryRows } from "@/db/raw";
 import { ACTOR_TYPES, AUDIT_ACTIONS } from "@/db/schema";
@@ -8,20 +8,17 @@ import { PORTAL_LABEL } from "@/lib/audit/actor";
 import { AUDITED_TABLES, type AuditedTableName } from "@/lib/audit/tables";
 import { rowToJson } from "@/lib/audit/to-json";
 import { verifyPassword } from "@/lib/auth/password";
-import { createTestDatabase } from "./db";
+import { createTestDatabase, setUpTestDatabase } from "./db";
 
 // A fixed end of history and a small slice of it: the full demo takes about a minute.
 const OPTIONS = { cdrCount: 5_000, historyScale: 0.05, now: new Date("2026-06-01T12:00:00Z") };
 const SEED_TIMEOUT = 120_000;
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
+const database = setUpTestDatabase();
 let firstRun: { seeded: boolean };
 beforeAll(async () => {
-  database = await db$;
   firstRun = await seedDemo(database.db, OPTIONS);
 }, SEED_TIMEOUT);
-afterAll(() => database.close());
 
 async function tableCounts(db: DbOrTx) {
   const [counts] = await queryRows<Record<string, number>>(

@@ -7,7 +7,7 @@ import {
 } from "@/lib/users/change-password";
 import { signOutOtherSessionsOperation } from "@/lib/profile/sign-out-other-sessions";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { emailOutbox, users, userSessions } from "@/db/schema";
 import { authenticate } from "@/lib/auth/authenticate";
 import type { CurrentUser } from "@/lib/auth/session";
@@ -20,20 +20,17 @@ import {
 import { readConfig } from "@/lib/config";
 import { findUser } from "@/lib/users/queries";
 import { setPasswordWithToken } from "@/lib/users/set-password-with-token";
-import { createTestDatabase } from "./db";
-import { createAccount, createUser } from "./factories";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount, insertTestUser } from "./factories";
 import { asCurrent, REQUEST, runAs } from "./run-action";
 
 /** The session rules behind "sessions that end": what opens, checks, and ends them. */
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
+const database = setUpTestDatabase();
 let admin: CurrentUser;
 beforeAll(async () => {
-  database = await db$;
-  admin = asCurrent(await createUser(database.db, { role: "admin" }));
+  admin = asCurrent(await insertTestUser(database.db, { role: "admin" }));
 });
-afterAll(() => database.close());
 
 const PASSWORD = "correct horse battery";
 const NEW_PASSWORD = "a different long password";
@@ -71,8 +68,8 @@ async function age(id: string, column: "created_at" | "last_seen_at", minutes: n
 }
 
 /** A user signed in twice (two browsers, or a browser and a copied cookie's thief). */
-async function twoSessions(options: Parameters<typeof createUser>[1] = {}) {
-  const user = await createUser(database.db, { password: PASSWORD, ...options });
+async function twoSessions(options: Parameters<typeof insertTestUser>[1] = {}) {
+  const user = await insertTestUser(database.db, { password: PASSWORD, ...options });
   const a = await signIn(user.email);
   const b = await signIn(user.email);
   expect(await works(a, user.id)).toBe(true);
@@ -83,7 +80,7 @@ async function twoSessions(options: Parameters<typeof createUser>[1] = {}) {
 describe("a session", () => {
   it("is opened by a sign-in, belongs to its user only, and a forged id is nothing", async () => {
     const { user, a } = await twoSessions();
-    const other = await createUser(database.db);
+    const other = await insertTestUser(database.db);
     expect(await works(a, other.id)).toBe(false);
     expect(await works("not-a-uuid", user.id)).toBe(false);
     expect(await works("00000000-0000-4000-8000-000000000000", user.id)).toBe(false);
@@ -139,7 +136,7 @@ describe("a session", () => {
 
 describe("what ends all of a user's sessions", () => {
   it("changing one's own password (portal): every session, this one too", async () => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const { user, a, b } = await twoSessions({ role: "customer", accountId: account.id });
     const result = await runAs(
       database.db,
@@ -272,7 +269,7 @@ describe("sign out other sessions", () => {
   });
 
   it("is open to portal users too, and refuses a request without its own session", async () => {
-    const account = await createAccount(database.db, "carrier");
+    const account = await insertTestAccount(database.db, "carrier");
     const { user, a } = await twoSessions({ role: "carrier", accountId: account.id });
     const result = await runAs(database.db, signOutOtherSessionsOperation, asCurrent(user), {});
     expect(result.status).toBe("error");
@@ -282,7 +279,7 @@ describe("sign out other sessions", () => {
 
 describe("sign-in time", () => {
   it("is read from sessions, and a sign-in leaves the users row (and its version) alone", async () => {
-    const user = await createUser(database.db, { password: PASSWORD });
+    const user = await insertTestUser(database.db, { password: PASSWORD });
     expect((await findUser(database.db, user.id))!.lastSignInAt).toBeNull();
     const id = await openSession(database.db, user.id, request());
     await signIn(user.email);

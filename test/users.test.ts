@@ -4,7 +4,7 @@ import { sendPasswordResetOperation } from "@/lib/users/send-password-reset";
 import { setPortalAdminOperation } from "@/lib/users/set-portal-admin";
 import { setUserStatusOperation } from "@/lib/users/set-user-status";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, emailOutbox, users } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
@@ -19,16 +19,11 @@ import { INVALID_LINK, setPasswordWithToken } from "@/lib/users/set-password-wit
 import { PORTAL_ADMIN_ONLY } from "@/lib/users/user-rules";
 import { AppError } from "@/lib/errors";
 import type { z } from "zod";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 import { asCurrent, REQUEST, runAs, TEST_BASE_URL } from "./run-action";
-import { createAccount, createUser } from "./factories";
+import { insertTestAccount, insertTestUser } from "./factories";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const BASE = TEST_BASE_URL;
 
@@ -43,7 +38,7 @@ const snapshot = async () => ({
 
 let admin: CurrentUser;
 beforeAll(async () => {
-  admin = asCurrent(await createUser(database.db, { role: "admin" }));
+  admin = asCurrent(await insertTestUser(database.db, { role: "admin" }));
 });
 
 /** The token inside the newest email to `to`. */
@@ -64,8 +59,8 @@ describe("role checks", () => {
   it.each(["support", "auditor", "branding"] as const)(
     "refuses %s for every user action and writes nothing",
     async (role) => {
-      const user = asCurrent(await createUser(database.db, { role }));
-      const target = await createUser(database.db, { role: "support" });
+      const user = asCurrent(await insertTestUser(database.db, { role }));
+      const target = await insertTestUser(database.db, { role: "support" });
       const before = await snapshot();
       const refused = { status: "error", error: "Your role does not allow this action." };
       expect(
@@ -89,7 +84,7 @@ describe("role checks", () => {
 
 describe("inviteUser", () => {
   it("writes the user, the outbox row, CREATE and SEND entries, and never the token", async () => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const result = await run(inviteUserOperation, admin, {
       name: "Portal Person",
       email: "Portal.Person@Example.test",
@@ -189,7 +184,7 @@ describe("inviteUser", () => {
   });
 
   it("refuses a customer role on a carrier account", async () => {
-    const carrier = await createAccount(database.db, "carrier");
+    const carrier = await insertTestAccount(database.db, "carrier");
     const before = await snapshot();
     const result = await run(inviteUserOperation, admin, {
       name: "Wrong",
@@ -205,7 +200,7 @@ describe("inviteUser", () => {
   });
 
   it("refuses a duplicate email, whatever its case", async () => {
-    const existing = await createUser(database.db, { role: "support" });
+    const existing = await insertTestUser(database.db, { role: "support" });
     const before = await snapshot();
     const result = await run(inviteUserOperation, admin, {
       name: "Dup",
@@ -263,8 +258,8 @@ describe("set password", () => {
   });
 
   it("names a portal administrator who issued the link, and says so when the issue is unknown", async () => {
-    const account = await createAccount(database.db, "customer");
-    const manager = await createUser(database.db, { role: "customer", accountId: account.id });
+    const account = await insertTestAccount(database.db, "customer");
+    const manager = await insertTestUser(database.db, { role: "customer", accountId: account.id });
     const actor = actorForUser(manager, REQUEST);
     const inviteeId = await invitePortalUser(
       database.db,
@@ -288,7 +283,7 @@ describe("set password", () => {
 
     // A link stored without an audited issue (e.g. data imported from elsewhere) still works,
     // and the entry says its issue is unknown rather than naming someone.
-    const orphan = await createUser(database.db, { role: "auditor" });
+    const orphan = await insertTestUser(database.db, { role: "auditor" });
     const raw = newPasswordToken(1);
     await database.db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('trunkline.audit_table', 'users', true)`);
@@ -379,7 +374,7 @@ describe("set password", () => {
 
 describe("roles and status", () => {
   it("nobody changes their own role", async () => {
-    const me = asCurrent(await createUser(database.db, { role: "admin" }));
+    const me = asCurrent(await insertTestUser(database.db, { role: "admin" }));
     const before = await snapshot();
     expect(await run(changeRoleOperation, me, { userId: me.id, role: "support" })).toMatchObject({
       status: "error",
@@ -389,7 +384,7 @@ describe("roles and status", () => {
   });
 
   it("changes another user's role with an UPDATE entry", async () => {
-    const target = await createUser(database.db, { role: "support" });
+    const target = await insertTestUser(database.db, { role: "support" });
     expect(
       await run(changeRoleOperation, admin, { userId: target.id, role: "auditor" }),
     ).toMatchObject({
@@ -406,7 +401,7 @@ describe("roles and status", () => {
   });
 
   it("disables and enables a user", async () => {
-    const target = await createUser(database.db, { role: "support" });
+    const target = await insertTestUser(database.db, { role: "support" });
     expect(
       await run(setUserStatusOperation, admin, { userId: target.id, status: "disabled" }),
     ).toMatchObject({ status: "ok" });
@@ -436,7 +431,9 @@ describe("roles and status", () => {
         status: "ok",
       });
     }
-    const other = asCurrent(await createUser(database.db, { role: "admin", status: "disabled" }));
+    const other = asCurrent(
+      await insertTestUser(database.db, { role: "admin", status: "disabled" }),
+    );
     // A disabled admin cannot act in the app, but the rule holds even if one could.
     const before = await snapshot();
     expect(
@@ -481,7 +478,7 @@ describe("portal administrators", () => {
     (await database.db.select().from(users).where(eq(users.id, id)))[0]!.portalAdmin;
 
   it("invites a portal user as portal administrator when the box is ticked", async () => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const result = await run(inviteUserOperation, admin, {
       name: "Portal Boss",
       email: "portal.boss@example.test",
@@ -499,7 +496,7 @@ describe("portal administrators", () => {
   });
 
   it("invites without the flag when the box is not ticked", async () => {
-    const account = await createAccount(database.db, "carrier");
+    const account = await insertTestAccount(database.db, "carrier");
     const result = await run(inviteUserOperation, admin, {
       name: "Portal Plain",
       email: "portal.plain@example.test",
@@ -528,7 +525,7 @@ describe("portal administrators", () => {
   });
 
   it('refuses a checkbox value other than "on"', async () => {
-    const account = await createAccount(database.db, "customer");
+    const account = await insertTestAccount(database.db, "customer");
     const before = await snapshot();
     const result = await run(inviteUserOperation, admin, {
       name: "Odd Box",
@@ -545,8 +542,8 @@ describe("portal administrators", () => {
   });
 
   it("makes and removes a portal administrator with UPDATE entries", async () => {
-    const account = await createAccount(database.db, "customer");
-    const target = await createUser(database.db, { role: "customer", accountId: account.id });
+    const account = await insertTestAccount(database.db, "customer");
+    const target = await insertTestUser(database.db, { role: "customer", accountId: account.id });
     expect(target.portalAdmin).toBe(false);
 
     const made = await run(setPortalAdminOperation, admin, {
@@ -578,8 +575,8 @@ describe("portal administrators", () => {
   });
 
   it("refuses a no-op and writes nothing", async () => {
-    const account = await createAccount(database.db, "customer");
-    const target = await createUser(database.db, { role: "customer", accountId: account.id });
+    const account = await insertTestAccount(database.db, "customer");
+    const target = await insertTestUser(database.db, { role: "customer", accountId: account.id });
     const before = await snapshot();
     expect(
       await run(setPortalAdminOperation, admin, { userId: target.id, portalAdmin: "false" }),
@@ -599,7 +596,7 @@ describe("portal administrators", () => {
   });
 
   it("refuses a staff user and changes nothing", async () => {
-    const target = await createUser(database.db, { role: "support" });
+    const target = await insertTestUser(database.db, { role: "support" });
     const before = await snapshot();
     expect(
       await run(setPortalAdminOperation, admin, { userId: target.id, portalAdmin: "true" }),
@@ -609,9 +606,9 @@ describe("portal administrators", () => {
   });
 
   it("refuses support (no users:manage) and changes nothing", async () => {
-    const support = asCurrent(await createUser(database.db, { role: "support" }));
-    const account = await createAccount(database.db, "customer");
-    const target = await createUser(database.db, { role: "customer", accountId: account.id });
+    const support = asCurrent(await insertTestUser(database.db, { role: "support" }));
+    const account = await insertTestAccount(database.db, "customer");
+    const target = await insertTestUser(database.db, { role: "customer", accountId: account.id });
     const before = await snapshot();
     expect(
       await run(setPortalAdminOperation, support, { userId: target.id, portalAdmin: "true" }),
@@ -621,9 +618,12 @@ describe("portal administrators", () => {
   });
 
   it("refuses a portal administrator acting from the portal (staff audience)", async () => {
-    const account = await createAccount(database.db, "customer");
-    const boss = await createUser(database.db, { role: "customer", accountId: account.id });
-    const colleague = await createUser(database.db, { role: "customer", accountId: account.id });
+    const account = await insertTestAccount(database.db, "customer");
+    const boss = await insertTestUser(database.db, { role: "customer", accountId: account.id });
+    const colleague = await insertTestUser(database.db, {
+      role: "customer",
+      accountId: account.id,
+    });
     const before = await snapshot();
     expect(
       await run(

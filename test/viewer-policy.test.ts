@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { findAuditEntryForViewer } from "@/lib/audit/queries/audit-entry";
 import { countAuditEntries, decodeCursor, findAuditPage } from "@/lib/audit/queries/audit-log";
 import { accounts } from "@/db/schema";
@@ -12,8 +12,8 @@ import {
   auditViewerPolicy,
   type AuditViewerPolicy,
 } from "@/lib/visibility/viewer-policy";
-import { createTestDatabase } from "./db";
-import { createAccount, createUser } from "./factories";
+import { setUpTestDatabase } from "./db";
+import { insertTestAccount, insertTestUser } from "./factories";
 
 /**
  * The viewer policy is the one place that decides what an audit viewer gets: these tests read
@@ -22,9 +22,7 @@ import { createAccount, createUser } from "./factories";
  * messages.
  */
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const STAFF_IP = "203.0.113.77";
 const PORTAL_IP = "198.51.100.9";
@@ -33,7 +31,7 @@ let otherId: number;
 let policies: Record<"admin" | "support" | "customer", AuditViewerPolicy>;
 
 async function policyOf(role: "admin" | "support" | "customer", accountId: number | null) {
-  const user = await createUser(database.db, { role, accountId });
+  const user = await insertTestUser(database.db, { role, accountId });
   const policy = await auditViewerPolicy(database.db, { ...user, timeZone: "UTC" });
   if (!policy) throw new Error(`${role} has no audit policy`);
   return policy;
@@ -59,10 +57,9 @@ async function changeAccount(id: number, ip: string, limit: string, manager: num
 }
 
 beforeAll(async () => {
-  database = await db$;
-  acmeId = (await createAccount(database.db, "customer", "Acme Policy Telecom")).id as number;
-  otherId = (await createAccount(database.db, "customer", "Other Policy Telecom")).id as number;
-  const manager = await createUser(database.db, { role: "support" });
+  acmeId = (await insertTestAccount(database.db, "customer", "Acme Policy Telecom")).id as number;
+  otherId = (await insertTestAccount(database.db, "customer", "Other Policy Telecom")).id as number;
+  const manager = await insertTestUser(database.db, { role: "support" });
   for (let i = 0; i < 5; i++) await changeAccount(acmeId, STAFF_IP, `${500 + i}`, null);
   await changeAccount(acmeId, PORTAL_IP, "900", manager.id as number);
   await changeAccount(otherId, STAFF_IP, "123", null);
@@ -204,7 +201,7 @@ describe("entry details", () => {
 
 describe("messages", () => {
   it("never carry a value that a viewer of the entry has masked", async () => {
-    const manager = await createUser(database.db, { role: "support" });
+    const manager = await insertTestUser(database.db, { role: "support" });
     const { after } = await auditedMutation(database.db, systemActor("Ada Admin"), {
       table: "accounts",
       action: "UPDATE",
@@ -241,5 +238,24 @@ describe("export rights", () => {
       params({ q: `ip:${STAFF_IP} credit`, action: "UPDATE" }),
     );
     expect(query.narrowedBy).toEqual(["text", "IP", "Action"]);
+  });
+});
+
+describe("the URL filters go through the search language's parser", () => {
+  it("reads a from/to with a space as one date, not a date and free text", async () => {
+    const unfiltered = await pageOf(policies.admin, {});
+    const range = await pageOf(policies.admin, {
+      from: "2000-01-01 00:00",
+      to: "9000-01-01 00:00",
+    });
+    expect(range.query.filterError).toBeNull();
+    expect(range.query.narrowedBy).toEqual(["after", "before"]);
+    expect(range.total).toEqual(unfiltered.total);
+  });
+
+  it("quotes a user filter with a space and a comma as one value", async () => {
+    const query = auditQueryFor(policies.admin, params({ user: ['"Smith, John"'] }));
+    expect(query.filterError).toBeNull();
+    expect(query.narrowedBy).toEqual(["User"]);
   });
 });

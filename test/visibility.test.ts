@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog, columnPermissions } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { saveHiddenColumns } from "@/lib/visibility/save-preference";
@@ -9,21 +9,16 @@ import {
   setAuditColumnPermissions,
 } from "@/lib/visibility/set-column-permissions";
 import { maskAuditData, HIDDEN } from "@/lib/visibility/audit-data";
-import { createTestDatabase } from "./db";
-import { createUser } from "./factories";
+import { setUpTestDatabase } from "./db";
+import { insertTestUser } from "./factories";
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
-beforeAll(async () => {
-  database = await db$;
-});
-afterAll(() => database.close());
+const database = setUpTestDatabase();
 
 const admin = systemActor("Ada Admin");
 
 describe("audit column visibility", () => {
   it("uses the role defaults until an admin sets the role's columns", async () => {
-    const support = await createUser(database.db, { role: "support" });
+    const support = await insertTestUser(database.db, { role: "support" });
     const first = await resolveAuditColumns(database.db, support);
     expect(first.allowed).not.toContain("ip");
     expect(first.allowed).toContain("message");
@@ -38,7 +33,7 @@ describe("audit column visibility", () => {
   });
 
   it("lets a user override replace the role's columns, and removing it restores them", async () => {
-    const auditor = await createUser(database.db, { role: "auditor" });
+    const auditor = await insertTestUser(database.db, { role: "auditor" });
     await setAuditColumnPermissions(database.db, admin, { userId: auditor.id }, [
       "message",
       "action",
@@ -52,7 +47,7 @@ describe("audit column visibility", () => {
   });
 
   it("applies a personal preference without ever revealing a forbidden column", async () => {
-    const support = await createUser(database.db, { role: "branding" });
+    const support = await insertTestUser(database.db, { role: "branding" });
     await saveHiddenColumns(database.db, support.id, "audit", ["message", "ip"]);
     const { allowed, visible } = await resolveAuditColumns(database.db, support);
     expect(allowed).not.toContain("ip");

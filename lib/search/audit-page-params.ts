@@ -63,23 +63,6 @@ export function sortOf(params: AuditPageParams): AuditSort {
 
 export const pageSizeOf = (params: AuditPageParams) => params.size ?? 50;
 
-/** The column filters as a query in the search language, so one parser validates both. */
-export function filtersAsQuery(params: AuditPageParams): string {
-  const quote = (v: string) => (/[\s",]/.test(v) ? `"${v.replaceAll('"', "")}"` : v);
-  const parts: string[] = [];
-  const add = (key: string, values: string[]) => {
-    if (values.length > 0) parts.push(`${key}:${values.map(quote).join(",")}`);
-  };
-  add("action", params.action);
-  add("table", params.table);
-  add("user", params.user);
-  add("ip", params.ip);
-  add("pk", params.pk);
-  if (params.from) parts.push(`after:${params.from}`);
-  if (params.to) parts.push(`before:${params.to}`);
-  return parts.join(" ");
-}
-
 /** Serialises state back into a query string, dropping defaults; `patch` changes some fields. */
 export function auditPageHref(
   basePath: string,

@@ -9,7 +9,8 @@ import { can } from "@/lib/auth/permissions";
 import { isPortalRole } from "@/lib/auth/roles";
 import { AUDIT_TABLE_FILTER_VALUES } from "@/lib/audit/table-names";
 import type { AuditCriteria } from "@/lib/search/criteria";
-import { filtersAsQuery, sortOf, type AuditPageParams } from "@/lib/search/audit-page-params";
+import { sortOf, type AuditPageParams } from "@/lib/search/audit-page-params";
+import { formatAuditQuery } from "@/lib/search/format-audit-query";
 import { parseAuditQuery } from "@/lib/search/parse-audit-query";
 import { AUDIT_COLUMNS, resolveAuditColumns, type AuditColumnKey } from "./audit-columns";
 import { maskAuditData } from "./audit-data";
@@ -135,7 +136,18 @@ export function auditQueryFor(policy: AuditViewerPolicy, params: AuditPageParams
     };
   };
   const search = check(params.q);
-  const filters = check(filtersAsQuery(params));
+  // The column filters, written in the search language, so that one parser validates both.
+  const filters = check(
+    formatAuditQuery({
+      user: params.user,
+      ip: params.ip,
+      action: params.action,
+      table: params.table,
+      pk: params.pk,
+      after: params.from ? [params.from] : [],
+      before: params.to ? [params.to] : [],
+    }),
+  );
   return {
     where: and(search.condition, filters.condition),
     sort: policySort(policy, params),

@@ -13,7 +13,7 @@ import { saveDraftOperation } from "@/lib/branding/draft";
 import { uploadImageOperation } from "@/lib/branding/upload";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type * as DbClient from "@/db/client";
 import type { Db } from "@/db/client";
 import { accounts, auditLog, portalBranding, users } from "@/db/schema";
@@ -31,9 +31,9 @@ import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
 import { setAuditColumnPermissions } from "@/lib/visibility/set-column-permissions";
 import { png } from "../branding-image-fixtures";
 import { openSession } from "@/lib/auth/user-sessions";
-import { createTestDatabase } from "../db";
-import { createAccount, createUser } from "../factories";
-import { createPortalUser } from "../portal-support";
+import { setUpTestDatabase } from "../db";
+import { insertTestAccount, insertTestUser } from "../factories";
+import { insertTestPortalUser } from "../portal-support";
 import { asCurrent, REQUEST, runAs } from "../run-action";
 import {
   ACTION_ROWS,
@@ -100,8 +100,7 @@ const NOT_FOUND = [USER_NOT_FOUND, "That record no longer exists."];
 
 const ROOT = path.resolve(__dirname, "../..");
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
+const database = setUpTestDatabase();
 let db: Db;
 
 /** The people and records every case draws on; see matrix.ts for who the audiences are. */
@@ -118,7 +117,6 @@ let sequence = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++sequence}`;
 
 beforeAll(async () => {
-  database = await db$;
   db = database.db;
   request.db = db;
   // The bootstrap seed creates the branding draft in a real database; an empty one needs it too.
@@ -130,29 +128,28 @@ beforeAll(async () => {
       return 1;
     },
   });
-  const customerAccount = await createAccount(db, "customer");
-  const carrierAccount = await createAccount(db, "carrier");
+  const customerAccount = await insertTestAccount(db, "customer");
+  const carrierAccount = await insertTestAccount(db, "carrier");
   const staff = async (role: "admin" | "support" | "auditor" | "branding") =>
-    asCurrent(await createUser(db, { role }));
+    asCurrent(await insertTestUser(db, { role }));
   fx = {
     as: {
       admin: await staff("admin"),
       support: await staff("support"),
       auditor: await staff("auditor"),
       branding: await staff("branding"),
-      customer: asCurrent(await createPortalUser(db, customerAccount, { admin: true })),
-      carrier: asCurrent(await createPortalUser(db, carrierAccount, { admin: true })),
-      member: asCurrent(await createPortalUser(db, customerAccount)),
+      customer: asCurrent(await insertTestPortalUser(db, customerAccount, { admin: true })),
+      carrier: asCurrent(await insertTestPortalUser(db, carrierAccount, { admin: true })),
+      member: asCurrent(await insertTestPortalUser(db, customerAccount)),
     },
     customerAccount: customerAccount.id,
     carrierAccount: carrierAccount.id,
     colleague: {
-      customer: (await createPortalUser(db, customerAccount)).id,
-      carrier: (await createPortalUser(db, carrierAccount)).id,
+      customer: (await insertTestPortalUser(db, customerAccount)).id,
+      carrier: (await insertTestPortalUser(db, carrierAccount)).id,
     },
   };
 });
-afterAll(() => database.close());
 
 /**
  * Every row of every table, hashed: a refused call must leave this exactly as it was (counts
@@ -179,7 +176,7 @@ async function checksum(): Promise<Record<string, string>> {
 type Raw = Record<string, string | string[] | File>;
 type InputFor = (a: Audience) => Promise<Raw>;
 
-const freshAccount = async () => (await createAccount(db, "customer")).id;
+const freshAccount = async () => (await insertTestAccount(db, "customer")).id;
 const freshIngress = async (accountId = fx.customerAccount) =>
   createIngressRoute(db, systemActor("test"), {
     accountId,
@@ -259,9 +256,9 @@ async function changedDraft() {
 }
 const ownColleague = (a: Audience) =>
   String(a === "carrier" ? fx.colleague.carrier : fx.colleague.customer);
-const staffTarget = async () => String((await createUser(db, { role: "support" })).id);
+const staffTarget = async () => String((await insertTestUser(db, { role: "support" })).id);
 const portalTarget = async () =>
-  String((await createUser(db, { role: "customer", accountId: fx.customerAccount })).id);
+  String((await insertTestUser(db, { role: "customer", accountId: fx.customerAccount })).id);
 
 const ACCOUNT_FIELDS = { creditLimit: "0", channels: "0", cps: "0" };
 const INGRESS_FIELDS = { channels: "0", cps: "0", maxDurationS: "3600", status: "active" };

@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { auditLog } from "@/db/schema";
 import type { AuditCriteria } from "@/lib/search/criteria";
-import { normalizeIpOrCidr } from "@/lib/search/parse-audit-query";
+import { normalizeIpOrCidr } from "@/lib/search/normalize-ip";
 import type { AuditColumnKey } from "@/lib/visibility/audit-columns";
 
 /**
