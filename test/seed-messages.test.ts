@@ -5,7 +5,7 @@
  * and must equal one of the rebuilt candidates exactly: a hand-written message fails.
  */
 import { getTableColumns, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/raw";
 import type { AuditAction, UserRole } from "@/db/schema";
 import { accountStatusMessage } from "@/lib/accounts/set-account-status";
@@ -38,7 +38,7 @@ import {
 } from "@/lib/visibility/set-column-permissions";
 import { AUDIT_NARROWING_NAMES } from "@/lib/visibility/viewer-policy";
 import { seedDemo } from "@/seed/demo/demo";
-import { createTestDatabase } from "./db";
+import { setUpTestDatabase } from "./db";
 
 const OPTIONS = { cdrCount: 0, historyScale: 0.05, now: new Date("2026-06-01T12:00:00Z") };
 
@@ -57,12 +57,10 @@ type Entry = {
   after: Row | null;
 };
 
-const db$ = createTestDatabase();
-let database: Awaited<typeof db$>;
+const database = setUpTestDatabase();
 let entries: Entry[] = [];
 let roles = new Map<string, { role: UserRole; email: string }>();
 beforeAll(async () => {
-  database = await db$;
   await seedDemo(database.db, OPTIONS);
   entries = await queryRows<Entry>(
     database.db,
@@ -78,7 +76,6 @@ beforeAll(async () => {
   );
   roles = new Map(users.map((u) => [String(u.id), u]));
 }, 120_000);
-afterAll(() => database.close());
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** A stored row with its timestamps as the Date objects the live builder saw. */
