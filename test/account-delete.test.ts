@@ -1,4 +1,4 @@
-import { TEST_BASE_URL } from "./run-action";
+import { TEST_BASE_URL, sessionUser } from "./run-action";
 import { deleteAccountOperation } from "@/lib/accounts/delete-account";
 import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { z } from "zod";
@@ -42,16 +42,7 @@ beforeAll(async () => {
   db = database.db;
 });
 
-const staff = (role: CurrentUser["role"]): CurrentUser => ({
-  id: 1,
-  name: `${role} person`,
-  email: `${role}@example.test`,
-  role,
-  accountId: null,
-  timeZone: "UTC",
-  portalAdmin: false,
-  sessionId: null,
-});
+const staff = sessionUser;
 
 function run<S extends z.ZodType, T>(
   op: Operation<S, T>,

@@ -1,4 +1,4 @@
-import { TEST_BASE_URL } from "./run-action";
+import { TEST_BASE_URL, sessionUser } from "./run-action";
 import { createAccountOperation } from "@/lib/accounts/create-account";
 import { deleteAccountOperation } from "@/lib/accounts/delete-account";
 import { setAccountStatusOperation } from "@/lib/accounts/set-account-status";
@@ -18,16 +18,7 @@ import { insertTestAccount, insertTestUser } from "./factories";
 
 const database = setUpTestDatabase();
 
-const person = (role: CurrentUser["role"], accountId: number | null = null): CurrentUser => ({
-  id: 7,
-  name: `${role} person`,
-  email: `${role}@example.test`,
-  role,
-  accountId,
-  timeZone: "UTC",
-  portalAdmin: false,
-  sessionId: null,
-});
+const person = sessionUser;
 const admin = person("admin");
 
 function run<S extends z.ZodType, T>(

@@ -1,4 +1,4 @@
-import { TEST_BASE_URL } from "./run-action";
+import { TEST_BASE_URL, sessionUser } from "./run-action";
 import { createIngressOperation } from "@/lib/ingress/create-ingress-route";
 import { deleteIngressOperation } from "@/lib/ingress/delete-ingress-route";
 import { updateIngressOperation } from "@/lib/ingress/update-ingress-route";
@@ -20,16 +20,7 @@ import { insertTestAccount } from "./factories";
 
 const database = setUpTestDatabase();
 
-const person = (role: CurrentUser["role"], accountId: number | null = null): CurrentUser => ({
-  id: 9,
-  name: `${role} person`,
-  email: `${role}@example.test`,
-  role,
-  accountId,
-  timeZone: "UTC",
-  portalAdmin: false,
-  sessionId: null,
-});
+const person = sessionUser;
 
 function run<S extends z.ZodType, T>(
   op: Operation<S, T>,

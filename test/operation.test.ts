@@ -1,3 +1,4 @@
+import { sessionUser } from "./run-action";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
@@ -36,16 +37,7 @@ const createCustomer = operation({
   },
 });
 
-const person = (role: CurrentUser["role"], accountId: number | null = null): CurrentUser => ({
-  id: 42,
-  name: `${role} person`,
-  email: `${role}@example.test`,
-  role,
-  accountId,
-  timeZone: "UTC",
-  portalAdmin: false,
-  sessionId: null,
-});
+const person = sessionUser;
 
 const caller = (user: CurrentUser | null) => ({
   user,

@@ -1,4 +1,4 @@
-import { TEST_BASE_URL } from "./run-action";
+import { TEST_BASE_URL, sessionUser } from "./run-action";
 import { restoreEntryOperation } from "@/lib/audit/restore";
 import { desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -19,16 +19,7 @@ import { insertTestAccount } from "./factories";
 const database = setUpTestDatabase();
 
 const actor = systemActor("Restorer");
-const person = (role: CurrentUser["role"]): CurrentUser => ({
-  id: 3,
-  name: `${role} person`,
-  email: `${role}@example.test`,
-  role,
-  accountId: null,
-  timeZone: "UTC",
-  portalAdmin: false,
-  sessionId: null,
-});
+const person = sessionUser;
 const restore = (entryId: number, role: CurrentUser["role"] = "admin") =>
   runOperation(
     restoreEntryOperation,

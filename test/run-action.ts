@@ -23,6 +23,21 @@ export const asCurrent = (row: typeof users.$inferSelect): CurrentUser => ({
   sessionId: null,
 });
 
+/** A signed-in user who exists only in the session (for operations whose actor is not looked up). */
+export const sessionUser = (
+  role: CurrentUser["role"],
+  accountId: number | null = null,
+): CurrentUser => ({
+  id: 7,
+  name: `${role} person`,
+  email: `${role}@example.test`,
+  role,
+  accountId,
+  timeZone: "UTC",
+  portalAdmin: false,
+  sessionId: null,
+});
+
 /**
  * Runs an operation as `user` through the same pipeline the form door uses (session, audience,
  * permission, zod), with the actor the app builds: "Portal" for account users.
