@@ -419,7 +419,7 @@ const INPUTS: Record<string, InputFor> = {
     billingEmail: `${unique("billing")}@example.test`,
     country: "GB",
   }),
-  "components/audit/column-chooser-action.ts#saveAuditColumnsAction": async () => ({
+  "lib/visibility/save-columns-action.ts#saveAuditColumnsAction": async () => ({
     "visible[]": [...AUDIT_COLUMN_KEYS],
   }),
 };
