@@ -8,18 +8,19 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { findChromium } from "./harness/chromium";
 import { chooseDatabase } from "./harness/database";
-import { run } from "./harness/exec";
-import { freePort } from "./harness/free-port";
-import { HarnessError, indent, log, markInterrupted, phase, seconds } from "./harness/log";
-import { isTearingDown, tearDown } from "./harness/teardown";
-import { startServer } from "./harness/server";
+import { log, markInterrupted, phase, seconds } from "./harness/log";
+import { startServer } from "@/tools/process/app-server";
+import { run } from "@/tools/process/exec";
+import { freePort } from "@/tools/process/free-port";
+import { ToolError, indent } from "@/tools/process/output";
+import { isTearingDown, tearDown } from "@/tools/process/teardown";
 
 const ROOT = path.resolve(__dirname, "..");
 const SERVER_TIMEOUT_MS = 240_000; // the first start may run `next build`
 
 function bin(name: string): string {
   const local = path.join(ROOT, "node_modules", ".bin", name);
-  if (!existsSync(local)) throw new HarnessError(`${local} is missing: run \`npm ci\` first.`);
+  if (!existsSync(local)) throw new ToolError(`${local} is missing: run \`npm ci\` first.`);
   return local;
 }
 
@@ -28,7 +29,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // tsx relays the signal the terminal already sent to the whole group: act on the first
     if (!markInterrupted()) return;
     log(`${signal}: stopping`);
-    void tearDown().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    void tearDown(log).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   });
 }
 
@@ -108,11 +109,11 @@ const started = performance.now();
 main()
   .catch((err: unknown) => {
     if (isTearingDown()) return 1;
-    log(err instanceof HarnessError ? err.message : String((err as Error).stack ?? err));
+    log(err instanceof ToolError ? err.message : String((err as Error).stack ?? err));
     return 1;
   })
   .then(async (code) => {
-    await tearDown();
+    await tearDown(log);
     log(`total: ${seconds(started)}`);
     process.exit(code);
   });

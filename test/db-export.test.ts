@@ -27,17 +27,14 @@ import { migrateDatabase } from "@/db/migrate";
 import { queryRows } from "@/db/raw";
 import { accounts } from "@/db/schema";
 import { seedDemo } from "@/db/seed/demo";
-import {
-  findPostgresBinaries,
-  startPostgresCluster,
-  type PostgresCluster,
-} from "@/e2e/harness/postgres-cluster";
+import { findPostgresBinaries } from "@/tools/postgres/binaries";
+import { startPostgresCluster, type PostgresCluster } from "@/tools/postgres/throwaway";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { createAccount } from "./factories";
 
 /**
- * `npm run db:export` against a real Postgres server (the e2e harness's throwaway cluster): a
+ * `npm run db:export` against a real Postgres server (a throwaway cluster from tools/postgres/): a
  * seeded embedded database goes in, and every row, sequence and guard must come out as it was.
  */
 
