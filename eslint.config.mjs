@@ -1,5 +1,6 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import tseslint from "typescript-eslint";
 
 // Layers point one way: app → components → lib → db. Checked on resolved paths (eslint-plugin-
 // import with the TypeScript resolver), so `@/app/x` and `../../app/x` are caught alike.
@@ -51,6 +52,31 @@ const layerZones = [
 const config = [
   ...nextVitals,
   ...nextTs,
+  // Type-aware rules (no floating or misused promises, no awaiting non-promises …) on TypeScript.
+  ...tseslint.configs.recommendedTypeChecked.map((c) => ({ ...c, files: ["**/*.{ts,tsx}"] })),
+  {
+    files: ["**/*.{ts,tsx}"],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // On: no-floating-promises, no-misused-promises, await-thenable and the rest of the set.
+      // Off: an async function that implements a Promise-returning interface (test doubles of
+      // auth/db, server actions, teardown steps) needs no await; the two rules above catch misuse.
+      "@typescript-eslint/require-await": "off",
+      // Off: audit rows are Record<string, unknown> of database scalars, and a narrowed unknown is
+      // `{}`, which this rule reports on every intended String(row.x).
+      "@typescript-eslint/no-base-to-string": "off",
+    },
+  },
+  {
+    files: ["test/**", "**/*.test.ts", "e2e/**"],
+    rules: {
+      // Off in tests: vitest's and Playwright's asymmetric matchers (expect.any, stringMatching)
+      // are typed `any`, so every toMatchObject({ x: expect.any(Number) }) would be reported.
+      "@typescript-eslint/no-unsafe-assignment": "off",
+    },
+  },
   {
     rules: {
       "@typescript-eslint/no-explicit-any": "error",

@@ -29,6 +29,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // tsx relays the signal the terminal already sent to the whole group: act on the first
     if (!markInterrupted()) return;
     log(`${signal}: stopping`);
+    // Not awaited (a listener): tearDown catches each step's error, and the exit runs anyway.
     void tearDown(log).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   });
 }
@@ -116,4 +117,8 @@ main()
     await tearDown(log);
     log(`total: ${seconds(started)}`);
     process.exit(code);
+  })
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
   });

@@ -14,6 +14,7 @@ export function runScript(name: string, main: () => Promise<void>): void {
     if (signalled) return;
     signalled = true;
     console.error(`\n[${name}] ${signal}: stopping what was started…`);
+    // Not awaited (a listener): tearDown catches each step's error, and the exit runs anyway.
     void tearDown(report).finally(() => process.exit(130));
   };
   process.on("SIGINT", onSignal);

@@ -37,7 +37,7 @@ async function readArchive(file: string): Promise<Uint8Array<ArrayBuffer>> {
   const tar = isGzip(stored) ? await gunzipAsync(stored).catch(() => undefined) : stored;
   if (!tar || !isTar(tar)) throw new BackupError(`${resolved} is not a db:backup archive.`);
   // Node's own buffers never sit on a SharedArrayBuffer; Blob's typing asks for a plain one.
-  return tar as Uint8Array<ArrayBuffer>;
+  return tar;
 }
 
 /**

@@ -81,7 +81,7 @@ export async function runAction<S extends z.ZodType, T>(
       db: session.db,
     });
     if (result && typeof result === "object" && "message" in result && "data" in result) {
-      return { status: "ok", data: result.data as T, message: result.message as string };
+      return { status: "ok", data: result.data, message: result.message };
     }
     return { status: "ok", data: result as T };
   } catch (err) {

@@ -29,7 +29,7 @@ export async function smtpTransport(
   const url = env.SMTP_URL?.trim();
   if (!url) return null;
   // A computed specifier keeps bundlers and tsc from requiring the optional package at build time.
-  const nodemailer = (await import("nodemailer" as string)) as NodemailerModule & {
+  const nodemailer = (await import("nodemailer")) as NodemailerModule & {
     default?: NodemailerModule;
   };
   const transporter = (nodemailer.default ?? nodemailer).createTransport(url);

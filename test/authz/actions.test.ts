@@ -47,7 +47,7 @@ import {
 /** What the request would carry: the signed-in user and this file's database. */
 const request = vi.hoisted(() => ({
   user: null as CurrentUser | null,
-  db: null as unknown,
+  db: null as Db | null,
   redirects: [] as string[],
 }));
 
