@@ -14,8 +14,8 @@ import { onTeardown } from "@/tools/process/teardown";
  * stopped by each bench script, so the 5M rows survive between `bench:seed` and `bench`.
  */
 
-export const BENCH_ROOT = path.join(process.cwd(), ".data", "bench-pg");
-export const BENCH_DATABASE = "trunkline_bench";
+const BENCH_ROOT = path.join(process.cwd(), ".data", "bench-pg");
+const BENCH_DATABASE = "trunkline_bench";
 
 /** "load": durability off for the bulk insert; "query": stock durability, as in production. */
 export type ClusterMode = "load" | "query";

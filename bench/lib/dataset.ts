@@ -9,13 +9,13 @@ import { AUDITED_TABLE_NAME_LIST, AUDIT_EVENT_TABLES } from "@/lib/audit/table-n
 export const TOTAL_ROWS = 5_000_000;
 export const CHUNK_ROWS = 500_000;
 export const ACCOUNT_COUNT = 5_000;
-export const FIRST_ACCOUNT_ID = 1001;
+const FIRST_ACCOUNT_ID = 1001;
 export const PERSON_COUNT = 30_000;
 /** Weighted picks go through arrays of this many slots (an int[] subscript is O(1) in SQL). */
 export const SLOTS = 10_000;
 
 /** mulberry32: small, fast and good enough to make names; not for anything secret. */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -730,7 +730,7 @@ if (![...real].every((name) => TABLES.some((t) => t.name === name))) {
   throw new Error("bench dataset: every real audit table name must be seeded");
 }
 
-export type ActorSpec = {
+type ActorSpec = {
   no: number;
   type: "user" | "portal" | "api" | "system";
   channel: "control_panel" | "portal" | "api" | "system";
@@ -743,7 +743,7 @@ export type ActorSpec = {
   userAgent: string;
 };
 
-export type AccountSpec = {
+type AccountSpec = {
   no: number;
   id: number;
   name: string;

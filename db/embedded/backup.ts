@@ -44,7 +44,7 @@ async function readArchive(file: string): Promise<Uint8Array<ArrayBuffer>> {
  * Compresses the archive (off the main thread) and writes it beside its final name, then renames
  * it: a crash never leaves half a backup under the name.
  */
-export async function writeBackupFile(file: string, tar: Buffer): Promise<number> {
+async function writeBackupFile(file: string, tar: Buffer): Promise<number> {
   const target = path.resolve(file);
   if (existsSync(target)) throw new BackupError(`${target} already exists: choose another name.`);
   const compressed = await gzipAsync(tar);

@@ -7,7 +7,7 @@ import { startPostgresCluster } from "@/tools/postgres/throwaway";
 import { ToolError } from "@/tools/process/output";
 import { onTeardown } from "@/tools/process/teardown";
 
-export const E2E_DATABASE = "trunkline_e2e";
+const E2E_DATABASE = "trunkline_e2e";
 
 export type TestDatabase = {
   kind: "external" | "cluster" | "pglite";

@@ -9,7 +9,7 @@ export const STALE_INGRESS_MESSAGE =
   "This ingress route was changed by someone else since you opened it. The form now shows the latest values: check them and save again.";
 
 /** A refused stale save; `latest` is the row as it is now, for the form to show. */
-export class StaleEditError extends AppError {
+class StaleEditError extends AppError {
   constructor(
     message: string,
     readonly latest: Record<string, unknown>,

@@ -16,9 +16,7 @@ import type { ActionResult } from "./result";
  */
 
 export type { ActionResult } from "./result";
-export { IDLE } from "./result";
-
-export type ActionContext = { user: CurrentUser; actor: ActorContext; db: Db };
+type ActionContext = { user: CurrentUser; actor: ActorContext; db: Db };
 
 export type ActionConfig<S extends z.ZodType> = {
   schema: S;

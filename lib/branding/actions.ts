@@ -30,7 +30,7 @@ const manage = <S extends z.ZodType>(schema: S): ActionConfig<S> => ({
 });
 
 /** Whether the editor may change the custom JavaScript, beyond branding:manage. */
-export const codeRights = (user: { role: string }): CodePermissions => ({
+const codeRights = (user: { role: string }): CodePermissions => ({
   editCustomJs: can(user.role, "branding:custom-js"),
 });
 

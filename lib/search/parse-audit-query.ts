@@ -27,7 +27,7 @@ export const MAX_QUERY_LENGTH = 500;
 /** Distinct words, phrases and qualifier values together; each one adds an OR branch in SQL. */
 export const MAX_TERMS = 20;
 
-export const QUALIFIER_KEYS = [
+const QUALIFIER_KEYS = [
   "user",
   "ip",
   "action",
@@ -38,7 +38,7 @@ export const QUALIFIER_KEYS = [
   "after",
   "before",
 ] as const;
-export type QualifierKey = (typeof QUALIFIER_KEYS)[number];
+type QualifierKey = (typeof QUALIFIER_KEYS)[number];
 
 export type ParseAuditQueryOptions = {
   /** The viewer's IANA time zone: dates in after:/before: are wall-clock times there. */

@@ -43,8 +43,7 @@ export const AUDIENCES = [
  */
 export type Audience = (typeof AUDIENCES)[number];
 
-export const OUTCOMES = ["ok", "public", "login", "home", "403", "404"] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export type Outcome = "ok" | "public" | "login" | "home" | "403" | "404";
 export const isRefusal = (o: Outcome) =>
   o === "login" || o === "home" || o === "403" || o === "404";
 
