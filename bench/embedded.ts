@@ -12,6 +12,7 @@ import { startPostgresCluster } from "@/tools/postgres/throwaway";
 import { startServer, type AppServer } from "@/tools/process/app-server";
 import { freePort } from "@/tools/process/free-port";
 import { onTeardown } from "@/tools/process/teardown";
+import { SERVER_CONDITION } from "@/tools/process/server-condition";
 import { BenchError } from "./lib/cluster";
 import { Session } from "./lib/http";
 import { fmtInt, runScript } from "./lib/process";
@@ -45,7 +46,7 @@ async function startApp(env: Record<string, string>): Promise<AppServer> {
   const port = await freePort();
   return startServer({
     command: process.execPath,
-    args: ["--import", "tsx", "scripts/start.ts"],
+    args: [SERVER_CONDITION, "--import", "tsx", "scripts/start.ts"],
     cwd: process.cwd(),
     env: {
       ...process.env,

@@ -1,3 +1,6 @@
+// Never in a browser bundle. Outside Next (vitest, tsx scripts) it resolves to its empty module
+// through the react-server condition, as in Next's server bundles (see package.json, vitest.config).
+import "server-only";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";

@@ -13,6 +13,7 @@ import { startServer } from "@/tools/process/app-server";
 import { run } from "@/tools/process/exec";
 import { freePort } from "@/tools/process/free-port";
 import { ToolError, indent } from "@/tools/process/output";
+import { SERVER_CONDITION } from "@/tools/process/server-condition";
 import { isTearingDown, tearDown } from "@/tools/process/teardown";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -63,7 +64,9 @@ async function main(): Promise<number> {
   const db = await phase("database", chooseDatabase, (d) => d.description);
   const dbEnv = { ...baseEnv, ...db.env };
 
-  await phase("seed", () => run(bin("tsx"), ["scripts/seed.ts"], { cwd: ROOT, env: dbEnv }));
+  await phase("seed", () =>
+    run(bin("tsx"), [SERVER_CONDITION, "scripts/seed.ts"], { cwd: ROOT, env: dbEnv }),
+  );
 
   const port = await freePort();
   // Also given to Playwright: the leak crawler checks that no page ever sends it.
@@ -73,7 +76,7 @@ async function main(): Promise<number> {
     () =>
       startServer({
         command: bin("tsx"),
-        args: ["scripts/start.ts"],
+        args: [SERVER_CONDITION, "scripts/start.ts"],
         cwd: ROOT,
         env: {
           ...dbEnv,
