@@ -29,6 +29,7 @@ import { accounts } from "@/db/schema";
 import { seedDemo } from "@/db/seed/demo";
 import { findPostgresBinaries } from "@/tools/postgres/binaries";
 import { startPostgresCluster, type PostgresCluster } from "@/tools/postgres/throwaway";
+import { SERVER_CONDITION } from "@/tools/process/server-condition";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { createAccount } from "./factories";
@@ -384,8 +385,10 @@ async function expectGuardsOn(db: DbOrTx) {
 
 async function runCli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
   const tsx = path.resolve("node_modules/.bin/tsx");
+  // As `npm run db:export` runs it: with the react-server condition (tools/process/server-condition).
+  const cli = [SERVER_CONDITION, "scripts/db-export.ts", ...args];
   try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, ["scripts/db-export.ts", ...args], {
+    const { stdout, stderr } = await promisify(execFile)(tsx, cli, {
       env: { ...process.env, DATABASE_URL: "" },
     });
     return { code: 0, stdout, stderr };
