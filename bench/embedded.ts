@@ -7,10 +7,12 @@ import { openPglite } from "@/db/client";
 import { exportPgliteFolder } from "@/db/embedded/export-folder";
 import { migrateDatabase } from "@/db/migrate";
 import { DEMO_PASSWORD, seedDemo } from "@/seed/demo/demo";
-import { freePort } from "@/e2e/harness/free-port";
-import { findPostgresBinaries, startPostgresCluster } from "@/e2e/harness/postgres-cluster";
-import { startServer, type AppServer } from "@/e2e/harness/server";
-import { onTeardown } from "@/e2e/harness/teardown";
+import { findPostgresBinaries } from "@/tools/postgres/binaries";
+import { startPostgresCluster } from "@/tools/postgres/throwaway";
+import { startServer, type AppServer } from "@/tools/process/app-server";
+import { freePort } from "@/tools/process/free-port";
+import { onTeardown } from "@/tools/process/teardown";
+import { SERVER_CONDITION } from "@/tools/process/server-condition";
 import { BenchError } from "./lib/cluster";
 import { Session } from "./lib/http";
 import { fmtInt, runScript } from "./lib/process";
@@ -44,7 +46,7 @@ async function startApp(env: Record<string, string>): Promise<AppServer> {
   const port = await freePort();
   return startServer({
     command: process.execPath,
-    args: ["--import", "tsx", "scripts/start.ts"],
+    args: [SERVER_CONDITION, "--import", "tsx", "scripts/start.ts"],
     cwd: process.cwd(),
     env: {
       ...process.env,

@@ -8,7 +8,7 @@ import { openPostgres, type Db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { countAuditEntries } from "@/lib/audit/queries/audit-log";
 import * as schema from "@/db/schema";
-import { isTearingDown } from "@/e2e/harness/teardown";
+import { isTearingDown } from "@/tools/process/teardown";
 import { cannedDb, type Statement } from "./lib/canned";
 import { BenchError, openBenchDatabase } from "./lib/cluster";
 import { TOTAL_ROWS } from "./lib/dataset";

@@ -1,3 +1,6 @@
+// Never in a browser bundle. Outside Next (vitest, tsx scripts) it resolves to its empty module
+// through the react-server condition, as in Next's server bundles (see package.json, vitest.config).
+import "server-only";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
@@ -6,13 +9,13 @@ import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { readConfig } from "@/lib/config";
 import {
   FolderInUseError,
   FolderLockUnavailableError,
   lockFolder,
   type FolderLock,
 } from "./embedded/folder-lock";
+import { readDatabaseConfig } from "./config";
 import * as schema from "./schema";
 
 /** One Drizzle type for both drivers, so domain code never knows which one it runs on. */
@@ -97,7 +100,7 @@ export async function openPostgres(url: string): Promise<ServerDatabase> {
 
 /** Picks the driver: postgres.js when DATABASE_URL is set, the embedded PGlite otherwise. */
 export function openDatabase(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
-  const config = readConfig(env);
+  const config = readDatabaseConfig(env);
   return config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : openPglite(config.PGLITE_DIR);
 }
 

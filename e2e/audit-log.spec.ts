@@ -227,7 +227,7 @@ test("[auditor] the CSV export has every column, and is recorded naming no value
   const downloadPromise = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export CSV" }).click();
   const download = await downloadPromise;
-  const csv = readFileSync((await download.path())!, "utf8");
+  const csv = readFileSync(await download.path(), "utf8");
   const [header, ...lines] = csv.trim().split("\n");
   expect(header).toBe(HEADERS.join(","));
   expect(lines.length).toBeGreaterThan(0);

@@ -179,7 +179,7 @@ async function snapshot(): Promise<Record<string, number>> {
 
 const fill = (template: string, a: Requester) =>
   template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = setup!.ids(a)[name as keyof ReturnType<Setup["ids"]>];
+    const value = setup!.ids(a)[name];
     if (value === undefined) throw new Error(`no sample value for {${name}}`);
     return value;
   });

@@ -24,7 +24,7 @@ export const DEMO = {
 export type DemoRole = keyof typeof DEMO;
 
 /** Where a sign-in lands: the user's own home, with no stop at "/" on the way. */
-export const homeOf = (user: DemoUser) => (user.app === "portal" ? "/portal" : "/audit-log");
+const homeOf = (user: DemoUser) => (user.app === "portal" ? "/portal" : "/audit-log");
 
 export function pathOf(page: Page): string {
   return new URL(page.url()).pathname;

@@ -25,6 +25,7 @@ function recordBodies(page: Page): Received[] {
   const bodies: Received[] = [];
   page.on("response", (res: Response) => {
     if (new URL(res.url()).pathname.startsWith("/_next/static/")) return; // public code only
+    // Not awaited: the listener cannot be async; a body that never arrives is not a leak.
     void res.text().then(
       (body) => bodies.push({ url: res.url(), body }),
       () => {},

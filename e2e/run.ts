@@ -8,18 +8,20 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { findChromium } from "./harness/chromium";
 import { chooseDatabase } from "./harness/database";
-import { run } from "./harness/exec";
-import { freePort } from "./harness/free-port";
-import { HarnessError, indent, log, markInterrupted, phase, seconds } from "./harness/log";
-import { isTearingDown, tearDown } from "./harness/teardown";
-import { startServer } from "./harness/server";
+import { log, markInterrupted, phase, seconds } from "./harness/log";
+import { startServer } from "@/tools/process/app-server";
+import { run } from "@/tools/process/exec";
+import { freePort } from "@/tools/process/free-port";
+import { ToolError, indent } from "@/tools/process/output";
+import { SERVER_CONDITION } from "@/tools/process/server-condition";
+import { isTearingDown, tearDown } from "@/tools/process/teardown";
 
 const ROOT = path.resolve(__dirname, "..");
 const SERVER_TIMEOUT_MS = 240_000; // the first start may run `next build`
 
 function bin(name: string): string {
   const local = path.join(ROOT, "node_modules", ".bin", name);
-  if (!existsSync(local)) throw new HarnessError(`${local} is missing: run \`npm ci\` first.`);
+  if (!existsSync(local)) throw new ToolError(`${local} is missing: run \`npm ci\` first.`);
   return local;
 }
 
@@ -28,7 +30,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // tsx relays the signal the terminal already sent to the whole group: act on the first
     if (!markInterrupted()) return;
     log(`${signal}: stopping`);
-    void tearDown().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    // Not awaited (a listener): tearDown catches each step's error, and the exit runs anyway.
+    void tearDown(log).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   });
 }
 
@@ -61,7 +64,9 @@ async function main(): Promise<number> {
   const db = await phase("database", chooseDatabase, (d) => d.description);
   const dbEnv = { ...baseEnv, ...db.env };
 
-  await phase("seed", () => run(bin("tsx"), ["scripts/seed.ts"], { cwd: ROOT, env: dbEnv }));
+  await phase("seed", () =>
+    run(bin("tsx"), [SERVER_CONDITION, "scripts/seed.ts"], { cwd: ROOT, env: dbEnv }),
+  );
 
   const port = await freePort();
   // Also given to Playwright: the leak crawler checks that no page ever sends it.
@@ -71,7 +76,7 @@ async function main(): Promise<number> {
     () =>
       startServer({
         command: bin("tsx"),
-        args: ["scripts/start.ts"],
+        args: [SERVER_CONDITION, "scripts/start.ts"],
         cwd: ROOT,
         env: {
           ...dbEnv,
@@ -108,11 +113,15 @@ const started = performance.now();
 main()
   .catch((err: unknown) => {
     if (isTearingDown()) return 1;
-    log(err instanceof HarnessError ? err.message : String((err as Error).stack ?? err));
+    log(err instanceof ToolError ? err.message : String((err as Error).stack ?? err));
     return 1;
   })
   .then(async (code) => {
-    await tearDown();
+    await tearDown(log);
     log(`total: ${seconds(started)}`);
     process.exit(code);
+  })
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
   });

@@ -39,7 +39,7 @@ async function newUser(
     const acme = await account
       .locator("option", { hasText: "Acme Telecom (" })
       .getAttribute("value");
-    await account.selectOption(acme!);
+    await account.selectOption(acme);
   }
   await form.getByRole("button", { name: "Send invitation" }).click();
   await expect(form.getByTestId("form-success")).toContainText(`Invited ${email}`);
@@ -88,7 +88,8 @@ async function signInAndCopy(
 
 async function expectSignedIn(page: Page, app: "control-panel" | "portal") {
   const session = await page.request.get("/api/auth/session");
-  expect((await session.json())?.user?.id).toBeTruthy();
+  const body = (await session.json()) as { user?: { id?: string } } | null;
+  expect(body?.user?.id).toBeTruthy();
   await page.goto(profileOf(app));
   await expect(page).toHaveURL((url) => url.pathname === profileOf(app));
   await expect(page.getByRole("heading", { name: "Profile", level: 1 })).toBeVisible();

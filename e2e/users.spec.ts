@@ -25,7 +25,7 @@ test("[admin] invite a portal user → SEND entry in the audit log and the email
   const account = form.getByLabel("Account");
   await expect(account).toBeVisible();
   const acme = await account.locator("option", { hasText: "Acme Telecom (" }).getAttribute("value");
-  await account.selectOption(acme!);
+  await account.selectOption(acme);
   await form.getByRole("button", { name: "Send invitation" }).click();
   await expect(form.getByTestId("form-success")).toContainText(`Invited ${email}`);
   await expect(page.getByTestId("users-table")).toContainText(email);

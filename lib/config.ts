@@ -1,13 +1,8 @@
 import { z } from "zod";
+import { databaseEnvSchema, parseEnv } from "@/db/config";
 
 /** Environment configuration, validated once; every variable is documented in the README. */
-const envSchema = z.object({
-  DATABASE_URL: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v ? v : undefined)),
-  PGLITE_DIR: z.string().trim().min(1).default("./.data/pglite"),
+const envSchema = databaseEnvSchema.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   TRUSTED_PROXIES: z.string().default(""),
   // The public origin links in emails point to; anything but an http(s) origin is refused at start.
@@ -36,10 +31,5 @@ const envSchema = z.object({
 export type AppConfig = z.infer<typeof envSchema>;
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
-  }
-  return parsed.data;
+  return parseEnv(envSchema, env);
 }

@@ -30,6 +30,6 @@ async function main() {
 
 main().catch((err: unknown) => {
   const known = err instanceof BackupError || err instanceof FolderInUseError;
-  console.error(known ? `Cannot back up: ${(err as Error).message}` : err);
+  console.error(known ? `Cannot back up: ${err.message}` : err);
   process.exit(1);
 });

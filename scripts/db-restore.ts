@@ -29,6 +29,6 @@ async function main() {
 
 main().catch((err: unknown) => {
   const known = err instanceof BackupError || err instanceof FolderInUseError;
-  console.error(known ? `Cannot restore: ${(err as Error).message}` : err);
+  console.error(known ? `Cannot restore: ${err.message}` : err);
   process.exit(1);
 });

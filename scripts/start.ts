@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import path from "node:path";
 import next from "next";
 import { DatabaseUnavailableError, openDatabase, setDatabase, type Database } from "@/db/client";
@@ -118,8 +119,14 @@ async function main() {
     console.log(`${signal}: stopped.`);
     process.exit(0);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  const onSignal = (signal: NodeJS.Signals) => {
+    stop(signal).catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
   try {
     await Promise.all([prepareDatabase(database), build?.done]);
@@ -143,9 +150,20 @@ async function main() {
     // Whatever a client sends in these headers is replaced: they are facts about this connection,
     // sealed so the app can tell them from a client's copy (lib/http/peer-seal.ts).
     sealPeerHeaders(req.headers, req.socket.remoteAddress ?? "", randomUUID());
+    // Fire and forget: Next answers its own failures (the 500 page); the promise only settles
+    // when the response is done.
     void handle(req, res);
   });
-  if (dev) server.on("upgrade", app.getUpgradeHandler());
+  if (dev) {
+    // Hot reload's websocket: a failed upgrade drops that socket, not the server.
+    const upgrade = app.getUpgradeHandler();
+    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      upgrade(req, socket, head).catch((err: unknown) => {
+        console.error(err);
+        socket.destroy();
+      });
+    });
+  }
   cleanups.push(
     () => new Promise<void>((resolve) => server.close(() => resolve())),
     async () => {
@@ -153,7 +171,7 @@ async function main() {
     },
   );
 
-  server.listen(config.PORT, async () => {
+  const announce = async () => {
     const url = `http://localhost:${config.PORT}`;
     console.log(`\nTrunkline is ready at ${url}`);
     console.log(
@@ -164,6 +182,10 @@ async function main() {
       for (const s of DEMO_SIGN_INS)
         console.log(`  ${s.email.padEnd(24)} ${s.role.padEnd(9)} ${s.sees}`);
     }
+  };
+  server.listen(config.PORT, () => {
+    // The server is up either way: a failed demo-data check is reported, not a crash.
+    announce().catch((err: unknown) => console.error("Could not list the demo sign-ins:", err));
   });
 }
 

@@ -27,17 +27,15 @@ import { migrateDatabase } from "@/db/migrate";
 import { queryRows } from "@/db/raw";
 import { accounts } from "@/db/schema";
 import { seedDemo } from "@/seed/demo/demo";
-import {
-  findPostgresBinaries,
-  startPostgresCluster,
-  type PostgresCluster,
-} from "@/e2e/harness/postgres-cluster";
+import { findPostgresBinaries } from "@/tools/postgres/binaries";
+import { startPostgresCluster, type PostgresCluster } from "@/tools/postgres/throwaway";
+import { SERVER_CONDITION } from "@/tools/process/server-condition";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { insertTestAccount } from "./factories";
 
 /**
- * `npm run db:export` against a real Postgres server (the e2e harness's throwaway cluster): a
+ * `npm run db:export` against a real Postgres server (a throwaway cluster from tools/postgres/): a
  * seeded embedded database goes in, and every row, sequence and guard must come out as it was.
  */
 
@@ -387,8 +385,10 @@ async function expectGuardsOn(db: DbOrTx) {
 
 async function runCli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
   const tsx = path.resolve("node_modules/.bin/tsx");
+  // As `npm run db:export` runs it: with the react-server condition (tools/process/server-condition).
+  const cli = [SERVER_CONDITION, "scripts/db-export.ts", ...args];
   try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, ["scripts/db-export.ts", ...args], {
+    const { stdout, stderr } = await promisify(execFile)(tsx, cli, {
       env: { ...process.env, DATABASE_URL: "" },
     });
     return { code: 0, stdout, stderr };

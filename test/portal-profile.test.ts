@@ -256,7 +256,7 @@ describe("who may call the profile actions", () => {
   );
 
   it("refuses a signed-out request", async () => {
-    const result = await runAs(database.db, updateProfileOperation, null as never, {
+    const result = await runAs(database.db, updateProfileOperation, null, {
       name: "Nobody",
       timeZone: "UTC",
     });

@@ -1,13 +1,10 @@
 import { openPostgres, type Database } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import {
-  findPostgresBinaries,
-  startPostgresCluster,
-  type PostgresCluster,
-} from "@/e2e/harness/postgres-cluster";
+import { findPostgresBinaries } from "@/tools/postgres/binaries";
+import { startPostgresCluster, type PostgresCluster } from "@/tools/postgres/throwaway";
 
 /**
- * A migrated database on a throwaway Postgres server (the e2e harness's cluster), for tests whose
+ * A migrated database on a throwaway Postgres server (tools/postgres/' throwaway cluster), for tests whose
  * point is concurrency: PGlite runs one statement at a time, a server runs them side by side.
  * Undefined binaries mean the suite using it is skipped (and says so), except under CI.
  */

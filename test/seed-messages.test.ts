@@ -20,7 +20,7 @@ import {
   signedInMessage,
 } from "@/lib/auth/sign-in-messages";
 import { publishedBrandingMessage } from "@/lib/branding/draft";
-import { changedBrandingFields, snapshotOf, type BrandingSnapshot } from "@/lib/branding/fields";
+import { changedBrandingFields, snapshotOf } from "@/lib/branding/fields";
 import type { CheckedImage } from "@/lib/branding/images";
 import { brandingAssetMessage, draftImageMessage } from "@/lib/branding/upload";
 import { emailSentMessage, type EmailKind } from "@/lib/email/outbox";
@@ -141,7 +141,7 @@ function candidates(e: Entry, earlier: Entry[]): string[] {
       break;
     case "accounts:UPDATE":
       if (a.status === "active" || a.status === "suspended") {
-        out.push(accountStatusMessage(a.status, Number(a.id), b, a));
+        out.push(accountStatusMessage(a.status as "active" | "suspended", Number(a.id), b, a));
       }
       break;
     case "api_keys:GENERATE":
@@ -164,7 +164,7 @@ function candidates(e: Entry, earlier: Entry[]): string[] {
       const previous = earlier.findLast((x) => x.tableName === "branding_versions");
       const changed = previous
         ? changedBrandingFields(
-            snapshotOf(previous.after!.snapshot as Row) as BrandingSnapshot,
+            snapshotOf(previous.after!.snapshot as Row),
             snapshotOf(a.snapshot as Row),
           )
         : [];

@@ -57,11 +57,11 @@ async function changeAccount(id: number, ip: string, limit: string, manager: num
 }
 
 beforeAll(async () => {
-  acmeId = (await insertTestAccount(database.db, "customer", "Acme Policy Telecom")).id as number;
-  otherId = (await insertTestAccount(database.db, "customer", "Other Policy Telecom")).id as number;
+  acmeId = (await insertTestAccount(database.db, "customer", "Acme Policy Telecom")).id;
+  otherId = (await insertTestAccount(database.db, "customer", "Other Policy Telecom")).id;
   const manager = await insertTestUser(database.db, { role: "support" });
   for (let i = 0; i < 5; i++) await changeAccount(acmeId, STAFF_IP, `${500 + i}`, null);
-  await changeAccount(acmeId, PORTAL_IP, "900", manager.id as number);
+  await changeAccount(acmeId, PORTAL_IP, "900", manager.id);
   await changeAccount(otherId, STAFF_IP, "123", null);
   policies = {
     admin: await policyOf("admin", null),
@@ -209,7 +209,7 @@ describe("messages", () => {
       change: async (tx) => {
         await tx
           .update(accounts)
-          .set({ accountManagerUserId: manager.id as number })
+          .set({ accountManagerUserId: manager.id })
           .where(eq(accounts.id, otherId));
       },
     });

@@ -1,3 +1,4 @@
+import { signOutAction } from "@/app/(auth)/actions";
 import { AppShell, type NavItem } from "@/components/shell/app-shell";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { requireStaff } from "@/lib/auth/session";
@@ -21,6 +22,7 @@ export default async function ControlPanelLayout({ children }: { children: React
       nav={NAV.filter((item) => can(user.role, item.permission))}
       navTestId="control-panel-nav"
       user={user}
+      signOutAction={signOutAction}
     >
       {children}
     </AppShell>

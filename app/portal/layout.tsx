@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { cache } from "react";
+import { signOutAction } from "@/app/(auth)/actions";
 import { PortalShell } from "@/components/portal/portal-shell";
 import { getDb } from "@/db/client";
 import { findAccountSummary } from "@/lib/portal/account-summary";
@@ -32,6 +33,7 @@ export default async function PortalLayout({ children }: { children: React.React
       branding={branding}
       nav={PORTAL_NAV}
       person={{ name: user.name, role: ROLE_LABELS[user.role], accountName: account?.name }}
+      signOutAction={signOutAction}
     >
       {children}
     </PortalShell>

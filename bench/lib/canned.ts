@@ -38,5 +38,5 @@ export async function cannedDb(client: Sql, statements: readonly Statement[]): P
     client: transport as unknown as Sql,
     schema,
     casing: "snake_case",
-  }) as unknown as Db;
+  });
 }

@@ -22,7 +22,7 @@ import {
 export const TOTAL_ROWS = 5_000_000;
 export const CHUNK_ROWS = 500_000;
 export const ACCOUNT_COUNT = 5_000;
-export const FIRST_ACCOUNT_ID = 1001;
+const FIRST_ACCOUNT_ID = 1001;
 export const PERSON_COUNT = 30_000;
 /** Weighted picks go through arrays of this many slots (an int[] subscript is O(1) in SQL). */
 export const SLOTS = 10_000;
@@ -404,7 +404,7 @@ if (![...real].every((name) => TABLES.some((t) => t.name === name))) {
   throw new Error("bench dataset: every real audit table name must be seeded");
 }
 
-export type ActorSpec = {
+type ActorSpec = {
   no: number;
   type: "user" | "portal" | "api" | "system";
   channel: "control_panel" | "portal" | "api" | "system";
@@ -417,7 +417,7 @@ export type ActorSpec = {
   userAgent: string;
 };
 
-export type AccountSpec = {
+type AccountSpec = {
   no: number;
   id: number;
   name: string;

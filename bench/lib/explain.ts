@@ -44,7 +44,7 @@ function parseNodes(plan: string[]): Node[] {
   return nodes;
 }
 
-export function readPlan(plan: string[]): string[] {
+function readPlan(plan: string[]): string[] {
   const nodes = parseNodes(plan);
   const out: string[] = [];
   const exec = plan.find((l) => l.startsWith("Execution Time"));

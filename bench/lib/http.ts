@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { users } from "@/db/schema";
-import { freePort } from "@/e2e/harness/free-port";
-import { startServer, type AppServer } from "@/e2e/harness/server";
+import { startServer, type AppServer } from "@/tools/process/app-server";
+import { freePort } from "@/tools/process/free-port";
+import { SERVER_CONDITION } from "@/tools/process/server-condition";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { hashPassword } from "@/lib/auth/password";
@@ -91,7 +92,7 @@ async function startOnce(databaseUrl: string): Promise<AppServer> {
   const port = await freePort();
   return startServer({
     command: "npx",
-    args: ["tsx", "scripts/start.ts"],
+    args: ["tsx", SERVER_CONDITION, "scripts/start.ts"],
     cwd: process.cwd(),
     env: {
       ...process.env,

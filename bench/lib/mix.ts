@@ -25,7 +25,7 @@ import { BENCH_ACCOUNT_ID, BENCH_CIDR, rareSurname } from "./dataset";
  */
 
 /** An admin (scope "all", all eight columns) in UTC: the bench user of the HTTP part. */
-export const VIEWER = { timeZone: "UTC" };
+const VIEWER = { timeZone: "UTC" };
 export const SCOPE: AuditScope = { kind: "all" };
 
 export type Scenario = {
@@ -117,7 +117,7 @@ export function naiveQuery(db: Db, scenario: Scenario): { sql: string; params: u
 }
 
 /** How far in the deep keyset page starts; the naive tool's OFFSET for the same page. */
-export const DEEP_ROWS = 100_000;
+const DEEP_ROWS = 100_000;
 
 /** The ISO minute seven days before `now`, as the date filter's "from" field writes it. */
 function sevenDaysAgo(now: Date): string {

@@ -1,35 +1,38 @@
-import { markInterrupted } from "@/e2e/harness/log";
-import { isTearingDown, tearDown } from "@/e2e/harness/teardown";
+import { ToolError } from "@/tools/process/output";
+import { isTearingDown, tearDown } from "@/tools/process/teardown";
 import { BenchError } from "./cluster";
 
 /**
  * Runs a bench script: prints its errors readably and, whatever happens (success, error,
  * Ctrl-C, SIGTERM), tears down what it started (app server, then the Postgres cluster) through
- * the e2e harness' teardown registry, where those resources register themselves.
+ * the teardown registry (tools/process/teardown.ts), where those resources register themselves.
  */
 export function runScript(name: string, main: () => Promise<void>): void {
+  const report = (line: string) => console.log(`[${name}] ${line}`);
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;
     signalled = true;
-    markInterrupted();
     console.error(`\n[${name}] ${signal}: stopping what was started…`);
-    void tearDown().finally(() => process.exit(130));
+    // Not awaited (a listener): tearDown catches each step's error, and the exit runs anyway.
+    void tearDown(report).finally(() => process.exit(130));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
   main()
     .then(async () => {
-      await tearDown();
+      await tearDown(report);
       process.exit(0);
     })
     .catch(async (err: unknown) => {
       // Errors from work a signal interrupted are expected; the signal handler reports.
       if (!isTearingDown()) {
-        console.error(err instanceof BenchError ? `[${name}] ${err.message}` : err);
+        // Ours (and the tools') say all in their message; anything else keeps its stack.
+        const readable = err instanceof BenchError || err instanceof ToolError;
+        console.error(readable ? `[${name}] ${err.message}` : err);
       }
-      await tearDown();
+      await tearDown(report);
       process.exit(1);
     });
 }

@@ -37,7 +37,7 @@ export type Diagnosis = {
   summary: string[];
 };
 
-export const RATIO_TARGET = 2;
+const RATIO_TARGET = 2;
 export const HTTP_P95_TARGET_MS = 150;
 
 export const ratioMet = (r: QueryResult) => r.product.median <= RATIO_TARGET * r.raw.median;
@@ -51,7 +51,7 @@ function table(head: string[], rows: string[][]): string[] {
   ];
 }
 
-export function queryTable(results: QueryResult[]): string[] {
+function queryTable(results: QueryResult[]): string[] {
   return table(
     [
       "query",
@@ -84,7 +84,7 @@ export function queryTable(results: QueryResult[]): string[] {
   );
 }
 
-export function httpTable(results: HttpResult[], queries: QueryResult[]): string[] {
+function httpTable(results: HttpResult[], queries: QueryResult[]): string[] {
   return table(
     [
       "page",
@@ -120,7 +120,7 @@ export function httpTable(results: HttpResult[], queries: QueryResult[]): string
   );
 }
 
-export function targetsTable(queries: QueryResult[], http: HttpResult[]): string[] {
+function targetsTable(queries: QueryResult[], http: HttpResult[]): string[] {
   return table(
     ["query", `product ≤ ${RATIO_TARGET}× raw (p50)`, `page p95 < ${HTTP_P95_TARGET_MS} ms`],
     queries.map((q) => {

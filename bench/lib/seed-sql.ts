@@ -202,7 +202,7 @@ function valueJson(kind: string, r: string): string {
 }
 
 /** Objects drawn per table; each row takes one and overlays the fields its change touched. */
-export const OBJECTS_PER_TABLE = 1_000;
+const OBJECTS_PER_TABLE = 1_000;
 
 /**
  * A pool of whole before/after objects per table (every field, random values). Building one

@@ -54,7 +54,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length, rank) - 1]!;
 }
 
-export function summarize(samples: number[]): Timing {
+function summarize(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     n: sorted.length,

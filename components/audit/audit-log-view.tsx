@@ -1,22 +1,15 @@
 import Link from "next/link";
-import { getDb } from "@/db/client";
-import {
-  countAuditEntries,
-  decodeCursor,
-  findAuditPage,
-  type AuditSortKey,
-} from "@/lib/audit/queries/audit-log";
 import { AUDIT_ACTIONS } from "@/db/schema";
+import type { AuditSortKey } from "@/lib/audit/queries/audit-log";
+import type { AuditLogViewData } from "@/lib/audit/queries/audit-log-view";
 import {
   auditPageHref,
   PAGE_SIZES,
   pageSizeOf,
-  parseAuditPageParams,
   type AuditPageParams,
-  type RawSearchParams,
 } from "@/lib/search/audit-page-params";
 import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-columns";
-import { auditQueryFor, type AuditViewerPolicy } from "@/lib/visibility/viewer-policy";
+import type { AuditViewerPolicy } from "@/lib/visibility/viewer-policy";
 import { AuditTable } from "./audit-table";
 import { ColumnChooser } from "./column-chooser";
 import { ColumnHeader, type ColumnFilter } from "./column-header";
@@ -24,35 +17,21 @@ import { RefreshButton } from "./refresh-button";
 import { SearchBox } from "./search-box";
 
 /**
- * The audit page, shared by the Control Panel and the Portal: parse the URL, apply the viewer's
- * policy (decided by the caller from the session, never from the URL), query, render.
+ * The audit page, shared by the Control Panel and the Portal: draws what the page read with
+ * findAuditLogView under the viewer's policy (decided from the session, never from the URL).
  */
-export async function AuditLogView({
+export function AuditLogView({
   policy,
   basePath,
-  searchParams,
+  view,
 }: {
   policy: AuditViewerPolicy;
   basePath: string;
-  searchParams: RawSearchParams;
+  view: AuditLogViewData;
 }) {
-  const { viewer, scope, allowed, visible } = policy;
-  const params = parseAuditPageParams(searchParams);
-  const db = await getDb();
+  const { viewer, allowed, visible } = policy;
   // A refused or malformed search or filter is reported and left out; the rest still applies.
-  const { where, sort, searchError, filterError } = auditQueryFor(policy, params);
-  const [page, total] = await Promise.all([
-    findAuditPage(db, {
-      scope,
-      where,
-      sort,
-      cursor: decodeCursor(params.cursor),
-      direction: params.nav ?? "next",
-      pageSize: pageSizeOf(params),
-      columns: visible,
-    }),
-    countAuditEntries(db, scope, where),
-  ]);
+  const { params, sort, searchError, filterError, page, total } = view;
 
   const href = (patch: Partial<AuditPageParams>) =>
     auditPageHref(basePath, params, { cursor: "", nav: undefined, ...patch });

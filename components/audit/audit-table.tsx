@@ -14,7 +14,7 @@ const ACTION_STYLES: Record<string, string> = {
   SEND: "bg-indigo-50 text-indigo-700 ring-indigo-600/20",
 };
 
-export function formatDateTime(at: Date, timeZone: string) {
+function formatDateTime(at: Date, timeZone: string) {
   return new Intl.DateTimeFormat("en-GB", {
     dateStyle: "medium",
     timeStyle: "medium",

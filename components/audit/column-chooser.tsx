@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
 import { IDLE, type ActionResult } from "@/lib/actions/result";
 import type { AuditColumnKey } from "@/lib/visibility/audit-columns";
-import { saveAuditColumnsAction } from "./column-chooser-action";
+import { saveAuditColumnsAction } from "@/lib/visibility/save-columns-action";
 
 /** Personal preference: hide columns for yourself (never reveals one your role may not see). */
 export function ColumnChooser({

@@ -146,12 +146,18 @@ function FilterForm({
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
+    // The filter's inputs are all text or checkboxes: a File entry would not be a value.
+    const text = (name: string) => {
+      const value = data.get(name);
+      return typeof value === "string" ? value : "";
+    };
     if (filter.kind === "checkbox") {
-      apply({ [filter.param]: data.getAll("value").join(",") });
+      const values = data.getAll("value").filter((v): v is string => typeof v === "string");
+      apply({ [filter.param]: values.join(",") });
     } else if (filter.kind === "text") {
-      apply({ [filter.param]: String(data.get("value") ?? "").trim() });
+      apply({ [filter.param]: text("value").trim() });
     } else {
-      apply({ from: String(data.get("from") ?? ""), to: String(data.get("to") ?? "") });
+      apply({ from: text("from"), to: text("to") });
     }
   }
 

@@ -20,6 +20,7 @@ export function PortalShell({
   nav,
   person,
   preview = false,
+  signOutAction,
   children,
 }: {
   branding: BrandingView;
@@ -27,6 +28,8 @@ export function PortalShell({
   person: { name: string; role: string; accountName?: string };
   /** The Control Panel's preview: links inert, no sign-out, custom JavaScript not run. */
   preview?: boolean;
+  /** The Sign out form's server action; the preview has none. */
+  signOutAction?: () => Promise<void>;
   children: React.ReactNode;
 }) {
   const { portalName, logoUrl } = branding;
@@ -79,7 +82,7 @@ export function PortalShell({
           <UserBar
             {...person}
             profileHref={preview ? undefined : "/portal/profile"}
-            signOut={!preview}
+            signOutAction={preview ? undefined : signOutAction}
           />
         </header>
         <main className="portal-main flex-1 p-6">{children}</main>

@@ -13,6 +13,7 @@ export function AppShell({
   nav,
   navTestId,
   user,
+  signOutAction,
   children,
 }: {
   title: string;
@@ -20,6 +21,7 @@ export function AppShell({
   nav: NavItem[];
   navTestId: string;
   user: CurrentUser;
+  signOutAction: () => Promise<void>;
   children: React.ReactNode;
 }) {
   return (
@@ -39,7 +41,12 @@ export function AppShell({
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center justify-between gap-4 border-b border-slate-200 bg-white px-6 py-3">
           <span className="font-semibold md:hidden">{title}</span>
-          <UserBar name={user.name} role={ROLE_LABELS[user.role]} profileHref="/profile" />
+          <UserBar
+            name={user.name}
+            role={ROLE_LABELS[user.role]}
+            profileHref="/profile"
+            signOutAction={signOutAction}
+          />
         </header>
         <main className="flex-1 p-6">{children}</main>
       </div>

@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { signOutAction } from "@/app/(auth)/actions";
 
 /** Who is signed in (name, role, account) and the Sign out button, top right of both apps. */
 export function UserBar({
@@ -7,15 +6,16 @@ export function UserBar({
   role,
   accountName,
   profileHref,
-  signOut = true,
+  signOutAction,
 }: {
   name: string;
   role: string;
   accountName?: string;
   /** The user's own profile (password, sessions): the name links there. */
   profileHref?: string;
-  /** False in the branding preview, where the person shown is a sample. */
-  signOut?: boolean;
+  /** The Sign out form's server action (it lives with the auth routes, in app/); absent in the
+   * branding preview, where the person shown is a sample. */
+  signOutAction?: () => Promise<void>;
 }) {
   return (
     <div className="ml-auto flex items-center gap-4">
@@ -32,7 +32,7 @@ export function UserBar({
         </span>
         {accountName ? <span className="ml-2 text-slate-500">{accountName}</span> : null}
       </p>
-      {signOut ? (
+      {signOutAction ? (
         <form action={signOutAction}>
           <button
             type="submit"

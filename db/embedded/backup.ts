@@ -37,14 +37,14 @@ async function readArchive(file: string): Promise<Uint8Array<ArrayBuffer>> {
   const tar = isGzip(stored) ? await gunzipAsync(stored).catch(() => undefined) : stored;
   if (!tar || !isTar(tar)) throw new BackupError(`${resolved} is not a db:backup archive.`);
   // Node's own buffers never sit on a SharedArrayBuffer; Blob's typing asks for a plain one.
-  return tar as Uint8Array<ArrayBuffer>;
+  return tar;
 }
 
 /**
  * Compresses the archive (off the main thread) and writes it beside its final name, then renames
  * it: a crash never leaves half a backup under the name.
  */
-export async function writeBackupFile(file: string, tar: Buffer): Promise<number> {
+async function writeBackupFile(file: string, tar: Buffer): Promise<number> {
   const target = path.resolve(file);
   if (existsSync(target)) throw new BackupError(`${target} already exists: choose another name.`);
   const compressed = await gzipAsync(tar);

@@ -29,7 +29,7 @@ const tableRowSchema = z.object({
 });
 
 /** Double-quotes an identifier, for the few places drizzle's sql.identifier cannot go (casts). */
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 

@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { HarnessError } from "./log";
-import { onTeardown } from "./teardown";
-import { findPostgresBinaries, startPostgresCluster } from "./postgres-cluster";
+import { findPostgresBinaries } from "@/tools/postgres/binaries";
+import { hostsOf, isLocalDatabaseUrl } from "@/tools/postgres/local-url";
+import { startPostgresCluster } from "@/tools/postgres/throwaway";
+import { ToolError } from "@/tools/process/output";
+import { onTeardown } from "@/tools/process/teardown";
 
-export const E2E_DATABASE = "trunkline_e2e";
+const E2E_DATABASE = "trunkline_e2e";
 
 export type TestDatabase = {
   kind: "external" | "cluster" | "pglite";
@@ -17,37 +19,11 @@ export type TestDatabase = {
   stop: () => Promise<void>;
 };
 
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
-
-/**
- * The hosts a connection string points at, the way postgres.js reads it: the authority part
- * (possibly a comma-separated list), or `?host=` which wins; an empty host means PGHOST or
- * localhost. Parsed by hand because `new URL` rejects an empty host and multi-host lists.
- */
-export function hostsOf(url: string): string[] {
-  const afterScheme = url.replace(/^[a-z]+:\/\//i, "");
-  const authority = afterScheme.split(/[/?]/)[0] ?? "";
-  const hostPart = authority.slice(authority.lastIndexOf("@") + 1);
-  const query = url.includes("?") ? new URLSearchParams(url.slice(url.indexOf("?") + 1)) : null;
-  const raw = query?.get("host") ?? hostPart;
-  const hosts = raw
-    .split(",")
-    .map((h) => decodeURIComponent(h.trim()))
-    .map((h) => (h.startsWith("[") ? h.slice(0, h.indexOf("]") + 1) : h.replace(/:\d+$/, "")))
-    .filter(Boolean);
-  return hosts.length > 0 ? hosts : [process.env.PGHOST || "localhost"];
-}
-
-/** Tests write and wipe data freely, so they only ever run against this machine's own server. */
-export function isLocalDatabaseUrl(url: string): boolean {
-  return hostsOf(url).every((h) => h.startsWith("/") || LOCAL_HOSTS.has(h.toLowerCase()));
-}
-
 export async function chooseDatabase(): Promise<TestDatabase> {
   const given = process.env.TEST_DATABASE_URL?.trim();
   if (given) {
     if (!isLocalDatabaseUrl(given)) {
-      throw new HarnessError(
+      throw new ToolError(
         `TEST_DATABASE_URL points at ${hostsOf(given).join(", ")}: end-to-end tests only run ` +
           "against a local database (localhost, 127.0.0.1, ::1 or a unix socket).",
       );

@@ -1,6 +1,3 @@
-/** An error whose message is the whole story: run.ts prints it without a stack trace. */
-export class HarnessError extends Error {}
-
 let interrupted = false;
 
 /** After Ctrl-C the phase that was cut short fails; saying so would only be noise. */
@@ -33,32 +30,4 @@ export async function phase<T>(
     if (!interrupted) log(`${name}: FAILED after ${seconds(started)}`);
     throw err;
   }
-}
-
-/** Keeps the last lines of a child's output, so a failure can show what the child said. */
-export class OutputTail {
-  private lines: string[] = [];
-  private partial = "";
-
-  constructor(private readonly limit = 300) {}
-
-  push(chunk: Buffer | string): void {
-    const parts = (this.partial + chunk.toString()).split("\n");
-    this.partial = parts.pop() ?? "";
-    this.lines.push(...parts);
-    if (this.lines.length > this.limit) this.lines.splice(0, this.lines.length - this.limit);
-  }
-
-  text(maxLines = this.limit): string {
-    const all = this.partial ? [...this.lines, this.partial] : this.lines;
-    return all.slice(-maxLines).join("\n");
-  }
-}
-
-export function indent(text: string): string {
-  return text
-    .trimEnd()
-    .split("\n")
-    .map((line) => `    ${line}`)
-    .join("\n");
 }

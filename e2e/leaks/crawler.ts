@@ -114,7 +114,7 @@ const attr = (tag: string, name: string) => {
 };
 
 /** Links of an HTML page: a[href] and what its GET forms submit with their current values. */
-export function htmlLinks(html: string): string[] {
+function htmlLinks(html: string): string[] {
   const out: string[] = [];
   for (const m of html.matchAll(/<a\s[^>]*>/gi)) {
     const href = attr(m[0], "href");
@@ -150,7 +150,7 @@ export function htmlLinks(html: string): string[] {
 }
 
 /** Hrefs inside an RSC payload (Link props of client components). */
-export function rscLinks(payload: string): string[] {
+function rscLinks(payload: string): string[] {
   const out: string[] = [];
   for (const m of payload.matchAll(/"href":("(?:[^"\\]|\\.)*")/g)) {
     try {
@@ -162,7 +162,7 @@ export function rscLinks(payload: string): string[] {
   return out;
 }
 
-export function entryIdsIn(body: string): number[] {
+function entryIdsIn(body: string): number[] {
   const ids = new Set<number>();
   for (const m of body.matchAll(/data-entry-id="(\d+)"/g)) ids.add(Number(m[1]));
   for (const m of body.matchAll(/\/entries\/(\d+)/g)) ids.add(Number(m[1]));
@@ -170,7 +170,7 @@ export function entryIdsIn(body: string): number[] {
 }
 
 /** Same shape of URL (ids as :n, the query's parameter names, the tab): crawled fairly. */
-export function patternOf(url: string): string {
+function patternOf(url: string): string {
   const u = new URL(url, "http://x");
   const names = [...new Set([...u.searchParams.keys()])].sort().join(",");
   const tab = u.searchParams.get("tab");

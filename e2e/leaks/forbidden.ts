@@ -30,7 +30,7 @@ import type { ForbiddenKind, ForbiddenValue } from "./matcher";
  * numeric strings (ids, balances, counters) occur everywhere and would match by accident.
  */
 
-export const MIN_LENGTH = 6;
+const MIN_LENGTH = 6;
 
 export type Viewer = {
   id: number;
@@ -81,7 +81,7 @@ export function auditScopeSql(sql: postgres.Sql, viewer: Pick<Viewer, "role" | "
   return sql`table_name = any(${sql.array([...BRANDING_TABLES])})`;
 }
 
-export async function findViewer(sql: postgres.Sql, email: string): Promise<Viewer> {
+async function findViewer(sql: postgres.Sql, email: string): Promise<Viewer> {
   const [row] = await sql<
     { id: string; email: string; name: string; role: Viewer["role"]; account_id: string | null }[]
   >`select id::text, email, name, role::text as role, account_id::text

@@ -43,7 +43,7 @@ const scriptSafe = (v: string) =>
     .replaceAll("\u2028", "\\u2028")
     .replaceAll("\u2029", "\\u2029");
 
-export function encodings(value: string): string[] {
+function encodings(value: string): string[] {
   const json = jsonEscape(value);
   const json2 = jsonEscape(json);
   const uri = encodeURIComponent(value);

@@ -11,9 +11,9 @@ import type { Viewer } from "./forbidden";
 
 const APP_DIR = path.resolve(__dirname, "..", "..", "app");
 
-export type AppRoute = { template: string; kind: "page" | "route" };
+type AppRoute = { template: string; kind: "page" | "route" };
 
-export function appRoutes(dir = APP_DIR, prefix = ""): AppRoute[] {
+function appRoutes(dir = APP_DIR, prefix = ""): AppRoute[] {
   const out: AppRoute[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.isDirectory()) {

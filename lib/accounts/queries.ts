@@ -3,7 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { escapeLike } from "@/lib/audit/queries/audit-criteria";
 import { ACCOUNT_STATUSES, ACCOUNT_TYPES, accounts, auditLog, ingressRoutes } from "@/db/schema";
 
-export const ACCOUNTS_PAGE_SIZE = 50;
+const ACCOUNTS_PAGE_SIZE = 50;
 
 export type AccountListFilters = {
   q?: string;

@@ -17,7 +17,7 @@ export const countField = () =>
     .max(2_147_483_647, "Too large.");
 
 /** Money as the numeric(14,2) column wants it: a string with two decimals, never a float. */
-export const moneyField = () =>
+const moneyField = () =>
   z.coerce
     .number({ error: NUMBER_MESSAGE })
     .min(0, "Must be 0 or more.")

@@ -19,11 +19,7 @@ export const accountStatusMessage = (
   `${status === "suspended" ? "Suspended" : "Reactivated"} ${String(after?.type ?? "account")} ${String(after?.name)} (${id}) (was ${String(before?.status)})`;
 
 /** Suspends (status "suspended") or reactivates (status "active") an account. */
-export async function setAccountStatus(
-  db: DbOrTx,
-  actor: ActorContext,
-  input: SetAccountStatusInput,
-) {
+async function setAccountStatus(db: DbOrTx, actor: ActorContext, input: SetAccountStatusInput) {
   const { after } = await auditedMutation(db, actor, {
     table: "accounts",
     action: "UPDATE",

@@ -18,9 +18,9 @@ import type { ActionResult } from "./result";
  */
 
 /** The Control Panel's staff, the Customer Portal's account users, or either. */
-export type Audience = "staff" | "portal" | "any";
+type Audience = "staff" | "portal" | "any";
 
-export type OperationContext = {
+type OperationContext = {
   user: CurrentUser;
   actor: ActorContext;
   db: Db;
@@ -112,7 +112,7 @@ export async function performOperation<S extends z.ZodType, T>(
       result: { status: "error", error: "Check the highlighted fields.", fieldErrors, values },
     };
   }
-  const input = parsed.data as z.infer<S>;
+  const input = parsed.data;
   try {
     const actor = await caller.actor(user);
     const { data, message } = await op.run(input, {

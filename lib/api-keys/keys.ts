@@ -74,7 +74,7 @@ export async function generateApiKey(
 }
 
 /** Revokes a key: it stops working at once; the row stays for the list and the audit trail. */
-export async function revokeApiKey(db: Db, actor: ActorContext, id: number): Promise<void> {
+async function revokeApiKey(db: Db, actor: ActorContext, id: number): Promise<void> {
   await auditedMutation(db, actor, {
     table: "api_keys",
     action: "DELETE",
@@ -140,7 +140,7 @@ export function listApiKeys(db: DbOrTx) {
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
 
-export const generateApiKeySchema = z.object({
+const generateApiKeySchema = z.object({
   name: z.string().trim().min(1, "Enter a name.").max(100, "Keep the name under 100 characters."),
   scope: z.enum(API_KEY_SCOPES, { error: "Choose a scope." }),
   // A date from <input type="date">: the key works through the end of that day (UTC).
@@ -162,7 +162,7 @@ export const generateApiKeySchema = z.object({
     }),
 });
 
-export const revokeApiKeySchema = z.object({
+const revokeApiKeySchema = z.object({
   id: z.coerce.number({ error: "Choose a key." }).int().positive("Choose a key."),
 });
 

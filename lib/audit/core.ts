@@ -1,3 +1,5 @@
+// Never in a browser bundle (the audited writes run on the server only); see db/client.ts.
+import "server-only";
 import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { DbOrTx, Tx } from "@/db/client";

@@ -48,7 +48,7 @@ export async function restoreFromEntry(db: DbOrTx, actor: ActorContext, entryId:
   if (!isRestorable(entry.tableName)) {
     throw new AppError(`Records of ${entry.tableName} cannot be restored here.`, "invalid");
   }
-  const before = entry.before as Record<string, unknown> | null;
+  const before = entry.before;
   const id = Number(entry.recordPk);
   if (!before || !Number.isSafeInteger(id)) {
     throw new AppError(`Audit entry #${entryId} holds no earlier state to restore.`, "invalid");

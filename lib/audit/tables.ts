@@ -19,7 +19,7 @@ import type { AUDITED_TABLE_NAME_LIST } from "./table-names";
 type Row = Record<string, unknown>;
 
 /** Fields only a viewer whose role has `visibleWith` sees in entries (values and names). */
-export type MaskRule = { fields: readonly string[]; visibleWith: Permission };
+type MaskRule = { fields: readonly string[]; visibleWith: Permission };
 
 /** How the audit core treats one audited table: its key, secrets, owner account and wording. */
 export type AuditedTableDef = {
@@ -189,5 +189,3 @@ export const AUDITED_TABLE_NAMES = Object.keys(AUDITED_TABLES) as AuditedTableNa
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const _sameTables: Same<AuditedTableName, (typeof AUDITED_TABLE_NAME_LIST)[number]> = true;
 void _sameTables;
-
-export { AUDIT_EVENT_TABLES, AUDIT_TABLE_FILTER_VALUES, BRANDING_TABLES } from "./table-names";

@@ -7,7 +7,7 @@ import { authenticate } from "./authenticate";
 import { checkSession, endSession } from "./user-sessions";
 
 /** Too many failures for this email and address: the sign-in page says so instead of "invalid". */
-export class ThrottledSignin extends CredentialsSignin {
+class ThrottledSignin extends CredentialsSignin {
   code = "throttled";
 }
 

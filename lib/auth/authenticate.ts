@@ -113,10 +113,7 @@ async function settleAttempt(db: Db, claim: Claim, outcome: LoginOutcome): Promi
  * field is missing or not text. Never the password.
  */
 function triedEmail(input: unknown): string {
-  const raw =
-    input && typeof input === "object" && "email" in input
-      ? (input as { email: unknown }).email
-      : null;
+  const raw = input && typeof input === "object" && "email" in input ? input.email : null;
   if (typeof raw !== "string") return "";
   return raw
     .replace(/[\u0000-\u001f\u007f]/g, "")

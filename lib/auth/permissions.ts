@@ -4,7 +4,7 @@ import type { UserRole } from "@/db/schema";
  * Roles map to permissions here and nowhere else; a role missing from the table gets nothing.
  * Checked on the server by layouts, pages, the action wrapper and API handlers.
  */
-export const PERMISSIONS = [
+const PERMISSIONS = [
   "audit:read",
   "audit:read-all-tables",
   "audit:export",

@@ -13,7 +13,7 @@ import type { RequestContext } from "@/lib/http/request-context";
 
 export type SessionLimits = { maxAgeHours: number; idleMinutes: number };
 
-export function sessionLimits(): SessionLimits {
+function sessionLimits(): SessionLimits {
   const config = readConfig();
   return { maxAgeHours: config.SESSION_MAX_AGE_HOURS, idleMinutes: config.SESSION_IDLE_MINUTES };
 }

@@ -54,7 +54,7 @@ export type SaveDraftResult = {
  * value for it stands); a field the editor changed that someone else also changed to something
  * else is a conflict, and nothing is written. Unchanged → nothing written.
  */
-export async function saveDraft(
+async function saveDraft(
   db: DbOrTx,
   actor: ActorContext,
   input: SaveDraftInput,
@@ -111,7 +111,7 @@ export type PublishResult = { id: number; versionNo: number; changed: BrandingFi
  * the draft equals the latest version (nothing written), or, given `expectedVersion`, when the
  * draft changed since the publisher looked at it.
  */
-export async function publishDraft(
+async function publishDraft(
   db: DbOrTx,
   actor: ActorContext,
   options: { expectedVersion?: number } = {},
@@ -161,7 +161,7 @@ export const STALE_RESTORE_MESSAGE =
  * Copies a published version's fields back into the draft (only those that differ). Refused when
  * the draft moved on from `expectedVersion`, so a colleague's newer edits are not replaced unseen.
  */
-export async function restoreVersion(
+async function restoreVersion(
   db: DbOrTx,
   actor: ActorContext,
   versionId: number,
@@ -230,7 +230,7 @@ export function draftStatusText(status: DraftStatus): string {
 }
 
 /** Whether the editor may change the custom JavaScript, beyond branding:manage. */
-export const codeRights = (user: { role: string }): CodePermissions => ({
+const codeRights = (user: { role: string }): CodePermissions => ({
   editCustomJs: can(user.role, "branding:custom-js"),
 });
 

@@ -5,15 +5,15 @@
  */
 export type BrandingImageKind = "logo" | "favicon";
 
-export const KB = 1024;
-export const LOGO_MAX_BYTES = 512 * KB;
+const KB = 1024;
+const LOGO_MAX_BYTES = 512 * KB;
 export const LOGO_MAX_WIDTH = 1200;
 export const LOGO_MAX_HEIGHT = 600;
-export const FAVICON_MAX_BYTES = 100 * KB;
+const FAVICON_MAX_BYTES = 100 * KB;
 export const FAVICON_MIN_SIZE = 16;
 export const FAVICON_MAX_SIZE = 512;
 
-export const MAX_BYTES: Record<BrandingImageKind, number> = {
+const MAX_BYTES: Record<BrandingImageKind, number> = {
   logo: LOGO_MAX_BYTES,
   favicon: FAVICON_MAX_BYTES,
 };

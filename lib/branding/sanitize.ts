@@ -2,7 +2,7 @@
  * Makes operator-supplied markup safe to serve: the portal footer (HTML shown on every portal
  * page) and SVG logos/favicons (served as images from this origin).
  */
-import createDOMPurify, { type DOMPurify, type RemovedElement, type WindowLike } from "dompurify";
+import createDOMPurify, { type DOMPurify } from "dompurify";
 import { JSDOM, type DOMWindow } from "jsdom";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -15,9 +15,9 @@ let shared: Sanitizers | undefined;
 function sanitizers(): Sanitizers {
   if (!shared) {
     const window = new JSDOM("").window;
-    const footer = createDOMPurify(window as unknown as WindowLike);
+    const footer = createDOMPurify(window);
     footer.addHook("afterSanitizeAttributes", secureLinkTargets);
-    shared = { window, footer, svg: createDOMPurify(window as unknown as WindowLike) };
+    shared = { window, footer, svg: createDOMPurify(window) };
   }
   return shared;
 }
@@ -27,9 +27,7 @@ function sanitizers(): Sanitizers {
  * that is not something taken out of the operator's markup.
  */
 function droppedSomething(purify: DOMPurify): boolean {
-  return purify.removed.some(
-    (r) => !("element" in r) || !isParserWrapper((r as RemovedElement).element),
-  );
+  return purify.removed.some((r) => !("element" in r) || !isParserWrapper(r.element));
 }
 // FORCE_BODY parses the input after a placeholder <remove> element that DOMPurify then drops.
 const isParserWrapper = (node: Node) => ["BODY", "HEAD", "HTML", "REMOVE"].includes(node.nodeName);

@@ -89,16 +89,14 @@ export const publishSchema = z.object({
   // The draft version the publisher was looking at: publishing edits they have not seen is refused.
   version: versionField(),
 });
-export type PublishInput = z.infer<typeof publishSchema>;
 
 export const restoreVersionSchema = z.object({
   versionId: idField("Choose a version to restore."),
   // The draft version on screen: restoring over a colleague's newer edits is refused.
   version: versionField(),
 });
-export type RestoreVersionInput = z.infer<typeof restoreVersionSchema>;
 
-export const BRANDING_IMAGE_KINDS = ["logo", "favicon"] as const satisfies BrandingImageKind[];
+const BRANDING_IMAGE_KINDS = ["logo", "favicon"] as const satisfies BrandingImageKind[];
 
 const kindField = z.enum(BRANDING_IMAGE_KINDS, { error: "Choose logo or favicon." });
 
@@ -108,7 +106,5 @@ export const uploadImageSchema = z.object({
     .instanceof(File, { error: "Choose an image file." })
     .refine((f) => f.size > 0, "Choose an image file."),
 });
-export type UploadImageInput = z.infer<typeof uploadImageSchema>;
 
 export const removeImageSchema = z.object({ kind: kindField });
-export type RemoveImageInput = z.infer<typeof removeImageSchema>;

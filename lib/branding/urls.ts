@@ -14,7 +14,7 @@ export const IMAGE_EXTENSIONS = {
 export type BrandingImageType = keyof typeof IMAGE_EXTENSIONS;
 export type BrandingImageExt = (typeof IMAGE_EXTENSIONS)[BrandingImageType];
 
-export function isBrandingImageType(contentType: string): contentType is BrandingImageType {
+function isBrandingImageType(contentType: string): contentType is BrandingImageType {
   return Object.hasOwn(IMAGE_EXTENSIONS, contentType);
 }
 

@@ -1,4 +1,5 @@
 import { asc, eq } from "drizzle-orm";
+import { createTransport } from "nodemailer";
 import type { Db } from "@/db/client";
 import { emailOutbox } from "@/db/schema";
 import { systemActor, type ActorContext } from "@/lib/audit/actor";
@@ -10,29 +11,13 @@ export type MailTransport = {
   send: (mail: { to: string; subject: string; text: string }) => Promise<void>;
 };
 
-// The few nodemailer members used here, so this file type-checks whether or not it is installed.
-type NodemailerModule = {
-  createTransport: (url: string) => {
-    sendMail: (mail: {
-      from: string;
-      to: string;
-      subject: string;
-      text: string;
-    }) => Promise<unknown>;
-  };
-};
-
 /** An SMTP transport when SMTP_URL is set; null means mail stays in the outbox (demo mode). */
 export async function smtpTransport(
   env: Record<string, string | undefined> = process.env,
 ): Promise<MailTransport | null> {
   const url = env.SMTP_URL?.trim();
   if (!url) return null;
-  // A computed specifier keeps bundlers and tsc from requiring the optional package at build time.
-  const nodemailer = (await import("nodemailer" as string)) as NodemailerModule & {
-    default?: NodemailerModule;
-  };
-  const transporter = (nodemailer.default ?? nodemailer).createTransport(url);
+  const transporter = createTransport(url);
   const from = env.SMTP_FROM?.trim() || "Trunkline <no-reply@trunkline.invalid>";
   return {
     send: async (mail) => {

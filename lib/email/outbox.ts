@@ -4,8 +4,7 @@ import { emailOutbox } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 
-export const EMAIL_KINDS = ["invitation", "password_reset"] as const;
-export type EmailKind = (typeof EMAIL_KINDS)[number];
+export type EmailKind = "invitation" | "password_reset";
 
 export type OutgoingEmail = {
   kind: EmailKind;

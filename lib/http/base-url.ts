@@ -12,7 +12,7 @@ import { unsealPeerHeaders } from "./peer-seal";
 const HOST =
   /^(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?))*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
-export const FALLBACK_HOST = "localhost:3000";
+const FALLBACK_HOST = "localhost:3000";
 
 function validHost(value: string | null | undefined): string | null {
   const host = value?.trim();

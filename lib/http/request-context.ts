@@ -3,8 +3,6 @@ import { readConfig } from "@/lib/config";
 import { parseTrustedProxies, resolveClientIp, type TrustedProxies } from "./client-ip";
 import { unsealPeerHeaders } from "./peer-seal";
 
-export { REQUEST_ID_HEADER } from "./peer-seal";
-
 export type RequestContext = { ip: string | null; userAgent: string | null; requestId: string };
 
 let trustedCache: { spec: string; ranges: TrustedProxies } | null = null;

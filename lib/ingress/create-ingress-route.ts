@@ -41,8 +41,6 @@ export async function createIngressRoute(
   return after!;
 }
 
-export type SavedIngress = { id: number; accountId: number; version: number };
-
 export const createIngressOperation = operation({
   schema: createIngressSchema,
   permission: "accounts:manage",

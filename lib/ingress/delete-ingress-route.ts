@@ -6,7 +6,7 @@ import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { deleteIngressSchema } from "./schemas";
 
-export async function deleteIngressRoute(db: DbOrTx, actor: ActorContext, id: number) {
+async function deleteIngressRoute(db: DbOrTx, actor: ActorContext, id: number) {
   const { before } = await auditedMutation(db, actor, {
     table: "ingress_routes",
     action: "DELETE",

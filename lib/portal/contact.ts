@@ -49,7 +49,7 @@ export function contactFormValues(row: Contact): Record<string, string> {
 }
 
 /** Saves the contact details of the admin's own account, refused if it changed meanwhile. */
-export async function updateContact(
+async function updateContact(
   db: DbOrTx,
   actor: ActorContext,
   user: PortalManager,

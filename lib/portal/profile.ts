@@ -12,7 +12,7 @@ import { operation } from "@/lib/actions/operation";
  */
 
 /** Saves name and time zone; returns whether anything changed (an unchanged save writes no entry). */
-export async function updateProfile(
+async function updateProfile(
   db: Db,
   actor: ActorContext,
   userId: number,

@@ -22,7 +22,7 @@ const timeZoneSet = new Set(TIME_ZONES);
  * Listed, or an Area/Location name the runtime knows under another spelling: its list has
  * "Asia/Calcutta" where other systems store "Asia/Kolkata", and a saved zone must stay saveable.
  */
-export function isKnownTimeZone(zone: string): boolean {
+function isKnownTimeZone(zone: string): boolean {
   if (timeZoneSet.has(zone)) return true;
   if (!/^[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+$/.test(zone)) return false;
   try {
@@ -55,9 +55,6 @@ export const updateProfileSchema = z.object({
     .refine(isKnownTimeZone, "Choose a time zone from the list."),
 });
 export type UpdateProfileInput = z.infer<typeof updateProfileSchema>;
-
-// One password form for both apps: staff change theirs on /profile, portal users on theirs.
-export { changePasswordSchema, type ChangePasswordInput } from "@/lib/users/schemas";
 
 export const invitePortalUserSchema = z.object({ name: personName, email });
 export type InvitePortalUserInput = z.infer<typeof invitePortalUserSchema>;

@@ -85,7 +85,7 @@ export async function invitePortalUser(
 }
 
 /** Disables or enables a colleague of the admin's own account (never themselves). */
-export async function setPortalUserStatus(
+async function setPortalUserStatus(
   db: Db,
   actor: ActorContext,
   user: PortalManager,

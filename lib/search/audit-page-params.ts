@@ -28,7 +28,7 @@ const text = (max: number) =>
 
 export const PAGE_SIZES = [25, 50, 100] as const;
 
-export const auditPageParamsSchema = z.object({
+const auditPageParamsSchema = z.object({
   q: text(500),
   sort: z.enum(AUDIT_SORT_KEYS).optional().catch(undefined),
   dir: z.enum(["asc", "desc"]).optional().catch(undefined),

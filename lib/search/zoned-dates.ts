@@ -39,10 +39,10 @@ export function wallTime(utc: number, timeZone: string): number {
   return Date.UTC(
     fields.year!,
     fields.month! - 1,
-    fields.day!,
+    fields.day,
     fields.hour! % 24, // some engines write midnight as 24 even with h23
-    fields.minute!,
-    fields.second!,
+    fields.minute,
+    fields.second,
     ms,
   );
 }

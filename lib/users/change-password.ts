@@ -21,7 +21,7 @@ const wrongPassword = () =>
  * the user evidently knows their password, and every session of theirs ends in the same
  * transaction, this one included: a copy of any of their cookies stops working.
  */
-export async function changePassword(
+async function changePassword(
   db: Db,
   actor: ActorContext,
   userId: number,

@@ -12,7 +12,7 @@ import { roleChangedMessage } from "./messages";
 import { LAST_ADMIN, otherActiveAdmins, USER_PAGES } from "./user-rules";
 
 /** Changes a staff user's role. Nobody changes their own role; the last admin stays admin. */
-export async function changeRole(
+async function changeRole(
   db: Db,
   actor: ActorContext,
   userId: number,

@@ -14,7 +14,7 @@ import { passwordResetIssuedMessage } from "./messages";
 import { USER_PAGES } from "./user-rules";
 
 /** Issues a new single-use link (replacing any earlier one) and queues the reset email. */
-export async function sendPasswordReset(
+async function sendPasswordReset(
   db: Db,
   actor: ActorContext,
   userId: number,

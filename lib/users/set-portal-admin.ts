@@ -13,7 +13,7 @@ import { PORTAL_ADMIN_ONLY, USER_PAGES, userLabel } from "./user-rules";
  * Makes a portal user one of their account's portal administrators (who invite and disable
  * the account's portal users and edit its contact details), or removes that. Staff are refused.
  */
-export async function setPortalAdmin(
+async function setPortalAdmin(
   db: Db,
   actor: ActorContext,
   userId: number,

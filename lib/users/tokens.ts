@@ -25,7 +25,7 @@ export function setPasswordLink(baseUrl: string, token: string): string {
   return url.toString();
 }
 
-export const MASKED_TOKEN = "[masked]";
+const MASKED_TOKEN = "[masked]";
 
 /**
  * Replaces the token of every set-password link in `text`: what the outbox keeps of a message

@@ -64,7 +64,7 @@ export const mayUse = (policy: AuditViewerPolicy, column: AuditColumnKey) =>
   policy.allowed.includes(column);
 
 /** The requested sort when its column is the viewer's, else the default: never an error. */
-export function policySort(policy: AuditViewerPolicy, params: AuditPageParams): AuditSort {
+function policySort(policy: AuditViewerPolicy, params: AuditPageParams): AuditSort {
   const sort = sortOf(params);
   return sort.key === "occurredAt" || mayUse(policy, sort.key) ? sort : DEFAULT_SORT;
 }
@@ -101,10 +101,7 @@ const headerOf = (key: AuditColumnKey) => AUDIT_COLUMNS.find((c) => c.key === ke
  * Why these criteria may not run for this viewer, or null. The message names the column and
  * never the value, so it tells nothing about what the column holds.
  */
-export function hiddenColumnRefusal(
-  policy: AuditViewerPolicy,
-  criteria: AuditCriteria,
-): string | null {
+function hiddenColumnRefusal(policy: AuditViewerPolicy, criteria: AuditCriteria): string | null {
   const hidden = usedFields(criteria).find(([, column]) => column && !mayUse(policy, column));
   return hidden?.[1] ? `${headerOf(hidden[1])} is not among your columns.` : null;
 }

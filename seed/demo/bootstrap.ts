@@ -41,7 +41,7 @@ export const CDR_FIELDS_CUSTOMER = [
   "dtmf",
 ];
 
-export const CDR_FIELDS_CARRIER = [
+const CDR_FIELDS_CARRIER = [
   "dt",
   "callid_b",
   "direction",

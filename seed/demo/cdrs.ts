@@ -428,5 +428,5 @@ export async function maxCdrId(db: DbOrTx): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
-export const CDR_WINDOW_DAYS = 30;
+const CDR_WINDOW_DAYS = 30;
 export const cdrWindow = (now: number) => ({ from: now - CDR_WINDOW_DAYS * DAY, to: now - 60_000 });

@@ -7,7 +7,7 @@ import type { World } from "./world";
 import type { AuditedWriter } from "./writer";
 
 /** A row for login_attempts, which the sign-in throttle reads; written in bulk at the end. */
-export type LoginAttemptRow = {
+type LoginAttemptRow = {
   email: string;
   ip: string | null;
   outcome: LoginOutcome;
@@ -15,7 +15,7 @@ export type LoginAttemptRow = {
 };
 
 /** A row for user_sessions (not audited; its sign-in is the LOGIN entry); written at the end. */
-export type SessionRow = {
+type SessionRow = {
   userId: number;
   createdAt: Date;
   lastSeenAt: Date;

@@ -4,7 +4,7 @@
  * Western Europe, expensive mobile termination in Africa and the Middle East).
  */
 
-export type DestinationKind = "fixed" | "mobile" | "special";
+type DestinationKind = "fixed" | "mobile" | "special";
 
 export type DestinationSpec = {
   prefix: string;

@@ -289,7 +289,7 @@ const NEW_PRIVATE_NOTES = [
 ];
 
 /** A change to an account, decided now, applied to whatever the account holds then. */
-export function pickAccountChange(
+function pickAccountChange(
   ctx: SeedContext,
   account: SeedAccount,
   t: number,

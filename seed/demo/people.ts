@@ -30,8 +30,8 @@ import type { SeedContext } from "./context";
 import { HOUR } from "./timeline";
 import { roleAt, type SeedUser } from "./world";
 
-export const PORTAL_URL = "https://portal.northbridge.example";
-export const CONTROL_PANEL_URL = "https://cp.northbridge.example";
+const PORTAL_URL = "https://portal.northbridge.example";
+const CONTROL_PANEL_URL = "https://cp.northbridge.example";
 
 /** Single-use tokens are stored hashed, like the app does; the tokens themselves are dropped. */
 export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");

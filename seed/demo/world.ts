@@ -85,7 +85,7 @@ export const isActiveAt = (user: SeedUser, t: number): boolean =>
   user.activeFrom !== null && user.activeFrom <= t && t < user.activeUntil;
 
 /** Every state a record went through, from the rows the core read back after each write. */
-export class RecordHistory {
+class RecordHistory {
   private readonly states = new Map<
     string,
     Array<{ at: number; row: Record<string, unknown> | null }>

@@ -80,7 +80,7 @@ export class AuditedWriter {
           .insert(def.table as PgTable)
           .values(stamped)
           .returning({ pk: def.pk });
-        return row!.pk as Pk;
+        return row!.pk;
       },
       message: options.message,
       links: options.links,
@@ -113,10 +113,7 @@ export class AuditedWriter {
           if (columns.updatedAt) values.updatedAt = at;
           if (columns.version) values.version = sql`${columns.version} + 1`;
         }
-        await tx
-          .update(def.table as PgTable)
-          .set(values)
-          .where(eq(def.pk, id));
+        await tx.update(def.table).set(values).where(eq(def.pk, id));
       },
       message: options.message,
       links: options.links,
@@ -137,7 +134,7 @@ export class AuditedWriter {
       action: options.action ?? "DELETE",
       id: requireId(table, id),
       change: async (tx) => {
-        await tx.delete(def.table as PgTable).where(eq(def.pk, id));
+        await tx.delete(def.table).where(eq(def.pk, id));
       },
       message: options.message,
       links: options.links,

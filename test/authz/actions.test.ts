@@ -48,7 +48,7 @@ import {
 /** What the request would carry: the signed-in user and this file's database. */
 const request = vi.hoisted(() => ({
   user: null as CurrentUser | null,
-  db: null as unknown,
+  db: null as Db | null,
   redirects: [] as string[],
 }));
 
@@ -421,7 +421,7 @@ const INPUTS: Record<string, InputFor> = {
     billingEmail: `${unique("billing")}@example.test`,
     country: "GB",
   }),
-  "components/audit/column-chooser-action.ts#saveAuditColumnsAction": async () => ({
+  "lib/visibility/save-columns-action.ts#saveAuditColumnsAction": async () => ({
     "visible[]": [...AUDIT_COLUMN_KEYS],
   }),
 };

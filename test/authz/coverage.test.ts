@@ -20,9 +20,7 @@ describe("the authorization matrix covers the code", () => {
     expect(keys).toContain("page /accounts/[id]/ingress/[ingressId]");
     expect(keys).toContain("GET /portal-assets/custom/[file]");
     expect(keys).toContain("POST /api/auth/[...nextauth]");
-    expect(keys).toContain(
-      "action components/audit/column-chooser-action.ts#saveAuditColumnsAction",
-    );
+    expect(keys).toContain("action lib/visibility/save-columns-action.ts#saveAuditColumnsAction");
     expect(keys).toContain("action app/(control-panel)/users/actions.ts#setPortalAdminAction");
     // Counts, so the report states them and a silently shrinking enumeration shows.
     const count = (kind: string) => entries.filter((e) => e.kind === kind).length;

@@ -1,4 +1,4 @@
-import { enumerateEntryPoints, keyOf, type EntryPoint } from "./enumerate";
+import { keyOf, type EntryPoint } from "./enumerate";
 import { AUDIENCES, KNOWN_BUGS, MATRIX, SAMPLE_URLS, SCOPED_CASES, type MatrixRow } from "./matrix";
 
 /**
@@ -60,5 +60,3 @@ export function matrixProblems(
   }
   return problems;
 }
-
-export const currentEntryPoints = (root: string) => enumerateEntryPoints(root);

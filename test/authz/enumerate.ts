@@ -9,13 +9,13 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 
-export type PageEntry = { kind: "page"; route: string; file: string };
-export type HandlerEntry = { kind: "handler"; method: HttpMethod; route: string; file: string };
-export type ActionEntry = { kind: "action"; module: string; name: string };
+type PageEntry = { kind: "page"; route: string; file: string };
+type HandlerEntry = { kind: "handler"; method: HttpMethod; route: string; file: string };
+type ActionEntry = { kind: "action"; module: string; name: string };
 export type EntryPoint = PageEntry | HandlerEntry | ActionEntry;
 
-export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
+const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** The key an entry point and its matrix row share: "page /accounts/[id]", "GET /x", "action m#f". */
 export function keyOf(entry: EntryPoint): string {
@@ -79,7 +79,7 @@ function bindingNames(name: ts.BindingName, out: string[]) {
  * The runtime names a module exports (types left out). `export * from` is refused: the names
  * would live in another file, and a route's methods must be visible where the route is.
  */
-export function exportedNames(file: string): string[] {
+function exportedNames(file: string): string[] {
   const source = parse(file);
   const names: string[] = [];
   for (const st of source.statements) {

@@ -43,8 +43,7 @@ export const AUDIENCES = [
  */
 export type Audience = (typeof AUDIENCES)[number];
 
-export const OUTCOMES = ["ok", "public", "login", "home", "403", "404"] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export type Outcome = "ok" | "public" | "login" | "home" | "403" | "404";
 export const isRefusal = (o: Outcome) =>
   o === "login" || o === "home" || o === "403" || o === "404";
 
@@ -171,7 +170,7 @@ export const ACTION_ROWS = rows([
   ["action app/portal/users/actions.ts#setPortalUserStatusAction",         "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
   ["action app/portal/contact/actions.ts#updateContactAction",             "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
   // audit:read, any audience — one's own column preference on the audit page
-  ["action components/audit/column-chooser-action.ts#saveAuditColumnsAction","login","ok", "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
+  ["action lib/visibility/save-columns-action.ts#saveAuditColumnsAction","login","ok", "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
 ]);
 
 export const MATRIX: readonly MatrixRow[] = [...PAGE_ROWS, ...HANDLER_ROWS, ...ACTION_ROWS];

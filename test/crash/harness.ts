@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import { SERVER_CONDITION } from "@/tools/process/server-condition";
 
 /**
  * Runs the crash-test children and reads their line protocol. Every child started here is
@@ -23,7 +24,7 @@ export class CrashChild {
     // pid would not be the lock holder's and SIGKILL would orphan the one holding the folder.
     this.process = spawn(
       process.execPath,
-      ["--import", "tsx", path.join(REPO_ROOT, "test", "crash", script), ...args],
+      [SERVER_CONDITION, "--import", "tsx", path.join(REPO_ROOT, "test", "crash", script), ...args],
       { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
     );
     running.add(this);

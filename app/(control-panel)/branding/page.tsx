@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { RecordHistory } from "@/components/audit/record-history";
+import { RecordHistory } from "@/app/(control-panel)/_components/record-history";
 import { ConfirmAction } from "@/components/branding/confirm-action";
 import { DraftForm } from "@/components/branding/draft-form";
 import { ImageForm } from "@/components/branding/image-form";

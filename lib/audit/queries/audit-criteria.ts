@@ -73,7 +73,7 @@ function asId(term: string): number | null {
  * values never match, or the matches would tell its values). Table names are lower-case, so the
  * term is lowered for them; pk and related ids are exact (they are identifiers, "user:7").
  */
-export function textTermCondition(term: string, columns: readonly AuditColumnKey[]): SQL {
+function textTermCondition(term: string, columns: readonly AuditColumnKey[]): SQL {
   const has = (column: AuditColumnKey) => columns.includes(column);
   const arms: SQL[] = [sql`${auditLog.relatedIds} @> array[${term}]::text[]`];
   if (has("message")) arms.push(containsText(auditLog.message, term));

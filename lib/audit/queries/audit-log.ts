@@ -36,7 +36,7 @@ export const AUDIT_SORT_KEYS = [
   "message",
 ] as const;
 export type AuditSortKey = (typeof AUDIT_SORT_KEYS)[number];
-export type SortDir = "asc" | "desc";
+type SortDir = "asc" | "desc";
 export type AuditSort = { key: AuditSortKey; dir: SortDir };
 export const DEFAULT_SORT: AuditSort = { key: "occurredAt", dir: "desc" };
 
@@ -231,12 +231,12 @@ export async function findAuditPage(db: DbOrTx, params: AuditPageParams): Promis
   };
 }
 
-export const EXACT_COUNT_CAP = 10_000;
+const EXACT_COUNT_CAP = 10_000;
 /**
  * Above this planner estimate the exact count is not even tried: counting up to the cap through a
  * filter that matches a few percent of the table walks hundreds of thousands of index entries.
  */
-export const ESTIMATE_ONLY_ABOVE = 50_000;
+const ESTIMATE_ONLY_ABOVE = 50_000;
 
 /**
  * Exact when small, the planner's estimate (marked as such) when large: the estimate first

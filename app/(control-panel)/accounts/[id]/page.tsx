@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { RecordHistory } from "@/components/audit/record-history";
+import { RecordHistory } from "@/app/(control-panel)/_components/record-history";
 import { getAuditPolicy } from "@/lib/visibility/current-policy";
 import { getDb } from "@/db/client";
 import { accountFormValues, findAccount, listIngressRoutes } from "@/lib/accounts/queries";

@@ -60,7 +60,12 @@ export function GenerateForm({ action }: { action: FormAction<GeneratedKey> }) {
               type="button"
               className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
               onClick={() => {
-                void navigator.clipboard.writeText(secret).then(() => setCopied(secret));
+                // Fire and forget: a refused clipboard leaves the button as it was, and the
+                // secret stays on screen to copy by hand.
+                void navigator.clipboard.writeText(secret).then(
+                  () => setCopied(secret),
+                  () => {},
+                );
               }}
             >
               {copied === secret ? "Copied" : "Copy"}

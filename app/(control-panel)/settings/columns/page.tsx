@@ -3,7 +3,7 @@ import { asc, eq, isNull, and, isNotNull } from "drizzle-orm";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
 import { columnPermissions, USER_ROLES, users } from "@/db/schema";
-import { RecordHistory } from "@/components/audit/record-history";
+import { RecordHistory } from "@/app/(control-panel)/_components/record-history";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { requirePermission } from "@/lib/auth/session";
 import { AUDIT_COLUMNS, defaultAuditColumns } from "@/lib/visibility/audit-columns";

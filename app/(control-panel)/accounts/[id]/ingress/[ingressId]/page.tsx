@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { RecordHistory } from "@/components/audit/record-history";
+import { RecordHistory } from "@/app/(control-panel)/_components/record-history";
 import { getDb } from "@/db/client";
 import { findAccount, findIngressRoute } from "@/lib/accounts/queries";
 import { can } from "@/lib/auth/permissions";

@@ -1,14 +1,12 @@
-import { and, eq } from "drizzle-orm";
+import { AuditTable } from "@/components/audit/audit-table";
 import { getDb } from "@/db/client";
-import { findAuditPage } from "@/lib/audit/queries/audit-log";
-import { auditLog } from "@/db/schema";
+import { findRecordHistory } from "@/lib/audit/queries/record-history";
 import { getAuditPolicy } from "@/lib/visibility/current-policy";
-import { AuditTable } from "./audit-table";
 
 /**
- * The History tab of a record page (account, ingress route, user, branding): that record's audit
- * entries, newest first, each with View Difference. Served by the (record_pk, occurred_at) index.
- * Without a record key it lists the whole table's entries (a settings page's history).
+ * The History tab of a Control Panel record page (account, ingress route, user, branding, column
+ * settings): reads that record's audit entries the viewer may see, newest first, each with View
+ * Difference. A route-level component because it reads the database (components/ do not).
  */
 export async function RecordHistory({
   table,
@@ -23,18 +21,7 @@ export async function RecordHistory({
 }) {
   const policy = await getAuditPolicy();
   if (!policy) return null;
-  const page = await findAuditPage(await getDb(), {
-    scope: policy.scope,
-    where: and(
-      eq(auditLog.tableName, table),
-      recordPk === undefined ? undefined : eq(auditLog.recordPk, String(recordPk)),
-    ),
-    sort: { key: "occurredAt", dir: "desc" },
-    cursor: null,
-    direction: "next",
-    pageSize: limit,
-    columns: policy.visible,
-  });
+  const page = await findRecordHistory(await getDb(), policy, { table, recordPk, limit });
   const search = new URLSearchParams({
     q: recordPk === undefined ? `table:${table}` : `table:${table} pk:${recordPk}`,
   });

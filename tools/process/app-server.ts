@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { HarnessError, OutputTail, indent } from "./log";
+import { OutputTail, ToolError, indent } from "./output";
 import { onTeardown } from "./teardown";
 
 export type AppServer = {
@@ -66,7 +66,7 @@ export async function startServer(options: StartOptions): Promise<AppServer> {
   const fail = async (why: string) => {
     await stop();
     const said = output.text(80);
-    return new HarnessError(
+    return new ToolError(
       `The app server ${why}.` + (said ? ` Its output:\n${indent(said)}` : " It printed nothing."),
     );
   };

@@ -1,4 +1,8 @@
-import { log, seconds } from "./log";
+/**
+ * The teardown registry of the e2e harness and the bench: whatever a run started (app server,
+ * Postgres cluster, temp folders) registers its cleanup here, and the runner calls tearDown()
+ * however the run ends (success, error, Ctrl-C, SIGTERM).
+ */
 
 type Step = { name: string; step: () => Promise<void> };
 
@@ -26,8 +30,13 @@ export function isTearingDown(): boolean {
   return running !== undefined;
 }
 
-/** Runs every registered step once, newest first; a failing step does not stop the others. */
-export function tearDown(): Promise<void> {
+const seconds = (sinceMs: number) => `${((performance.now() - sinceMs) / 1000).toFixed(1)} s`;
+
+/**
+ * Runs every registered step once, newest first; a failing step does not stop the others.
+ * `report` prints its lines (the runner's prefix); later calls share the first call's run.
+ */
+export function tearDown(report: (line: string) => void = console.log): Promise<void> {
   running ??= (async () => {
     const started = performance.now();
     const count = steps.length;
@@ -35,10 +44,10 @@ export function tearDown(): Promise<void> {
       try {
         await entry.step();
       } catch (err) {
-        log(`teardown: could not ${entry.name}: ${(err as Error).message}`);
+        report(`teardown: could not ${entry.name}: ${(err as Error).message}`);
       }
     }
-    if (count > 0) log(`teardown: ${count} step(s) (${seconds(started)})`);
+    if (count > 0) report(`teardown: ${count} step(s) (${seconds(started)})`);
   })();
   return running;
 }
