@@ -11,7 +11,12 @@ import { AUDIT_TABLE_FILTER_VALUES } from "@/lib/audit/table-names";
 import type { AuditCriteria } from "@/lib/search/criteria";
 import { filtersAsQuery, sortOf, type AuditPageParams } from "@/lib/search/audit-page-params";
 import { parseAuditQuery } from "@/lib/search/parse-audit-query";
-import { AUDIT_COLUMNS, resolveAuditColumns, type AuditColumnKey } from "./audit-columns";
+import {
+  AUDIT_COLUMNS,
+  resolveAuditColumns,
+  type AuditColumnKey,
+  type AuditColumnVisibility,
+} from "./audit-columns";
 import { maskAuditData } from "./audit-data";
 
 /**
@@ -44,10 +49,12 @@ export type PolicyViewer = {
 export async function auditViewerPolicy(
   db: DbOrTx,
   viewer: PolicyViewer,
+  /** The viewer's columns when already read (resolveAuditColumnsOf, for this role). */
+  columns?: AuditColumnVisibility,
 ): Promise<AuditViewerPolicy | null> {
   const scope = auditScopeFor(viewer);
   if (!scope) return null;
-  const { allowed, visible } = await resolveAuditColumns(db, viewer);
+  const { allowed, visible } = columns ?? (await resolveAuditColumns(db, viewer));
   return {
     viewer: { id: viewer.id, role: viewer.role, timeZone: viewer.timeZone },
     audience: isPortalRole(viewer.role) ? "portal" : "staff",

@@ -14,8 +14,11 @@ export default async function AuditLogPage({
   searchParams: Promise<RawSearchParams>;
 }) {
   await connection();
+  // The viewer's lookups start alongside the guard's (both read the same cached session).
+  const policyLookup = getAuditPolicy();
+  policyLookup.catch(() => {}); // awaited below unless the guard redirects first
   await requireStaff();
-  const policy = await getAuditPolicy();
+  const policy = await policyLookup;
   if (!policy) forbidden();
   return <AuditLogView policy={policy} basePath="/audit-log" searchParams={await searchParams} />;
 }
