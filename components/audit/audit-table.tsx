@@ -19,30 +19,30 @@ export function formatDateTime(at: Date, timeZone: string) {
 }
 
 /**
- * A row for the browser: the visible columns' values and nothing else (a hidden column's value is
- * not even in the props), empty ones left out.
+ * A row for the browser: the visible columns' values and nothing else (a hidden column's slot is
+ * null, its value not even in the props).
  */
 export function auditRowView(
   row: AuditListRow,
   columns: ReadonlySet<AuditColumnKey>,
   timeZone: string,
 ): AuditRowView {
-  const view: AuditRowView = { id: row.id };
-  if (columns.has("user") && row.user) view.user = row.user;
-  if (columns.has("ip") && row.ip) view.ip = row.ip;
-  if (columns.has("occurredAt") && row.occurredAt) {
-    view.at = row.cursorAt;
-    view.when = formatDateTime(row.occurredAt, timeZone);
-  }
-  if (columns.has("recordPk") && row.recordPk) view.pk = row.recordPk;
-  if (columns.has("action") && row.action) view.action = row.action;
-  if (columns.has("tableName") && row.tableName) view.table = row.tableName;
-  if (columns.has("message")) {
-    if (row.message) view.message = row.message;
-    if (row.comment) view.comment = row.comment;
-  }
-  if (columns.has("data") && row.hasData) view.data = true;
-  return view;
+  const shown = <T,>(column: AuditColumnKey, value: T | null | undefined): T | null =>
+    columns.has(column) && value ? value : null;
+  const at = shown("occurredAt", row.occurredAt);
+  return [
+    row.id,
+    shown("user", row.user),
+    shown("ip", row.ip),
+    at ? row.cursorAt : null,
+    at ? formatDateTime(at, timeZone) : null,
+    shown("recordPk", row.recordPk),
+    shown("action", row.action),
+    shown("tableName", row.tableName),
+    shown("message", row.message),
+    shown("message", row.comment),
+    columns.has("data") && row.hasData ? 1 : 0,
+  ];
 }
 
 /**
