@@ -23,7 +23,9 @@ async function main() {
       await session.signIn(BENCH_ADMIN_EMAIL, password);
       for (const [i, p] of paths.entries()) {
         const html = await (await session.fetch(p)).text();
-        const rsc = await (await session.fetch(p, { headers: { rsc: "1" } })).text();
+        const rscRes = await session.fetch(p, { headers: { RSC: "1" } });
+        const rsc = await rscRes.text();
+        if (rscRes.status !== 200) console.log(`${p}: RSC request answered ${rscRes.status}`);
         writeFileSync(path.join(out, `${i}.html`), html);
         writeFileSync(path.join(out, `${i}.rsc`), rsc);
         const t0 = performance.now();
