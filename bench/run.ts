@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { drizzle } from "drizzle-orm/postgres-js";
@@ -27,12 +27,16 @@ import {
 import { fmtInt, runScript } from "./lib/process";
 import {
   HTTP_P95_TARGET_MS,
+  PAGE_GOAL_KB,
+  PAGE_GOAL_P95_MS,
   httpMet,
+  pageGoalMet,
   ratioMet,
   renderConsole,
   renderMarkdown,
   type Diagnosis,
   type HttpResult,
+  type PageBaseline,
   type QueryResult,
 } from "./lib/report";
 import {
@@ -57,6 +61,13 @@ import {
 type Params = postgres.ParameterOrJSON<never>[];
 
 const RESULTS_FILE = path.join(process.cwd(), "bench", "RESULTS.md");
+/** The page before the lighter-page change (issue 11, part 7), printed beside each run. */
+const BASELINE_FILE = path.join(process.cwd(), "bench", "baseline-page.json");
+
+function readBaseline(): PageBaseline | null {
+  if (!existsSync(BASELINE_FILE)) return null;
+  return JSON.parse(readFileSync(BASELINE_FILE, "utf8")) as PageBaseline;
+}
 /** A product query slower than this gets its plan in the report even when its ratio is fine. */
 const SLOW_QUERY_MS = 50;
 
@@ -183,6 +194,7 @@ async function main() {
       queries,
       http,
       diagnoses,
+      baseline: readBaseline(),
       notes: [
         ...(httpError
           ? [`**The HTTP part failed**, so no page was timed: ${httpError.split("\n")[0]}`]
@@ -332,6 +344,12 @@ function notesFor(queries: QueryResult[], http: HttpResult[]): string[] {
     `page p95 < ${HTTP_P95_TARGET_MS} ms: ${http.length - httpMisses.length} of ${http.length} met` +
       (httpMisses.length ? ` (missed: ${httpMisses.map((h) => h.scenario.key).join(", ")})` : ""),
   );
+  const goalMisses = http.filter((h) => !pageGoalMet(h));
+  notes.push(
+    `lighter page (p95 ≤ ${PAGE_GOAL_P95_MS} ms and ≤ ${PAGE_GOAL_KB} KB): ` +
+      `${http.length - goalMisses.length} of ${http.length} met` +
+      (goalMisses.length ? ` (missed: ${goalMisses.map((h) => h.scenario.key).join(", ")})` : ""),
+  );
   for (const q of ratioMisses) {
     const overhead = q.product.median - q.raw.median;
     notes.push(
@@ -349,7 +367,8 @@ function notesFor(queries: QueryResult[], http: HttpResult[]): string[] {
         `${h.scenario.key}: page p95 ${fmtMs(h.timing.p95)} ms (p50 ${fmtMs(h.timing.median)}, max ` +
           `${fmtMs(h.timing.max)}) while its rows query and count take at most ${fmtMs(sqlP95)} ms ` +
           "at p95: the database is not what is slow; the time is in the app (session, column " +
-          "visibility, rendering ~185 KB) and in the machine's other load (compare the load averages).",
+          `visibility, rendering ${(h.bytes / 1024).toFixed(0)} KB) and in the machine's other load ` +
+          "(compare the load averages).",
       );
     }
   }

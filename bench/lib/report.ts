@@ -40,6 +40,20 @@ export type Diagnosis = {
 const RATIO_TARGET = 2;
 export const HTTP_P95_TARGET_MS = 150;
 
+/** Issue 11, part 7 (a lighter audit page): every page of the mix, signed in, over HTTP. */
+export const PAGE_GOAL_P95_MS = 60;
+export const PAGE_GOAL_KB = 80;
+const kbOf = (bytes: number) => bytes / 1024;
+export const pageGoalMet = (h: HttpResult) =>
+  h.timing.p95 <= PAGE_GOAL_P95_MS && kbOf(h.bytes) <= PAGE_GOAL_KB;
+
+/** A page as it was before that change (bench/baseline-page.json), to print beside each run. */
+export type PageBaseline = {
+  commit: string;
+  date: string;
+  pages: Record<string, { p50: number; p95: number; kb: number }>;
+};
+
 export const ratioMet = (r: QueryResult) => r.product.median <= RATIO_TARGET * r.raw.median;
 export const httpMet = (h: HttpResult) => h.timing.p95 < HTTP_P95_TARGET_MS;
 
@@ -120,6 +134,44 @@ function httpTable(results: HttpResult[], queries: QueryResult[]): string[] {
   );
 }
 
+function pageGoalTable(results: HttpResult[], baseline: PageBaseline | null): string[] {
+  return table(
+    [
+      "page",
+      "before p95 ms",
+      "before KB",
+      "after p95 ms",
+      "after KB",
+      "goal",
+      "p95 ×",
+      "KB ×",
+      "met",
+    ],
+    results.map((h) => {
+      const was = baseline?.pages[h.scenario.key];
+      const kb = kbOf(h.bytes);
+      return [
+        h.scenario.label,
+        was ? fmtMs(was.p95) : "—",
+        was ? String(was.kb) : "—",
+        fmtMs(h.timing.p95),
+        kb.toFixed(0),
+        `≤ ${PAGE_GOAL_P95_MS} ms, ≤ ${PAGE_GOAL_KB} KB`,
+        was ? fmtRatio(h.timing.p95 / was.p95) : "—",
+        was ? fmtRatio(kb / was.kb) : "—",
+        pageGoalMet(h)
+          ? "met"
+          : `**missed** (${[
+              h.timing.p95 > PAGE_GOAL_P95_MS ? "p95" : "",
+              kb > PAGE_GOAL_KB ? "KB" : "",
+            ]
+              .filter(Boolean)
+              .join(", ")})`,
+      ];
+    }),
+  );
+}
+
 function targetsTable(queries: QueryResult[], http: HttpResult[]): string[] {
   return table(
     ["query", `product ≤ ${RATIO_TARGET}× raw (p50)`, `page p95 < ${HTTP_P95_TARGET_MS} ms`],
@@ -148,6 +200,8 @@ export type Report = {
   http: HttpResult[];
   diagnoses: Diagnosis[];
   notes: string[];
+  /** The page before the lighter-page change, when bench/baseline-page.json is there. */
+  baseline: PageBaseline | null;
 };
 
 export function renderMarkdown(r: Report): string {
@@ -226,6 +280,17 @@ export function renderMarkdown(r: Report): string {
     "",
     ...httpTable(r.http, r.queries),
     "",
+    "## The lighter audit page: before, after, goal",
+    "",
+    `Issue 11, part 7: every page of the mix, signed in, over HTTP, p95 ≤ ${PAGE_GOAL_P95_MS} ms and ` +
+      `≤ ${PAGE_GOAL_KB} KB (HTML with its inline RSC payload, 50 rows). "Before" is ` +
+      (r.baseline
+        ? `the run of ${r.baseline.date} (product ${r.baseline.commit}), kept in bench/baseline-page.json; ` +
+          "timings are from another moment of a shared machine, so compare them as a trend."
+        : "missing (bench/baseline-page.json not found)."),
+    "",
+    ...pageGoalTable(r.http, r.baseline),
+    "",
     "## Targets (from the issue)",
     "",
     `Every page response p95 under ${HTTP_P95_TARGET_MS} ms; the product's query function within ` +
@@ -277,6 +342,9 @@ export function renderConsole(r: Report): string {
     "",
     "Full page over HTTP (ms):",
     ...httpTable(r.http, r.queries),
+    "",
+    "Lighter page, before / after / goal:",
+    ...pageGoalTable(r.http, r.baseline),
     "",
     "Targets:",
     ...targetsTable(r.queries, r.http),

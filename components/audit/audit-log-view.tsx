@@ -165,7 +165,7 @@ export function AuditLogView({
         headers={headers}
         ariaSort={ariaSort}
         timeZone={viewer.timeZone}
-        entryUrl={(id) => `${basePath}/entries/${id}`}
+        entryBase={`${basePath}/entries/`}
         emptyText={chips.length > 0 ? "No entries match." : "No audit entries yet."}
       />
 

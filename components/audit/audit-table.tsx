@@ -1,30 +1,54 @@
 import type { AuditListRow } from "@/lib/audit/queries/audit-log";
 import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-columns";
-import { DiffDialog } from "./diff-dialog";
+import { AuditRows, type AuditRowView } from "./audit-rows";
 
-const ACTION_STYLES: Record<string, string> = {
-  CREATE: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
-  POST: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
-  UPDATE: "bg-sky-50 text-sky-700 ring-sky-600/20",
-  PUT: "bg-sky-50 text-sky-700 ring-sky-600/20",
-  DELETE: "bg-red-50 text-red-700 ring-red-600/20",
-  LOGIN: "bg-slate-100 text-slate-700 ring-slate-500/20",
-  GENERATE: "bg-violet-50 text-violet-700 ring-violet-600/20",
-  PUBLISH: "bg-amber-50 text-amber-800 ring-amber-600/20",
-  SEND: "bg-indigo-50 text-indigo-700 ring-indigo-600/20",
-};
+/** One formatter per time zone: building an Intl.DateTimeFormat costs more than formatting. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatDateTime(at: Date, timeZone: string) {
-  return new Intl.DateTimeFormat("en-GB", {
-    dateStyle: "medium",
-    timeStyle: "medium",
-    timeZone,
-  }).format(at);
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
+      dateStyle: "medium",
+      timeStyle: "medium",
+      timeZone,
+    });
+    formatters.set(timeZone, format);
+  }
+  return format.format(at);
+}
+
+/**
+ * A row for the browser: the visible columns' values and nothing else (a hidden column's slot is
+ * null, its value not even in the props).
+ */
+function auditRowView(
+  row: AuditListRow,
+  columns: ReadonlySet<AuditColumnKey>,
+  timeZone: string,
+): AuditRowView {
+  const shown = <T,>(column: AuditColumnKey, value: T | null | undefined): T | null =>
+    columns.has(column) && value ? value : null;
+  const at = shown("occurredAt", row.occurredAt);
+  return [
+    row.id,
+    shown("user", row.user),
+    shown("ip", row.ip),
+    at ? row.cursorAt : null,
+    at ? formatDateTime(at, timeZone) : null,
+    shown("recordPk", row.recordPk),
+    shown("action", row.action),
+    shown("tableName", row.tableName),
+    shown("message", row.message),
+    shown("message", row.comment),
+    columns.has("data") && row.hasData ? 1 : 0,
+  ];
 }
 
 /**
  * The audit table. It renders what it is given: the rows hold only the columns the viewer may
- * see, because only those were selected.
+ * see, because only those were selected. The header (sort and filter menus) is rendered here;
+ * the rows are plain data for a client body (see AuditRows for why).
  */
 export function AuditTable({
   rows,
@@ -32,7 +56,7 @@ export function AuditTable({
   headers,
   ariaSort = {},
   timeZone,
-  entryUrl,
+  entryBase,
   emptyText,
 }: {
   rows: AuditListRow[];
@@ -40,13 +64,15 @@ export function AuditTable({
   headers: Partial<Record<AuditColumnKey, React.ReactNode>>;
   ariaSort?: Partial<Record<AuditColumnKey, "ascending" | "descending">>;
   timeZone: string;
-  entryUrl: (id: number) => string;
+  /** Entry endpoint prefix, e.g. "/audit-log/entries/". */
+  entryBase: string;
   emptyText: string;
 }) {
   const visible = AUDIT_COLUMNS.filter((c) => columns.includes(c.key));
+  const keys = new Set(visible.map((c) => c.key));
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full text-sm" data-testid="audit-table">
+      <table className="audit-table min-w-full text-sm" data-testid="audit-table">
         <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase">
           <tr>
             {visible.map((c) => (
@@ -61,80 +87,13 @@ export function AuditTable({
             ))}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
-          {rows.length === 0 ? (
-            <tr>
-              <td colSpan={visible.length} className="px-3 py-10 text-center text-slate-500">
-                {emptyText}
-              </td>
-            </tr>
-          ) : null}
-          {rows.map((row) => (
-            <tr key={row.id} className="align-top hover:bg-slate-50" data-entry-id={row.id}>
-              {visible.map((c) => (
-                <td key={c.key} className="px-3 py-2" data-column={c.key}>
-                  <Cell column={c.key} row={row} timeZone={timeZone} entryUrl={entryUrl} />
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
+        <AuditRows
+          rows={rows.map((row) => auditRowView(row, keys, timeZone))}
+          columns={[...keys]}
+          entryBase={entryBase}
+          emptyText={emptyText}
+        />
       </table>
     </div>
   );
-}
-
-function Cell({
-  column,
-  row,
-  timeZone,
-  entryUrl,
-}: {
-  column: AuditColumnKey;
-  row: AuditListRow;
-  timeZone: string;
-  entryUrl: (id: number) => string;
-}) {
-  switch (column) {
-    case "user":
-      return <span className="block max-w-48">{row.user}</span>;
-    case "ip":
-      return <span className="font-mono text-xs whitespace-nowrap">{row.ip ?? "—"}</span>;
-    case "occurredAt":
-      return row.occurredAt ? (
-        <time dateTime={row.cursorAt} title={row.cursorAt} className="whitespace-nowrap">
-          {formatDateTime(row.occurredAt, timeZone)}
-        </time>
-      ) : null;
-    case "recordPk":
-      return <span className="font-mono text-xs">{row.recordPk ?? "—"}</span>;
-    case "action":
-      return (
-        <span
-          className={`rounded px-1.5 py-0.5 text-xs font-semibold ring-1 ring-inset ${ACTION_STYLES[row.action ?? ""] ?? ""}`}
-        >
-          {row.action}
-        </span>
-      );
-    case "tableName":
-      return <span className="font-mono text-xs">{row.tableName}</span>;
-    case "message":
-      return (
-        <span className="block min-w-72">
-          {row.message}
-          {row.comment ? (
-            <span className="mt-0.5 block text-xs text-slate-500">Reason: {row.comment}</span>
-          ) : null}
-        </span>
-      );
-    case "data":
-      return row.hasData ? (
-        <DiffDialog
-          entryUrl={entryUrl(row.id)}
-          label={`Entry #${row.id}${row.message ? `: ${row.message}` : ""}`}
-        />
-      ) : (
-        <span className="text-slate-400">—</span>
-      );
-  }
 }

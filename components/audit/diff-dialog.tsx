@@ -2,7 +2,7 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import dynamic from "next/dynamic";
-import { useState, useSyncExternalStore } from "react";
+import { useRef, useState, useSyncExternalStore } from "react";
 import type { AuditEntryView } from "@/lib/audit/queries/audit-entry";
 import { splitForDiff } from "@/lib/audit/diff";
 
@@ -12,43 +12,90 @@ const ReactDiffViewer = dynamic(() => import("react-diff-viewer-continued"), {
   loading: () => <p className="text-sm text-slate-500">Loading diff…</p>,
 });
 
-type LoadState =
-  | { status: "idle" | "loading" }
+export type LoadState =
+  | { status: "loading" }
   | { status: "error"; message: string }
   | { status: "ready"; entry: AuditEntryView };
 
-/** "View Difference": fetches the entry when opened and shows changed fields, then the diff. */
-export function DiffDialog({ entryUrl, label }: { entryUrl: string; label: string }) {
-  const [open, setOpen] = useState(false);
-  const [state, setState] = useState<LoadState>({ status: "idle" });
+/** What the dialog shows: one entry, named by its label. */
+export type DiffTarget = { url: string; label: string };
 
-  function onOpenChange(next: boolean) {
-    setOpen(next);
-    if (!next || state.status === "loading" || state.status === "ready") return;
+/**
+ * One "View Difference" dialog for a whole table: a row's button opens it on that row's entry,
+ * fetched from the entry endpoint (which applies the viewer's policy) when it opens, never
+ * embedded in the page. Fetched entries are kept while the table is shown.
+ */
+export function useDiffDialog() {
+  const [target, setTarget] = useState<DiffTarget | null>(null);
+  const [state, setState] = useState<LoadState>({ status: "loading" });
+  const loaded = useRef(new Map<string, AuditEntryView>());
+  const current = useRef<string | null>(null);
+  // No Radix trigger (one dialog serves every row): focus goes back to the row's button.
+  const opener = useRef<HTMLElement | null>(null);
+
+  function show(url: string, label: string, from: HTMLElement | null) {
+    setTarget({ url, label });
+    current.current = url;
+    opener.current = from;
+    const cached = loaded.current.get(url);
+    if (cached) {
+      setState({ status: "ready", entry: cached });
+      return;
+    }
     setState({ status: "loading" });
-    fetch(entryUrl, { headers: { accept: "application/json" } })
+    fetch(url, { headers: { accept: "application/json" } })
       .then(async (res) => {
         if (!res.ok) {
           throw new Error(
             res.status === 404 ? "This entry is not available." : `Error ${res.status}`,
           );
         }
-        setState({ status: "ready", entry: (await res.json()) as AuditEntryView });
+        const entry = (await res.json()) as AuditEntryView;
+        loaded.current.set(url, entry);
+        if (current.current === url) setState({ status: "ready", entry });
       })
-      .catch((err: Error) => setState({ status: "error", message: err.message }));
+      .catch((err: Error) => {
+        if (current.current === url) setState({ status: "error", message: err.message });
+      });
   }
 
+  function close() {
+    current.current = null;
+    setTarget(null);
+  }
+
+  function returnFocus() {
+    opener.current?.focus();
+  }
+
+  return { target, state, show, close, returnFocus };
+}
+
+export function DiffDialog({
+  target,
+  state,
+  onClose,
+  returnFocus,
+}: {
+  target: DiffTarget | null;
+  state: LoadState;
+  onClose: () => void;
+  returnFocus: () => void;
+}) {
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Trigger className="rounded border border-slate-300 px-2 py-0.5 text-xs whitespace-nowrap hover:bg-slate-100">
-        View Difference
-      </Dialog.Trigger>
+    <Dialog.Root open={target !== null} onOpenChange={(open) => (open ? undefined : onClose())}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
-        <Dialog.Content className="fixed inset-4 z-50 flex flex-col overflow-hidden rounded-lg bg-white shadow-xl md:inset-x-[5vw] md:inset-y-8">
+        <Dialog.Content
+          onCloseAutoFocus={(event) => {
+            event.preventDefault();
+            returnFocus();
+          }}
+          className="fixed inset-4 z-50 flex flex-col overflow-hidden rounded-lg bg-white shadow-xl md:inset-x-[5vw] md:inset-y-8"
+        >
           <div className="flex items-start justify-between gap-4 border-b border-slate-200 px-5 py-3">
             <div>
-              <Dialog.Title className="font-semibold">{label}</Dialog.Title>
+              <Dialog.Title className="font-semibold">{target?.label}</Dialog.Title>
               <Dialog.Description className="text-sm text-slate-600">
                 The record before and after this change.
               </Dialog.Description>

@@ -14,8 +14,9 @@ export async function auditEntryResponse(
   rawId: string,
   audience: "staff" | "portal",
 ): Promise<Response> {
-  if (!(await getCurrentUser())) return json(401, { error: "Sign in first." });
-  const policy = await getAuditPolicy();
+  // Side by side: in a route handler React's cache does not share them, each reads the session.
+  const [user, policy] = await Promise.all([getCurrentUser(), getAuditPolicy()]);
+  if (!user) return json(401, { error: "Sign in first." });
   const id = Number(rawId);
   if (
     !policy ||

@@ -25,16 +25,28 @@ export type CurrentUser = {
 };
 
 /**
+ * The ids the request's cookie carries, once its session is known to be still open: auth() has
+ * checked it (the jwt callback in auth.ts). Read once per request; lets lookups keyed by the user
+ * (their column settings) start without waiting for the users row.
+ */
+export const getSessionIds = cache(
+  async (): Promise<{ userId: number; sessionId: string } | null> => {
+    const session = await auth();
+    const userId = Number(session?.user?.id);
+    const sessionId = session?.sessionId;
+    return Number.isSafeInteger(userId) && sessionId ? { userId, sessionId } : null;
+  },
+);
+
+/**
  * The signed-in user as the database has them now. The cookie's session must still be open
  * (not signed out, not ended by a password, status or role change, within its lifetime and idle
  * timeout), and the user active: a copied cookie stops working the moment its session ends.
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const session = await auth();
-  const id = Number(session?.user?.id);
-  const sessionId = session?.sessionId;
-  // auth() has checked that the cookie's session is still open (the jwt callback in auth.ts).
-  if (!Number.isSafeInteger(id) || !sessionId) return null;
+  const session = await getSessionIds();
+  if (!session) return null;
+  const { userId: id, sessionId } = session;
   const db = await getDb();
   const [row] = await db
     .select({

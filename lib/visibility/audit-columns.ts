@@ -1,6 +1,7 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { columnPermissions, columnPreferences, type UserRole } from "@/db/schema";
+import { queryRows } from "@/db/raw";
+import { columnPermissions, columnPreferences, users, type UserRole } from "@/db/schema";
 
 /** The eight columns of the audit page, in order, with their exact headers. */
 export const AUDIT_COLUMNS = [
@@ -39,38 +40,74 @@ export type AuditColumnVisibility = {
   visible: readonly AuditColumnKey[];
 };
 
-/** The one place that decides which audit columns a user sees; applied before any query runs. */
+type ColumnRows = {
+  role: UserRole | null;
+  user_columns: string[] | null;
+  role_columns: string[] | null;
+  hidden: string[] | null;
+};
+
+/**
+ * The user's own permission row, their role's row and their preference, in one statement. `role`
+ * is the role to read the role row for: given, or read from the users row in the same statement.
+ */
+async function readColumnRows(
+  db: DbOrTx,
+  userId: number,
+  role: UserRole | null,
+): Promise<ColumnRows | undefined> {
+  const roleSql = role ?? sql`(select ${users.role} from ${users} where ${users.id} = ${userId})`;
+  const [row] = await queryRows<ColumnRows>(
+    db,
+    sql`select
+      ${roleSql}::text as role,
+      (select ${columnPermissions.columns} from ${columnPermissions}
+        where ${columnPermissions.surface} = 'audit' and ${columnPermissions.userId} = ${userId}
+        limit 1) as user_columns,
+      (select ${columnPermissions.columns} from ${columnPermissions}
+        where ${columnPermissions.surface} = 'audit' and ${columnPermissions.role} = ${roleSql}
+          and ${columnPermissions.userId} is null
+        limit 1) as role_columns,
+      (select ${columnPreferences.hiddenColumns} from ${columnPreferences}
+        where ${columnPreferences.userId} = ${userId} and ${columnPreferences.surface} = 'audit'
+        limit 1) as hidden`,
+  );
+  return row;
+}
+
+function visibilityOf(role: UserRole, rows: ColumnRows | undefined): AuditColumnVisibility {
+  const chosen = rows?.user_columns ?? rows?.role_columns;
+  const allowed = chosen
+    ? AUDIT_COLUMN_KEYS.filter((k) => chosen.includes(k))
+    : defaultAuditColumns(role);
+  const hidden = new Set(rows?.hidden ?? []);
+  const visible = allowed.filter((k) => !hidden.has(k));
+  // Hiding everything would leave an empty table: fall back to what is allowed.
+  return { allowed, visible: visible.length > 0 ? visible : allowed };
+}
+
+/**
+ * The one place that decides which audit columns a user sees; applied before any query runs.
+ * One statement: the user's permission override, else the role's row, else the role's defaults;
+ * minus the user's preference.
+ */
 export async function resolveAuditColumns(
   db: DbOrTx,
   user: { id: number; role: UserRole },
 ): Promise<AuditColumnVisibility> {
-  const rows = await db
-    .select({ userId: columnPermissions.userId, columns: columnPermissions.columns })
-    .from(columnPermissions)
-    .where(and(eq(columnPermissions.surface, "audit"), eq(columnPermissions.userId, user.id)))
-    .union(
-      db
-        .select({ userId: columnPermissions.userId, columns: columnPermissions.columns })
-        .from(columnPermissions)
-        .where(
-          and(
-            eq(columnPermissions.surface, "audit"),
-            eq(columnPermissions.role, user.role),
-            isNull(columnPermissions.userId),
-          ),
-        ),
-    );
-  const chosen = rows.find((r) => r.userId !== null) ?? rows[0];
-  const allowed = chosen
-    ? AUDIT_COLUMN_KEYS.filter((k) => chosen.columns.includes(k))
-    : defaultAuditColumns(user.role);
+  return visibilityOf(user.role, await readColumnRows(db, user.id, user.role));
+}
 
-  const [pref] = await db
-    .select({ hidden: columnPreferences.hiddenColumns })
-    .from(columnPreferences)
-    .where(and(eq(columnPreferences.userId, user.id), eq(columnPreferences.surface, "audit")));
-  const hidden = new Set(pref?.hidden ?? []);
-  const visible = allowed.filter((k) => !hidden.has(k));
-  // Hiding everything would leave an empty table: fall back to what is allowed.
-  return { allowed, visible: visible.length > 0 ? visible : allowed };
+/**
+ * The same, knowing only the user's id (the role is read in the same statement), so that it can
+ * run alongside the lookup of the user themselves. Says which role it used: null when there is
+ * no such user.
+ */
+export async function resolveAuditColumnsOf(
+  db: DbOrTx,
+  userId: number,
+): Promise<(AuditColumnVisibility & { role: UserRole }) | null> {
+  const rows = await readColumnRows(db, userId, null);
+  if (!rows?.role) return null;
+  return { role: rows.role, ...visibilityOf(rows.role, rows) };
 }

@@ -12,7 +12,12 @@ import type { AuditCriteria } from "@/lib/search/criteria";
 import { sortOf, type AuditPageParams } from "@/lib/search/audit-page-params";
 import { formatAuditQuery } from "@/lib/search/format-audit-query";
 import { parseAuditQuery } from "@/lib/search/parse-audit-query";
-import { AUDIT_COLUMNS, resolveAuditColumns, type AuditColumnKey } from "./audit-columns";
+import {
+  AUDIT_COLUMNS,
+  resolveAuditColumns,
+  type AuditColumnKey,
+  type AuditColumnVisibility,
+} from "./audit-columns";
 import { maskAuditData } from "./audit-data";
 
 /**
@@ -45,10 +50,12 @@ export type PolicyViewer = {
 export async function auditViewerPolicy(
   db: DbOrTx,
   viewer: PolicyViewer,
+  /** The viewer's columns when already read (resolveAuditColumnsOf, for this role). */
+  columns?: AuditColumnVisibility,
 ): Promise<AuditViewerPolicy | null> {
   const scope = auditScopeFor(viewer);
   if (!scope) return null;
-  const { allowed, visible } = await resolveAuditColumns(db, viewer);
+  const { allowed, visible } = columns ?? (await resolveAuditColumns(db, viewer));
   return {
     viewer: { id: viewer.id, role: viewer.role, timeZone: viewer.timeZone },
     audience: isPortalRole(viewer.role) ? "portal" : "staff",

@@ -32,7 +32,7 @@ export async function RecordHistory({
         columns={policy.visible}
         headers={{}}
         timeZone={policy.viewer.timeZone}
-        entryUrl={(id) => `${entryBasePath}/entries/${id}`}
+        entryBase={`${entryBasePath}/entries/`}
         emptyText="No changes recorded for this record."
       />
       {page.nextCursor ? (

@@ -16,8 +16,11 @@ export default async function PortalAuditLogPage({
   searchParams: Promise<RawSearchParams>;
 }) {
   await connection();
+  // The viewer's lookups start alongside the guard's (both read the same cached session).
+  const policyLookup = getAuditPolicy();
+  policyLookup.catch(() => {}); // awaited below unless the guard redirects first
   await requirePortalUser();
-  const policy = await getAuditPolicy();
+  const policy = await policyLookup;
   if (!policy) forbidden();
   const view = await findAuditLogView(await getDb(), policy, await searchParams);
   return <AuditLogView policy={policy} basePath="/portal/audit-log" view={view} />;
