@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { accounts, auditLog } from "@/db/schema";
-import { redirect } from "next/navigation";
+import { redirect, unstable_rethrow } from "next/navigation";
 import { operation, performOperation, runOperation } from "@/lib/actions/operation";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
@@ -123,14 +123,15 @@ describe("runOperation", () => {
     });
   });
 
-  it("lets a redirect thrown inside the operation pass through instead of reporting an error", async () => {
+  it("lets a redirect thrown inside the operation pass through the form door instead of reporting an error", async () => {
     const redirecting = operation({
       schema: z.object({}),
       permission: "accounts:manage",
       audience: "staff",
       run: async (): Promise<{ data: null; message: string }> => redirect("/accounts"),
     });
-    await expect(runOperation(redirecting, caller(person("admin")), {})).rejects.toMatchObject({
+    const door = { ...caller(person("admin")), passThrough: unstable_rethrow };
+    await expect(runOperation(redirecting, door, {})).rejects.toMatchObject({
       digest: expect.stringContaining("NEXT_REDIRECT"),
     });
   });

@@ -13,6 +13,7 @@ import { authenticate } from "@/lib/auth/authenticate";
 import type { CurrentUser } from "@/lib/auth/session";
 import {
   checkSession,
+  findSessionUser,
   listOpenSessions,
   openSession,
   type SessionLimits,
@@ -77,7 +78,15 @@ async function twoSessions(options: Parameters<typeof insertTestUser>[1] = {}) {
   return { user, a, b };
 }
 
-describe("a session", () => {
+// The sign-in check of /api/auth/session (checkSession) and of every page, action and handler
+// (findSessionUser, the session with its user in one statement) must agree on every case.
+const readers = {
+  checkSession: works,
+  findSessionUser: async (sessionId: string, userId: number) =>
+    (await findSessionUser(database.db, sessionId, userId, LIMITS))?.id === userId,
+};
+
+describe.each(Object.entries(readers))("a session read by %s", (_reader, works) => {
   it("is opened by a sign-in, belongs to its user only, and a forged id is nothing", async () => {
     const { user, a } = await twoSessions();
     const other = await insertTestUser(database.db);

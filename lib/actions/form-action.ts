@@ -1,5 +1,5 @@
 import { refresh, revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
+import { redirect, unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { actorFor, getCurrentUser } from "@/lib/auth/session";
@@ -28,6 +28,7 @@ export function formAction<S extends z.ZodType, T>(op: Operation<S, T>): FormAct
         actor: (u) => actorFor(u, typeof comment === "string" ? comment : null),
         db: await getDb(),
         baseUrl: requestBaseUrl,
+        passThrough: unstable_rethrow,
       },
       formDataToObject(formData),
     );

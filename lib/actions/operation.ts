@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { pgErrorOf } from "@/db/errors";
@@ -58,6 +57,12 @@ export type Caller = {
   actor: (user: CurrentUser) => Promise<ActorContext>;
   db: Db;
   baseUrl: () => Promise<string>;
+  /**
+   * Rethrows the door's own control-flow signals (Next's redirect and notFound are thrown) so a
+   * redirect inside an operation is not reported as a failure. The pipeline itself knows no
+   * framework: scripts and the seed import operations' modules outside Next.
+   */
+  passThrough?: (err: unknown) => void;
 };
 
 /** A door's view of one run: the answer, the parsed input and whether a stale save was refused. */
@@ -88,8 +93,8 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
 
 /**
  * Session → audience and permission → zod (every field error at once) → actor → the domain
- * call. Expected failures come back as values for the caller to show; a redirect or another of
- * Next's control-flow signals thrown inside passes through.
+ * call. Expected failures come back as values for the caller to show; what the door's
+ * `passThrough` rethrows (a redirect) passes through.
  */
 export async function performOperation<S extends z.ZodType, T>(
   op: Operation<S, T>,
@@ -123,7 +128,7 @@ export async function performOperation<S extends z.ZodType, T>(
     });
     return { result: { status: "ok", data, message }, input };
   } catch (err) {
-    unstable_rethrow(err);
+    caller.passThrough?.(err);
     if (err instanceof StaleEditError) {
       const latest = op.latestValues?.(err.latest) ?? values;
       return {

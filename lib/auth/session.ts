@@ -1,15 +1,15 @@
-import { eq } from "drizzle-orm";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/db/client";
-import { users, type PortalRole, type StaffRole, type UserRole } from "@/db/schema";
+import type { PortalRole, StaffRole, UserRole } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { requestContextFrom } from "@/lib/http/request-context";
 import { actorForUser } from "./actor-for-user";
-import { auth } from "./auth";
 import { can, type Permission } from "./permissions";
 import { isPortalRole, isStaffRole } from "./roles";
+import { sessionTokenFrom } from "./session-token";
+import { findSessionUser } from "./user-sessions";
 
 export type CurrentUser = {
   id: number;
@@ -25,45 +25,34 @@ export type CurrentUser = {
 };
 
 /**
- * The ids the request's cookie carries, once its session is known to be still open: auth() has
- * checked it (the jwt callback in auth.ts). Read once per request; lets lookups keyed by the user
- * (their column settings) start without waiting for the users row.
+ * The ids the request's cookie carries (sealed by Auth.js, so not forged, but not yet checked
+ * against the database). Read once per request; lets lookups keyed by the user (their column
+ * settings) start without waiting for the session check, whose answer decides if they are used.
  */
 export const getSessionIds = cache(
   async (): Promise<{ userId: number; sessionId: string } | null> => {
-    const session = await auth();
-    const userId = Number(session?.user?.id);
-    const sessionId = session?.sessionId;
-    return Number.isSafeInteger(userId) && sessionId ? { userId, sessionId } : null;
+    const token = await sessionTokenFrom((await cookies()).getAll(), process.env.AUTH_SECRET);
+    const userId = Number(token?.uid);
+    const sessionId = token?.sid;
+    return Number.isSafeInteger(userId) && typeof sessionId === "string"
+      ? { userId, sessionId }
+      : null;
   },
 );
 
 /**
- * The signed-in user as the database has them now. The cookie's session must still be open
- * (not signed out, not ended by a password, status or role change, within its lifetime and idle
- * timeout), and the user active: a copied cookie stops working the moment its session ends.
+ * The signed-in user as the database has them now, read with their session in one statement.
+ * The cookie's session must still be open (not signed out, not ended by a password, status or
+ * role change, within its lifetime and idle timeout), and the user active: a copied cookie stops
+ * working the moment its session ends.
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getSessionIds();
   if (!session) return null;
-  const { userId: id, sessionId } = session;
-  const db = await getDb();
-  const [row] = await db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      accountId: users.accountId,
-      status: users.status,
-      timeZone: users.timeZone,
-      portalAdmin: users.portalAdmin,
-    })
-    .from(users)
-    .where(eq(users.id, id));
+  const row = await findSessionUser(await getDb(), session.sessionId, session.userId);
   if (!row || row.status !== "active") return null;
   const { status: _status, ...user } = row;
-  return { ...user, sessionId };
+  return { ...user, sessionId: session.sessionId };
 });
 
 /** For Control Panel pages and layouts: any staff member; account users go to the portal. */
