@@ -12,7 +12,7 @@ import { buildMix, pagePath } from "./lib/mix";
 import { fmtMs, measureInterleaved } from "./lib/stats";
 
 /**
- * `npx tsx bench/page-ab.ts <other checkout>`: the audit page of this checkout and of another
+ * `npm run bench:page-ab -- <other checkout>`: the audit page of this checkout and of another
  * one (e.g. `git archive <commit> | tar -x -C .data/before`, node_modules linked), both started
  * against the bench database at once and timed in alternation, page by page of the bench mix:
  * a before/after comparison under the same load, which two runs minutes apart on a shared
@@ -43,7 +43,7 @@ async function start(cwd: string, databaseUrl: string, secret: string): Promise<
 async function main() {
   const other = path.resolve(process.argv[2] ?? "");
   if (!process.argv[2] || !existsSync(path.join(other, "scripts", "start.ts"))) {
-    throw new Error("usage: npx tsx bench/page-ab.ts <path of another checkout>");
+    throw new Error("usage: npm run bench:page-ab -- <path of another checkout>");
   }
   const bench = await openBenchDatabase("query");
   const app = await openPostgres(bench.url);

@@ -5,7 +5,7 @@ import { BENCH_ADMIN_EMAIL, Session, ensureBenchAdmin, startApp } from "./lib/ht
 import { openBenchDatabase } from "./lib/cluster";
 
 /**
- * `npx tsx bench/page-bytes.ts [path…]`: saves the signed-in audit page (and the RSC payload of a
+ * `npm run bench:page-bytes [-- path…]`: saves the signed-in audit page (and the RSC payload of a
  * client-side navigation to it) into .data/page-bytes/, to see what its bytes are.
  */
 async function main() {
