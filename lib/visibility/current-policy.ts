@@ -7,7 +7,8 @@ import { auditViewerPolicy, type AuditViewerPolicy } from "./viewer-policy";
 /**
  * The signed-in viewer's audit policy, built once per request (React's request cache) from the
  * session alone. Null when nobody is signed in or the role may not read the audit log.
- * The users row and the column settings are read at the same time, once the session is checked.
+ * The session with its user and the column settings are read at the same time; the settings
+ * count only if the session turns out to be open.
  */
 export const getAuditPolicy = cache(async (): Promise<AuditViewerPolicy | null> => {
   const session = await getSessionIds();
