@@ -12,47 +12,79 @@ export type ColumnFilter =
   | { kind: "text"; param: string; values: readonly string[]; placeholder: string }
   | { kind: "range"; from: string; to: string };
 
-/**
- * A column header: the title toggles the sort (ascending first); the menu (three lines) offers
- * both sorts and the funnel, which opens this column's filter.
- */
-export function ColumnHeader({
-  header,
-  sort,
-  ascHref,
-  descHref,
-  filter,
-}: {
+type ColumnHeaderProps = {
   header: string;
   sort: "asc" | "desc" | null;
   ascHref?: string;
   descHref?: string;
   filter?: ColumnFilter;
-}) {
+};
+
+const MENU_TRIGGER = "rounded p-0.5 text-slate-400 hover:bg-slate-200 hover:text-slate-700";
+
+/**
+ * A column header: the title toggles the sort (ascending first); the menu (three lines) offers
+ * both sorts and the funnel, which opens this column's filter. Until its menu is first opened a
+ * header is a plain link and button: the menu and the filter (Radix, with their contexts and
+ * ids) are mounted on that first open, not rendered for every column of every page.
+ */
+export function ColumnHeader(props: ColumnHeaderProps) {
+  const [armed, setArmed] = useState(false);
+  if (armed) return <ColumnMenuHeader {...props} />;
+  const { header, sort, ascHref, descHref, filter } = props;
+  return (
+    <div className="flex items-center gap-1">
+      {sortToggle({ header, sort, ascHref, descHref })}
+      {ascHref || filter ? (
+        <button
+          type="button"
+          aria-label={`${header} column menu`}
+          aria-haspopup="menu"
+          aria-expanded={false}
+          onClick={() => setArmed(true)}
+          className={MENU_TRIGGER}
+        >
+          <MenuIcon />
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * The title: a link that toggles the sort. A plain function, so Popover.Anchor's asChild gets the
+ * link element itself (a component would have to forward its ref).
+ */
+function sortToggle({
+  header,
+  sort,
+  ascHref,
+  descHref,
+}: Pick<ColumnHeaderProps, "header" | "sort" | "ascHref" | "descHref">) {
+  const toggleHref = sort === "asc" ? descHref : ascHref;
+  return toggleHref ? (
+    <Link href={toggleHref} className="inline-flex items-center gap-1 hover:text-slate-900">
+      {header}
+      <SortIcon dir={sort} />
+    </Link>
+  ) : (
+    <span>{header}</span>
+  );
+}
+
+/** The header once its menu has been asked for: mounted open, with focus in the menu. */
+function ColumnMenuHeader({ header, sort, ascHref, descHref, filter }: ColumnHeaderProps) {
   const [filterOpen, setFilterOpen] = useState(false);
   // The filter opens once the menu has closed and given focus back; opening it during the
   // menu's close would let that focus change dismiss it at once.
   const filterRequested = useRef(false);
-  const toggleHref = sort === "asc" ? descHref : ascHref;
   return (
     <Popover.Root open={filterOpen} onOpenChange={setFilterOpen}>
       <div className="flex items-center gap-1">
-        <Popover.Anchor asChild>
-          {toggleHref ? (
-            <Link href={toggleHref} className="inline-flex items-center gap-1 hover:text-slate-900">
-              {header}
-              <SortIcon dir={sort} />
-            </Link>
-          ) : (
-            <span>{header}</span>
-          )}
-        </Popover.Anchor>
+        <Popover.Anchor asChild>{sortToggle({ header, sort, ascHref, descHref })}</Popover.Anchor>
         {ascHref || filter ? (
-          <DropdownMenu.Root>
-            <DropdownMenu.Trigger
-              aria-label={`${header} column menu`}
-              className="rounded p-0.5 text-slate-400 hover:bg-slate-200 hover:text-slate-700"
-            >
+          <DropdownMenu.Root defaultOpen>
+            <DropdownMenu.Trigger aria-label={`${header} column menu`} className={MENU_TRIGGER}>
               <MenuIcon />
             </DropdownMenu.Trigger>
             <DropdownMenu.Portal>
