@@ -2,7 +2,7 @@ import type { Machine } from "./machine";
 import { machineLines } from "./machine";
 import type { Scenario } from "./mix";
 import { fmtSeconds } from "./process";
-import { fmtMs, fmtRatio, type Timing } from "./stats";
+import { fmtMs, fmtRatio, HTTP_WARM_ROUNDS, type Timing } from "./stats";
 
 /** Everything measured for one query of the mix. */
 export type QueryResult = {
@@ -270,7 +270,9 @@ export function renderMarkdown(r: Report): string {
     "- **HTTP**: `scripts/start.ts` (production build) against the bench database, signed in as an admin " +
       "(Auth.js credentials), `GET /audit-log?…` read to the end: session, column visibility, the rows " +
       "query and the capped count (run together), render. The capped count of each page's filter is also " +
-      "timed on its own (product path) to show where a slow page's time goes.",
+      "timed on its own (product path) to show where a slow page's time goes. Before any page is timed, " +
+      `the freshly started server serves the whole mix ${HTTP_WARM_ROUNDS} times (a server in use is warm; ` +
+      "the first pages timed would otherwise pay for its JIT warm-up).",
     "",
     "## Query functions: product vs raw SQL vs naive",
     "",
@@ -286,7 +288,10 @@ export function renderMarkdown(r: Report): string {
       `≤ ${PAGE_GOAL_KB} KB (HTML with its inline RSC payload, 50 rows). "Before" is ` +
       (r.baseline
         ? `the run of ${r.baseline.date} (product ${r.baseline.commit}), kept in bench/baseline-page.json; ` +
-          "timings are from another moment of a shared machine, so compare them as a trend."
+          "timings are from another moment of a shared machine, so compare them as a trend. That run " +
+          "timed each page after 3 warm-up requests only, on a freshly started server: its first " +
+          "pages' tails include JIT warm-up, which the warm rounds above now take out. bench/PAGE-AB.md " +
+          "compares the two builds under the same conditions."
         : "missing (bench/baseline-page.json not found)."),
     "",
     ...pageGoalTable(r.http, r.baseline),
