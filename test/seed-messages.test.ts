@@ -90,11 +90,9 @@ const revived = (row: Row | null) =>
 
 /** Every message the product could have written for this entry, given the ones before it. */
 function candidates(e: Entry, earlier: Entry[]): string[] {
-  // Stored JSON, read as the builders' inputs (a test: the comparison catches any mismatch).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const b = (e.before ?? {}) as Record<string, any>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const a = (e.after ?? {}) as Record<string, any>;
+  // Stored JSON: each value is narrowed where a builder takes it.
+  const b: Row = e.before ?? {};
+  const a: Row = e.after ?? {};
   const out: string[] = [];
   if (e.tableName in AUDITED_TABLES) {
     const def = AUDITED_TABLES[e.tableName as AuditedTableName];
@@ -141,7 +139,7 @@ function candidates(e: Entry, earlier: Entry[]): string[] {
       break;
     case "accounts:UPDATE":
       if (a.status === "active" || a.status === "suspended") {
-        out.push(accountStatusMessage(a.status as "active" | "suspended", Number(a.id), b, a));
+        out.push(accountStatusMessage(a.status, Number(a.id), b, a));
       }
       break;
     case "api_keys:GENERATE":
