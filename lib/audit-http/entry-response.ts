@@ -1,7 +1,6 @@
 import { getDb } from "@/db/client";
 import { findAuditEntryForViewer } from "@/lib/audit/queries/audit-entry";
-import { getCurrentUser } from "@/lib/auth/session";
-import { getAuditPolicy } from "@/lib/visibility/current-policy";
+import { loadAuditViewer } from "@/lib/visibility/current-policy";
 
 const json = (status: number, body: unknown) =>
   Response.json(body, { status, headers: { "cache-control": "private, no-store" } });
@@ -14,8 +13,7 @@ export async function auditEntryResponse(
   rawId: string,
   audience: "staff" | "portal",
 ): Promise<Response> {
-  // Side by side: in a route handler React's cache does not share them, each reads the session.
-  const [user, policy] = await Promise.all([getCurrentUser(), getAuditPolicy()]);
+  const { user, policy } = await loadAuditViewer();
   if (!user) return json(401, { error: "Sign in first." });
   const id = Number(rawId);
   if (

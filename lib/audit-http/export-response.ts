@@ -3,10 +3,10 @@ import { getDb } from "@/db/client";
 import { decodeCursor, findAuditPage, type AuditListRow } from "@/lib/audit/queries/audit-log";
 import { recordAuditEvent } from "@/lib/audit/core";
 import { auditExportMessage } from "./export-message";
-import { actorFor, getCurrentUser } from "@/lib/auth/session";
+import { actorFor } from "@/lib/auth/session";
 import { parseAuditPageParams } from "@/lib/search/audit-page-params";
 import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-columns";
-import { getAuditPolicy } from "@/lib/visibility/current-policy";
+import { loadAuditViewer } from "@/lib/visibility/current-policy";
 import { auditQueryFor, maskedData, type AuditViewerPolicy } from "@/lib/visibility/viewer-policy";
 import { neutraliseFormula } from "./csv";
 
@@ -67,9 +67,8 @@ export async function auditExportResponse(
   req: Request,
   audience: "staff" | "portal",
 ): Promise<Response> {
-  const user = await getCurrentUser();
+  const { user, policy } = await loadAuditViewer();
   if (!user) return problem(401, "Sign in first.");
-  const policy = await getAuditPolicy();
   if (!policy || policy.audience !== audience || !policy.canExport) {
     return problem(403, "Your role does not allow exporting the audit log.");
   }
