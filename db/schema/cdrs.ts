@@ -48,6 +48,9 @@ export const cdrs = pgTable(
     carrierDuration: integer().notNull().default(0),
     carrierCharge: numeric({ precision: 14, scale: 6 }).notNull().default("0"),
     carrierCurrency: char({ length: 3 }).notNull().default("USD"),
+    /** customer_charge − carrier_charge in the customer's currency (the switch converts). */
+    profit: numeric({ precision: 14, scale: 6 }),
+    profitPct: numeric({ precision: 9, scale: 3 }),
     duration: numeric({ precision: 10, scale: 3 }).notNull().default("0"),
     ringDuration: numeric({ precision: 8, scale: 3 }).notNull().default("0"),
     pddIn: integer(),
@@ -95,8 +98,14 @@ export const cdrDaily = pgTable(
     carrierDurationS: bigint({ mode: "number" }).notNull(),
     customerCharge: numeric({ precision: 18, scale: 6 }).notNull(),
     carrierCharge: numeric({ precision: 18, scale: 6 }).notNull(),
+    /** In the customer's currency, like customer_charge: cost there is revenue − profit. */
+    profit: numeric({ precision: 18, scale: 6 }).notNull().default("0"),
+    /** Post-dial delay of the customer leg (pdd_in). */
     pddSumMs: bigint({ mode: "number" }).notNull(),
     pddCount: integer().notNull(),
+    /** Post-dial delay of the carrier leg (pdd_out). */
+    pddOutSumMs: bigint({ mode: "number" }).notNull().default(0),
+    pddOutCount: integer().notNull().default(0),
   },
   (t) => [
     primaryKey({

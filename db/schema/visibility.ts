@@ -1,12 +1,14 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, check, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts";
 import { timestamps, version } from "./columns";
 import { accountType, userRole, visibilitySurface } from "./enums";
 import { users } from "./users";
 
 /**
- * Which CDR fields an account gets: a default per account type, and optional per-account overrides.
+ * Which CDR fields an account gets: a default per account type (`fields`, in display order), and
+ * optional per-account overrides that add or remove fields relative to that default, so a change
+ * of the default still reaches an account with an override. Labels rename fields for the portal.
  */
 export const cdrFieldSettings = pgTable(
   "cdr_field_settings",
@@ -14,7 +16,24 @@ export const cdrFieldSettings = pgTable(
     id: bigint({ mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
     accountType: accountType(),
     accountId: bigint({ mode: "number" }).references(() => accounts.id, { onDelete: "cascade" }),
-    fields: text().array().notNull(),
+    /** The audience default: the fields shown, in order. Null on an account override. */
+    fields: text().array(),
+    /** Account override: fields added to / removed from the default. */
+    added: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    removed: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Field key → label shown instead of the catalogue's. */
+    labels: jsonb().$type<Record<string, string>>().notNull().default({}),
+    /** Account override: these fields first, in this order, then the rest in the default's order. */
+    fieldOrder: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     ...version,
     ...timestamps,
   },
@@ -26,6 +45,10 @@ export const cdrFieldSettings = pgTable(
     check(
       "cdr_field_settings_one_scope",
       sql`(${t.accountType} is null) <> (${t.accountId} is null)`,
+    ),
+    check(
+      "cdr_field_settings_default_has_fields",
+      sql`(${t.accountType} is null) or (${t.fields} is not null)`,
     ),
   ],
 );

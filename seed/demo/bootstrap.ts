@@ -1,3 +1,4 @@
+import { defaultCdrFields } from "@/lib/cdrs/fields";
 /**
  * Day 0 of the demo platform: the first admin (as `npm run create-admin` makes one), operator
  * settings, the branding draft, visibility defaults, the rate deck, and the staff invitations.
@@ -14,56 +15,8 @@ import { DAY, HOUR, MINUTE } from "./timeline";
 import type { SeedUser } from "./world";
 
 /** CDR fields shown by default (the D column of DOMAIN.md's CDR table) per portal audience. */
-export const CDR_FIELDS_CUSTOMER = [
-  "dt",
-  "callid",
-  "direction",
-  "source_cli",
-  "source_dest_number",
-  "dest_number",
-  "tech_prefix",
-  "customer_id",
-  "customer_card_id",
-  "customer_dest_code",
-  "customer_dest_name",
-  "customer_rate",
-  "customer_connect_cost",
-  "customer_duration",
-  "customer_charge",
-  "customer_currency",
-  "duration",
-  "ring_duration",
-  "pdd_in",
-  "sip_code",
-  "sip_reason",
-  "release_reason",
-  "source_ip",
-  "dtmf",
-];
-
-const CDR_FIELDS_CARRIER = [
-  "dt",
-  "callid_b",
-  "direction",
-  "dest_cli",
-  "dest_number",
-  "carrier_id",
-  "carrier_card_id",
-  "carrier_dest_code",
-  "carrier_dest_name",
-  "carrier_rate",
-  "carrier_connect_cost",
-  "carrier_duration",
-  "carrier_charge",
-  "carrier_currency",
-  "duration",
-  "ring_duration",
-  "pdd_out",
-  "sip_code",
-  "sip_reason",
-  "release_reason",
-  "dest_ip",
-];
+export const CDR_FIELDS_CUSTOMER = defaultCdrFields("customer");
+const CDR_FIELDS_CARRIER = defaultCdrFields("carrier");
 
 /** Staff roles whose audit columns the admin saves on day 0: the product's role defaults. */
 const STAFF_ROLES: readonly StaffRole[] = ["admin", "auditor", "support", "branding"];

@@ -81,22 +81,19 @@ export function planStaffStories(ctx: SeedContext): void {
   timeline.at(day(20), async (at) => {
     const id = world.cdrFieldSettingIds.get("customer")!;
     await ctx.write.update(ctx.actors.staff(ada, at), "cdr_field_settings", id, (before) => ({
-      fields: [...before.fields.slice(0, 1), "answer_time", "end_time", ...before.fields.slice(1)],
+      fields: [
+        ...before.fields!.slice(0, 1),
+        "answer_time",
+        "end_time",
+        ...before.fields!.slice(1),
+      ],
     }));
   });
   timeline.at(day(40), async (at) => {
     const acme = world.account("Acme Telecom");
     await ctx.write.create(ctx.actors.staff(ada, at), "cdr_field_settings", {
       accountId: acme.id,
-      fields: [
-        ...CDR_FIELDS_CUSTOMER,
-        "answer_time",
-        "end_time",
-        "codec",
-        "mos",
-        "jitter",
-        "packet_loss",
-      ],
+      added: ["ingress_id", "codec", "mos", "jitter", "packet_loss"],
     });
   });
 
