@@ -31,7 +31,7 @@ const listed = (names: string[]) =>
     : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 
 /** "Exported the breakout report (CSV), grouped by Breakout and Customer per day, narrowed by …" */
-export function breakoutExportMessage(plan: BreakoutPlan): string {
+function breakoutExportMessage(plan: BreakoutPlan): string {
   const groups = plan.columns.filter((c) => c.kind === "group").map((c) => c.label);
   const period = plan.period === "none" ? "" : `per ${plan.period}`;
   const grouping =
@@ -45,7 +45,7 @@ export function breakoutExportMessage(plan: BreakoutPlan): string {
 }
 
 /** The CSV text: header, rows, then the totals (a "Total" row per currency when money shows). */
-export function breakoutCsv(report: BreakoutReport): string {
+function breakoutCsv(report: BreakoutReport): string {
   const { columns } = report.plan;
   const cell = (v: unknown) => neutraliseFormula(v === null || v === undefined ? "" : String(v));
   const lines = report.rows.map((row) => columns.map((c) => cell(row[c.key])));

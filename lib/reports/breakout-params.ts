@@ -20,11 +20,11 @@ export const BREAKOUT_PERIODS = ["none", "day", "week", "month"] as const;
 export type BreakoutPeriod = (typeof BREAKOUT_PERIODS)[number];
 
 /** Besides the catalogue's columns, a row may be keyed by its period and its currency. */
-export const BREAKOUT_SORT_KEYS = [...BREAKOUT_COLUMN_KEYS, "period", "currency"] as const;
+const BREAKOUT_SORT_KEYS = [...BREAKOUT_COLUMN_KEYS, "period", "currency"] as const;
 export type BreakoutSortKey = (typeof BREAKOUT_SORT_KEYS)[number];
 
 /** The longest range one report covers: a year and a day (a leap year's whole span). */
-export const MAX_RANGE_DAYS = 366;
+const MAX_RANGE_DAYS = 366;
 /** At most this many accounts in one customer or carrier filter. */
 const MAX_IDS = 50;
 
@@ -89,7 +89,7 @@ const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const msOf = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
 /** Today's date on the viewer's wall clock, as YYYY-MM-DD. */
-export function todayIn(timeZone: string, now = Date.now()): string {
+function todayIn(timeZone: string, now = Date.now()): string {
   try {
     return dateOf(wallTime(now, timeZone));
   } catch {

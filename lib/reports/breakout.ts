@@ -14,6 +14,8 @@ import {
   type BreakoutParams,
   type BreakoutPeriod,
   type BreakoutSortKey,
+  parseBreakoutParams,
+  type RawSearchParams,
 } from "@/lib/reports/breakout-params";
 import { DAY } from "@/lib/search/zoned-dates";
 
@@ -50,7 +52,7 @@ const isGroupKey = (key: string): key is BreakoutGroupKey =>
 /** Money columns are per currency; margin is a ratio of money, so it is too. */
 const CURRENCY_BOUND: readonly MeasureKey[] = ["revenue", "cost", "profit", "margin"];
 
-export type BreakoutCellKey = BreakoutColumnKey | "period" | "currency";
+type BreakoutCellKey = BreakoutGroupKey | MeasureKey | "period" | "currency";
 export type BreakoutDisplayColumn = {
   key: BreakoutCellKey;
   label: string;
@@ -97,7 +99,7 @@ function defaultGroups(policy: CdrViewerPolicy): BreakoutGroupKey[] {
  * Checks the request against the policy. A group, filter or sort on a column the viewer may not
  * use is refused (reported, and left out: the rest of the report still runs).
  */
-export function planBreakout(
+function planBreakout(
   policy: CdrViewerPolicy,
   params: BreakoutParams,
 ): { plan: BreakoutPlan; refused: string[] } {
@@ -140,9 +142,7 @@ export function planBreakout(
     const policyKey = params.sort !== "period" && params.sort !== "currency";
     if (shown) sort = { key: params.sort, dir: params.dir ?? "asc" };
     // Not allowed: refused. Allowed but not on screen (hidden, not grouped): the default order.
-    else if (policyKey && !allowed.includes(params.sort as BreakoutColumnKey)) {
-      refuse(params.sort as BreakoutColumnKey);
-    }
+    else if (policyKey && !allowed.includes(params.sort)) refuse(params.sort);
   }
   sort ??=
     params.period !== "none"
@@ -398,7 +398,7 @@ const pick = (row: RawRow, columns: BreakoutDisplayColumn[]): BreakoutRow => {
   return out;
 };
 
-export const PAGE_ROW_LIMIT = 1000;
+const PAGE_ROW_LIMIT = 1000;
 export const EXPORT_ROW_LIMIT = 100_000;
 
 /**
@@ -434,8 +434,51 @@ export async function findBreakoutReport(
   };
 }
 
-/** The columns of the catalogue a viewer could group by (for the form). */
-export const groupChoices = (policy: CdrViewerPolicy) =>
-  BREAKOUT_COLUMNS.filter(
+type BreakoutAccountOption = { id: number; name: string };
+export type BreakoutFilterOptions = {
+  groups: { key: BreakoutGroupKey; label: string }[];
+  /** Present only when the viewer may use the Customer (Carrier) column. */
+  customers: BreakoutAccountOption[] | null;
+  carriers: BreakoutAccountOption[] | null;
+};
+
+/** What the form offers: the groupings and account filters this viewer may use, nothing else. */
+async function findFilterOptions(
+  db: DbOrTx,
+  policy: CdrViewerPolicy,
+): Promise<BreakoutFilterOptions> {
+  const accountsOf = async (type: "customer" | "carrier") =>
+    policy.breakout.allowed.includes(type)
+      ? (
+          await queryRows<{ id: string | number; name: string }>(
+            db,
+            sql`select id, name from accounts where type = ${type} order by lower(name) limit 500`,
+          )
+        ).map((r) => ({ id: Number(r.id), name: r.name }))
+      : null;
+  const [customers, carriers] = await Promise.all([
+    accountsOf("customer"),
+    accountsOf("carrier"),
+  ]);
+  const groups = BREAKOUT_COLUMNS.filter(
     (c) => isGroupKey(c.key) && policy.breakout.allowed.includes(c.key),
   ).map((c) => ({ key: c.key as BreakoutGroupKey, label: c.label }));
+  return { groups, customers, carriers };
+}
+
+/** Everything the report page draws, from the URL, for one viewer. */
+export async function loadBreakoutView(
+  db: DbOrTx,
+  policy: CdrViewerPolicy,
+  raw: RawSearchParams,
+) {
+  const params = parseBreakoutParams(raw, policy.viewer.timeZone);
+  const [result, options] = await Promise.all([
+    findBreakoutReport(db, policy, params),
+    findFilterOptions(db, policy),
+  ]);
+  // The groupings in force (the viewer's default when the URL names none), for the form.
+  const groups = planBreakout(policy, params).plan.groups;
+  return { params, result, options, groups };
+}
+export type BreakoutView = Awaited<ReturnType<typeof loadBreakoutView>>;
