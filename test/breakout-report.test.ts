@@ -320,7 +320,14 @@ describe("columns per role", () => {
 
   it("the carrier portal has no customer, revenue, billed minutes or profit, and its own leg", async () => {
     const r = await report(policies.carrier);
-    for (const key of ["customer", "customer_dest_name", "revenue", "billed_minutes", "profit", "margin"]) {
+    for (const key of [
+      "customer",
+      "customer_dest_name",
+      "revenue",
+      "billed_minutes",
+      "profit",
+      "margin",
+    ]) {
       expect(headers(r)).not.toContain(key);
     }
     expect(headers(r)).toEqual(
@@ -357,7 +364,10 @@ describe("hidden columns cannot be used", () => {
       sort: "profit",
       carrier: String(orbit),
     });
-    expect(r.refused).toEqual(["Carrier is not among your columns.", "Profit is not among your columns."]);
+    expect(r.refused).toEqual([
+      "Carrier is not among your columns.",
+      "Profit is not among your columns.",
+    ]);
     // The refused parts are left out; the rest of the report runs.
     expect(headers(r)).not.toContain("carrier");
     expect(r.rows.map((row) => row.customer_dest_name)).toEqual(["UK Mobile", "Germany Fixed"]);
@@ -473,9 +483,16 @@ describe("CSV export", () => {
   });
 
   it("keeps formula-looking names as text", async () => {
-    await database.db.insert(cdrDaily).values(
-      daily({ day: "2026-04-01", customerId: acme, customerDestName: "=HYPERLINK(1)", attempts: 1 }),
-    );
+    await database.db
+      .insert(cdrDaily)
+      .values(
+        daily({
+          day: "2026-04-01",
+          customerId: acme,
+          customerDestName: "=HYPERLINK(1)",
+          attempts: 1,
+        }),
+      );
     const res = await exportAs("admin", "from=2026-04-01&to=2026-04-01");
     expect(await res.text()).toContain("'=HYPERLINK(1)");
   });
