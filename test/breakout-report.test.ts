@@ -289,6 +289,13 @@ describe("measures come from sums", () => {
     expect(r.chart.points[0]).toEqual({ day: FROM, minutes: 0, asr: null });
     expect(r.chart.points[1]).toEqual({ day: "2026-03-02", minutes: 15, asr: 90 });
   });
+  it("a series the viewer may not see is neither drawn nor sent", async () => {
+    const policy = await withUserColumns("support", ["customer_dest_name", "attempts", "asr"]);
+    const r = await report(policy);
+    expect(r.chart.series).toEqual(["asr"]);
+    expect(r.chart.points[1]).toEqual({ day: "2026-03-02", asr: 90 });
+    for (const point of r.chart.points) expect(point).not.toHaveProperty("minutes");
+  });
 });
 
 describe("columns per role", () => {
@@ -483,16 +490,14 @@ describe("CSV export", () => {
   });
 
   it("keeps formula-looking names as text", async () => {
-    await database.db
-      .insert(cdrDaily)
-      .values(
-        daily({
-          day: "2026-04-01",
-          customerId: acme,
-          customerDestName: "=HYPERLINK(1)",
-          attempts: 1,
-        }),
-      );
+    await database.db.insert(cdrDaily).values(
+      daily({
+        day: "2026-04-01",
+        customerId: acme,
+        customerDestName: "=HYPERLINK(1)",
+        attempts: 1,
+      }),
+    );
     const res = await exportAs("admin", "from=2026-04-01&to=2026-04-01");
     expect(await res.text()).toContain("'=HYPERLINK(1)");
   });
