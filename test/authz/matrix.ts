@@ -91,6 +91,8 @@ export const PAGE_ROWS = rows([
   ["page /api-keys",                          "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
   ["page /outbox",                            "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
   ["page /settings/columns",                  "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
+  // cdr:read — every role but branding; columns within it follow the viewer's CDR policy.
+  ["page /reports/breakout",                  "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
   ["page /branding",                          "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
   ["page /branding/versions",                 "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
   ["page /branding-preview",                  "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
@@ -100,6 +102,7 @@ export const PAGE_ROWS = rows([
   ["page /portal",                            "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/audit-log",                  "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/cdrs",                       "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
+  ["page /portal/reports/breakout",           "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/profile",                    "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   // A member sees the users and contact details read-only (no forms rendered).
   ["page /portal/users",                      "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
@@ -121,6 +124,9 @@ export const HANDLER_ROWS = rows([
   // exports for the auditor, not for support or branding).
   ["GET /audit-log/export",                   "login",  "ok",   "403",  "ok",   "403",   "403",   "403",  "403"],
   ["GET /portal/audit-log/export",            "login",  "403",  "403",  "403",  "403",   "ok",    "ok",   "ok"],
+  // The breakout report's CSV: cdr:read, each in its own app (staff here, account users there).
+  ["GET /reports/breakout/export",            "login",  "ok",   "ok",   "ok",   "403",   "403",   "403",  "403"],
+  ["GET /portal/reports/breakout/export",     "login",  "403",  "403",  "403",  "403",   "ok",    "ok",   "ok"],
   // Published branding assets, addressed by content hash: public (the portal's frame links them).
   ["GET /portal-assets/custom/[file]",        "public", "public","public","public","public","public","public","public"],
   ["GET /portal-assets/images/[file]",        "public", "public","public","public","public","public","public","public"],
