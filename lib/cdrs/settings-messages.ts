@@ -67,7 +67,9 @@ export function audienceFieldsMessage(
     ),
     ...labelChanges(before?.labels ?? {}, after.labels, catalogueLabel),
   ];
-  return `${AUDIENCE_TITLES[accountType]} CDR fields: ${listOrNone(changes)}`;
+  const title = `${AUDIENCE_TITLES[accountType]} CDR fields`;
+  if (before === null && changes.length === 0) return `${title}: the catalogue's defaults saved`;
+  return `${title}: ${listOrNone(changes)}`;
 }
 
 type OverrideRow = {
