@@ -1,5 +1,5 @@
 /** Plain catalogue rows for the settings forms (the catalogue itself holds Drizzle columns). */
-export type FieldDefault = "D" | "O" | "N";
+type FieldDefault = "D" | "O" | "N";
 
 export type CatalogueRow = {
   key: string;

@@ -10,7 +10,7 @@ import { findAccountForFields, findAccountOverride } from "./set-account-fields"
 import { accountFieldsRemovedMessage } from "./settings-messages";
 
 /** Removes an account's override: it sees its audience's default fields again. */
-export async function clearAccountCdrFields(
+async function clearAccountCdrFields(
   db: Db,
   actor: ActorContext,
   accountId: number,

@@ -13,7 +13,7 @@ import { findColumnUser, roleColumnsOf } from "./set-user-columns";
  * Removes a role's row (the role sees its default again) or a user's (they see their role's
  * columns again) on the CDR field or breakout column surface.
  */
-export async function clearColumnOverride(
+async function clearColumnOverride(
   db: Db,
   actor: ActorContext,
   surface: ColumnSurface,

@@ -25,7 +25,7 @@ import { accountFieldsMessage } from "./settings-messages";
  * decides the audience, so a customer can never be given a carrier-only field.
  */
 
-export type FieldState = "default" | "shown" | "hidden";
+type FieldState = "default" | "shown" | "hidden";
 
 export type AccountFieldsInput = {
   accountId: number;

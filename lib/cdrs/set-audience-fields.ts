@@ -33,7 +33,7 @@ export async function findAudienceFields(db: DbOrTx, accountType: AccountType) {
   return row ?? null;
 }
 
-export type AudienceFieldsInput = {
+type AudienceFieldsInput = {
   accountType: AccountType;
   fields: readonly string[];
   labels: Readonly<Record<string, string>>;
@@ -45,7 +45,7 @@ const sameLabels = (a: Record<string, string>, b: Record<string, string>) =>
   JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
 /** Saves an audience's default: CREATE the first time, then UPDATE; an unchanged save writes nothing. */
-export async function setAudienceCdrFields(
+async function setAudienceCdrFields(
   db: Db,
   actor: ActorContext,
   input: AudienceFieldsInput,

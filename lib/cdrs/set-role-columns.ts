@@ -20,7 +20,7 @@ import { audienceOf } from "./viewer-policy";
  * A role's CDR fields (staff roles) or breakout columns (every role that reads CDRs): the row
  * replaces the role's default, e.g. to give `support` the cost column.
  */
-export async function setRoleColumns(
+async function setRoleColumns(
   db: Db,
   actor: ActorContext,
   input: { surface: ColumnSurface; role: UserRole; columns: readonly string[]; version?: number },

@@ -12,7 +12,7 @@ import { audienceOf, roleDefaultBreakoutColumns, roleDefaultCdrFields } from "./
  * (an N cell of DOMAIN.md's table cannot be granted by any setting), and each surface's catalogue.
  */
 
-export const LABEL_MAX = 40;
+const LABEL_MAX = 40;
 
 /** Checkboxes: absent (none ticked), one value, or several. */
 export const keyList = z

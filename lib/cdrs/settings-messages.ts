@@ -41,7 +41,7 @@ const BREAKOUT_KEYS: readonly string[] = BREAKOUT_COLUMNS.map((c) => c.key);
 
 const listOrNone = (changes: string[]) => (changes.length > 0 ? changes.join("; ") : "no changes");
 
-export const AUDIENCE_TITLES: Record<AccountType, string> = {
+const AUDIENCE_TITLES: Record<AccountType, string> = {
   customer: "Customer",
   carrier: "Carrier",
 };
@@ -100,8 +100,7 @@ function overrideChanges(before: OverrideRow, after: OverrideRow): string[] {
 }
 
 /** "Acme Telecom (1042)": how an account is named in messages. */
-export const accountTitle = (account: { id: number; name: string }) =>
-  `${account.name} (${account.id})`;
+const accountTitle = (account: { id: number; name: string }) => `${account.name} (${account.id})`;
 
 /** "CDR fields of Acme Telecom (1042): ingress_id: default → shown". */
 export const accountFieldsMessage = (

@@ -49,10 +49,7 @@ export async function findColumnPermission(
   surface: VisibilitySurface,
   subject: PermissionSubject,
 ) {
-  const [row] = await db
-    .select()
-    .from(columnPermissions)
-    .where(subjectCondition(surface, subject));
+  const [row] = await db.select().from(columnPermissions).where(subjectCondition(surface, subject));
   return row ?? null;
 }
 
