@@ -51,6 +51,23 @@ test("[admin] untick customer_rate for customers and save → the audit log read
   );
 });
 
+test("[admin] opens Acme's override: it adds ingress_id, and the page says what Acme sees", async ({
+  page,
+}) => {
+  await signInAs(page, "admin");
+  await page.goto("/settings/cdr-fields");
+  await page.getByRole("link", { name: /^Acme Telecom \(\d+\)$/ }).click();
+  await expect(page.getByTestId("account-sees")).toContainText("Acme Telecom sees:");
+  await expect(page.getByTestId("account-sees")).toContainText("Ingress route");
+  await expect(
+    page.getByRole("combobox", { name: "ingress_id for Acme Telecom", exact: true }),
+  ).toHaveValue("shown");
+  // Carrier-only fields have no control for a customer account.
+  await expect(
+    page.getByRole("combobox", { name: "carrier_rate for Acme Telecom", exact: true }),
+  ).toHaveCount(0);
+});
+
 test("[auditor] reads the CDR field configuration with every control disabled and nothing to save", async ({
   page,
 }) => {

@@ -116,7 +116,7 @@ export function AccountOverrideForm<T>({
                           name={labelName}
                           defaultValue={text(labelName, override?.labels[row.key] ?? "")}
                           placeholder="(default)"
-                          maxLength={60}
+                          maxLength={40}
                           disabled={readOnly}
                           aria-label={`Label of ${row.key} for ${account.name}`}
                           aria-invalid={errorOf(labelName) ? true : undefined}

@@ -81,7 +81,7 @@ export function AudienceDefaultsTable<T>({
                 : (settings[audience].labels[row.key] ?? "")
             }
             placeholder={row.label}
-            maxLength={60}
+            maxLength={40}
             disabled={readOnly}
             aria-label={`${TITLES[audience]} label of ${row.key}`}
             aria-invalid={labelError ? true : undefined}

@@ -135,6 +135,7 @@ export default async function CdrFieldSettingsPage({
           <label className="text-sm">
             <span className="block font-medium text-slate-700">Account</span>
             <select
+              key={chosen?.account.id ?? "none"}
               name="account"
               defaultValue={chosen ? String(chosen.account.id) : ""}
               className="mt-1 w-72 rounded border border-slate-300 px-2 py-1"
@@ -213,6 +214,8 @@ export default async function CdrFieldSettingsPage({
       <section className="space-y-3">
         <h2 className="font-semibold">History</h2>
         <RecordHistory table="cdr_field_settings" limit={20} />
+        <h3 className="text-sm font-semibold">Role and user columns</h3>
+        <RecordHistory table="column_permissions" limit={20} />
       </section>
     </div>
   );
