@@ -7,7 +7,7 @@
 import { getTableColumns, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/db/raw";
-import type { AuditAction, UserRole } from "@/db/schema";
+import type { AccountType, AuditAction, UserRole } from "@/db/schema";
 import { accountStatusMessage } from "@/lib/accounts/set-account-status";
 import { generatedApiKeyMessage, revokedApiKeyMessage } from "@/lib/api-keys/keys";
 import { auditExportMessage } from "@/lib/audit-http/export-message";
@@ -23,6 +23,11 @@ import { publishedBrandingMessage } from "@/lib/branding/draft";
 import { changedBrandingFields, snapshotOf } from "@/lib/branding/fields";
 import type { CheckedImage } from "@/lib/branding/images";
 import { brandingAssetMessage, draftImageMessage } from "@/lib/branding/upload";
+import {
+  accountFieldsMessage,
+  accountFieldsRemovedMessage,
+  audienceFieldsMessage,
+} from "@/lib/cdrs/settings-messages";
 import { emailSentMessage, type EmailKind } from "@/lib/email/outbox";
 import {
   invitedUserMessage,
@@ -60,6 +65,7 @@ type Entry = {
 const database = setUpTestDatabase();
 let entries: Entry[] = [];
 let roles = new Map<string, { role: UserRole; email: string }>();
+let accountNames = new Map<string, string>();
 beforeAll(async () => {
   await seedDemo(database.db, OPTIONS);
   entries = await queryRows<Entry>(
@@ -75,6 +81,11 @@ beforeAll(async () => {
     sql`select id, role::text as role, email from users`,
   );
   roles = new Map(users.map((u) => [String(u.id), u]));
+  const accounts = await queryRows<{ id: number; name: string }>(
+    database.db,
+    sql`select id, name from accounts`,
+  );
+  accountNames = new Map(accounts.map((a) => [String(a.id), a.name]));
 }, 120_000);
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -153,6 +164,37 @@ function candidates(e: Entry, earlier: Entry[]): string[] {
       const subject = a.userId ? { userId: Number(a.userId) } : { role: a.role as UserRole };
       const were = e.action === "UPDATE" ? (b.columns as string[]) : null;
       out.push(columnPermissionsMessage(subject, a.columns as string[], were));
+      break;
+    }
+    case "cdr_field_settings:CREATE":
+    case "cdr_field_settings:UPDATE":
+    case "cdr_field_settings:DELETE": {
+      const stored = (e.after ?? e.before)!;
+      const created = e.action === "CREATE";
+      if (stored.accountType) {
+        const audience = (r: Row) => ({
+          fields: r.fields as string[],
+          labels: r.labels as Record<string, string>,
+        });
+        const type = stored.accountType as AccountType;
+        out.push(audienceFieldsMessage(type, created ? null : audience(b), audience(a)));
+      } else {
+        const account = {
+          id: Number(stored.accountId),
+          name: accountNames.get(String(stored.accountId)) ?? "",
+        };
+        const override = (r: Row) => ({
+          added: r.added as string[],
+          removed: r.removed as string[],
+          labels: r.labels as Record<string, string>,
+          fieldOrder: r.fieldOrder as string[],
+        });
+        out.push(
+          e.action === "DELETE"
+            ? accountFieldsRemovedMessage(account, override(b))
+            : accountFieldsMessage(account, created ? null : override(b), override(a)),
+        );
+      }
       break;
     }
     case "column_permissions:DELETE":
@@ -241,6 +283,8 @@ describe("the demo seed's audit messages", () => {
       "Revoked API key ",
       "Published portal branding v2 (",
       "Set audit columns of role support to ",
+      "Customer CDR fields: answer_time: hidden → shown; end_time: hidden → shown",
+      "CDR fields of Acme Telecom (",
     ]) {
       expect(
         messages.some((m) => m.startsWith(start)),

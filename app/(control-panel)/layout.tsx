@@ -12,6 +12,7 @@ const NAV: (NavItem & { permission: Permission })[] = [
   { href: "/branding", label: "Branding", permission: "branding:manage" },
   { href: "/outbox", label: "Email outbox", permission: "outbox:read" },
   { href: "/settings/columns", label: "Column visibility", permission: "settings:manage" },
+  { href: "/settings/cdr-fields", label: "CDR fields", permission: "settings:read" },
 ];
 
 export default async function ControlPanelLayout({ children }: { children: React.ReactNode }) {

@@ -21,6 +21,8 @@ const PERMISSIONS = [
   // The portal's custom JavaScript runs in every portal user's browser: its own permission.
   "branding:custom-js",
   "settings:manage",
+  // Read-only view of the settings pages (CDR field configuration): admin and auditor.
+  "settings:read",
   // The outbox holds set-password links: whoever reads it could sign in as the recipient.
   "outbox:read",
   // Own profile, own account's users and contact details; managing them also needs portalAdmin.
@@ -50,6 +52,7 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     "accounts:read-private",
     "accounts:read-balance",
     "cdr:read",
+    "settings:read",
     "profile:self",
   ],
   branding: ["audit:read", "branding:manage", "profile:self"],

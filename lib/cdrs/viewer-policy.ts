@@ -4,7 +4,6 @@ import { getDb, type DbOrTx } from "@/db/client";
 import { queryRows } from "@/db/raw";
 import type { UserRole } from "@/db/schema";
 import { can } from "@/lib/auth/permissions";
-import { isPortalRole } from "@/lib/auth/roles";
 import { getCurrentUser } from "@/lib/auth/session";
 import {
   BREAKOUT_COLUMNS,

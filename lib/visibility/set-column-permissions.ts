@@ -1,24 +1,32 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "@/db/client";
-import { columnPermissions, USER_ROLES, users, type UserRole } from "@/db/schema";
+import type { Db, DbOrTx } from "@/db/client";
+import {
+  columnPermissions,
+  USER_ROLES,
+  users,
+  type UserRole,
+  type VISIBILITY_SURFACES,
+} from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
+import { asStaleEdit, StaleEditError } from "@/lib/audit/stale-edit";
 import { AppError } from "@/lib/errors";
 import { AUDIT_COLUMN_KEYS, type AuditColumnKey } from "./audit-columns";
 import { z } from "zod";
 import { operation } from "@/lib/actions/operation";
 
-/** The permission layer of audit-column visibility, per role or per user; every change audited. */
+/** The permission layer of column visibility, per role or per user; every change audited. */
 export type PermissionSubject = { role: UserRole } | { userId: number };
+export type VisibilitySurface = (typeof VISIBILITY_SURFACES)[number];
 
-const subjectCondition = (subject: PermissionSubject) =>
+const subjectCondition = (surface: VisibilitySurface, subject: PermissionSubject) =>
   "role" in subject
     ? and(
-        eq(columnPermissions.surface, "audit"),
+        eq(columnPermissions.surface, surface),
         eq(columnPermissions.role, subject.role),
         isNull(columnPermissions.userId),
       )
-    : and(eq(columnPermissions.surface, "audit"), eq(columnPermissions.userId, subject.userId));
+    : and(eq(columnPermissions.surface, surface), eq(columnPermissions.userId, subject.userId));
 
 const subjectName = (subject: PermissionSubject) =>
   "role" in subject ? `role ${subject.role}` : `user ${subject.userId}`;
@@ -35,14 +43,39 @@ export const columnPermissionsMessage = (
 export const columnOverrideRemovedMessage = (userId: number) =>
   `Removed the audit column override of user ${userId}`;
 
-export async function setAuditColumnPermissions(
+/** The row of one subject on one surface, if the admin has saved one. */
+export async function findColumnPermission(
+  db: DbOrTx,
+  surface: VisibilitySurface,
+  subject: PermissionSubject,
+) {
+  const [row] = await db.select().from(columnPermissions).where(subjectCondition(surface, subject));
+  return row ?? null;
+}
+
+const STALE_MESSAGE =
+  "These columns were changed by someone else since you opened the page. Review them and save again.";
+
+export type SetColumnPermissionsOptions = {
+  /** The audit message from the columns before (null: no row yet) and after. */
+  describe: (before: readonly string[] | null, after: readonly string[]) => string;
+  /** The row's version the editor saw; 0 when it saw no row. A mismatch refuses the save. */
+  expectedVersion?: number;
+};
+
+/**
+ * Saves a subject's columns on a surface (CREATE, or UPDATE of its row). `columns` are already
+ * validated and ordered by the caller, which knows the surface's catalogue.
+ */
+export async function setColumnPermissions(
   db: Db,
   actor: ActorContext,
+  surface: VisibilitySurface,
   subject: PermissionSubject,
-  columns: readonly AuditColumnKey[],
-): Promise<void> {
-  const ordered = AUDIT_COLUMN_KEYS.filter((k) => columns.includes(k));
-  if (ordered.length === 0) throw new AppError("Leave at least one column visible.", "invalid");
+  columns: readonly string[],
+  { describe, expectedVersion }: SetColumnPermissionsOptions,
+): Promise<{ id: number; version: number }> {
+  if (columns.length === 0) throw new AppError("Leave at least one column visible.", "invalid");
   if ("userId" in subject) {
     const [user] = await db
       .select({ id: users.id })
@@ -50,49 +83,64 @@ export async function setAuditColumnPermissions(
       .where(eq(users.id, subject.userId));
     if (!user) throw new AppError("That user does not exist.", "not_found");
   }
-  const [existing] = await db.select().from(columnPermissions).where(subjectCondition(subject));
-  const describe = (before: string[] | null) => columnPermissionsMessage(subject, ordered, before);
-  if (existing) {
-    await auditedMutation(db, actor, {
-      table: "column_permissions",
-      action: "UPDATE",
-      id: existing.id,
-      change: (tx) =>
-        tx
-          .update(columnPermissions)
-          .set({ columns: ordered, updatedAt: new Date() })
-          .where(eq(columnPermissions.id, existing.id))
-          .then(() => {}),
-      message: () => describe(existing.columns),
-    });
-    return;
+  const existing = await findColumnPermission(db, surface, subject);
+  if (expectedVersion !== undefined && (existing?.version ?? 0) !== expectedVersion) {
+    throw new StaleEditError(STALE_MESSAGE, existing ?? {});
   }
-  await auditedMutation(db, actor, {
+  if (existing) {
+    try {
+      const { after } = await auditedMutation(db, actor, {
+        table: "column_permissions",
+        action: "UPDATE",
+        id: existing.id,
+        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+        change: (tx) =>
+          tx
+            .update(columnPermissions)
+            .set({ columns: [...columns], updatedAt: new Date() })
+            .where(eq(columnPermissions.id, existing.id))
+            .then(() => {}),
+        message: (before) => describe(before?.columns ?? existing.columns, columns),
+      });
+      return { id: after!.id, version: after!.version };
+    } catch (err) {
+      throw asStaleEdit(err, STALE_MESSAGE);
+    }
+  }
+  const { after } = await auditedMutation(db, actor, {
     table: "column_permissions",
     action: "CREATE",
     change: async (tx) => {
       const [row] = await tx
         .insert(columnPermissions)
         .values({
-          surface: "audit",
-          columns: ordered,
+          surface,
+          columns: [...columns],
           ...("role" in subject ? { role: subject.role } : { userId: subject.userId }),
         })
         .returning({ id: columnPermissions.id });
       return row!.id;
     },
-    message: () => describe(null),
+    message: () => describe(null, columns),
   });
+  return { id: after!.id, version: after!.version };
 }
 
-/** Removes a user's override: they see what their role sees again. */
-export async function clearUserColumnOverride(
+/** Removes a subject's row on a surface: a user sees their role's again, a role its default. */
+export async function clearColumnPermissions(
   db: Db,
   actor: ActorContext,
-  userId: number,
+  surface: VisibilitySurface,
+  subject: PermissionSubject,
+  describe: (before: readonly string[]) => string,
 ): Promise<void> {
-  const [existing] = await db.select().from(columnPermissions).where(subjectCondition({ userId }));
-  if (!existing) throw new AppError("That user has no override.", "not_found");
+  const existing = await findColumnPermission(db, surface, subject);
+  if (!existing) {
+    throw new AppError(
+      "role" in subject ? "That role has no saved columns." : "That user has no override.",
+      "not_found",
+    );
+  }
   await auditedMutation(db, actor, {
     table: "column_permissions",
     action: "DELETE",
@@ -102,8 +150,31 @@ export async function clearUserColumnOverride(
         .delete(columnPermissions)
         .where(eq(columnPermissions.id, existing.id))
         .then(() => {}),
-    message: () => columnOverrideRemovedMessage(userId),
+    message: (before) => describe(before?.columns ?? existing.columns),
   });
+}
+
+export async function setAuditColumnPermissions(
+  db: Db,
+  actor: ActorContext,
+  subject: PermissionSubject,
+  columns: readonly AuditColumnKey[],
+): Promise<void> {
+  const ordered = AUDIT_COLUMN_KEYS.filter((k) => columns.includes(k));
+  await setColumnPermissions(db, actor, "audit", subject, ordered, {
+    describe: (before, after) => columnPermissionsMessage(subject, after, before),
+  });
+}
+
+/** Removes a user's audit-column override: they see what their role sees again. */
+export async function clearUserColumnOverride(
+  db: Db,
+  actor: ActorContext,
+  userId: number,
+): Promise<void> {
+  await clearColumnPermissions(db, actor, "audit", { userId }, () =>
+    columnOverrideRemovedMessage(userId),
+  );
 }
 
 const columnList = z

@@ -1,4 +1,5 @@
 import { defaultCdrFields } from "@/lib/cdrs/fields";
+import { audienceFieldsMessage } from "@/lib/cdrs/settings-messages";
 /**
  * Day 0 of the demo platform: the first admin (as `npm run create-admin` makes one), operator
  * settings, the branding draft, visibility defaults, the rate deck, and the staff invitations.
@@ -15,7 +16,7 @@ import { DAY, HOUR, MINUTE } from "./timeline";
 import type { SeedUser } from "./world";
 
 /** CDR fields shown by default (the D column of DOMAIN.md's CDR table) per portal audience. */
-export const CDR_FIELDS_CUSTOMER = defaultCdrFields("customer");
+const CDR_FIELDS_CUSTOMER = defaultCdrFields("customer");
 const CDR_FIELDS_CARRIER = defaultCdrFields("carrier");
 
 /** Staff roles whose audit columns the admin saves on day 0: the product's role defaults. */
@@ -86,10 +87,12 @@ export function planBootstrap(ctx: SeedContext): SeedUser {
       ["customer", CDR_FIELDS_CUSTOMER],
       ["carrier", CDR_FIELDS_CARRIER],
     ] as const) {
-      const row = await ctx.write.create(ctx.actors.staff(ada, at), "cdr_field_settings", {
-        accountType,
-        fields: [...fields],
-      });
+      const row = await ctx.write.create(
+        ctx.actors.staff(ada, at),
+        "cdr_field_settings",
+        { accountType, fields: [...fields] },
+        { message: (_before, after) => audienceFieldsMessage(accountType, null, after!) },
+      );
       world.cdrFieldSettingIds.set(accountType, row.id);
     }
     for (const role of STAFF_ROLES) {

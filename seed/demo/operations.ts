@@ -6,12 +6,13 @@
 import type { ActorContext } from "@/lib/audit/actor";
 import { accountStatusMessage } from "@/lib/accounts/set-account-status";
 import { roleChangedMessage, userStatusMessage } from "@/lib/users/messages";
+import { accountFieldsMessage, audienceFieldsMessage } from "@/lib/cdrs/settings-messages";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
 import {
   columnOverrideRemovedMessage,
   columnPermissionsMessage,
 } from "@/lib/visibility/set-column-permissions";
-import { CDR_FIELDS_CUSTOMER, planDestinationImport } from "./bootstrap";
+import { planDestinationImport } from "./bootstrap";
 import { later, officeTime } from "./clock";
 import type { SeedContext } from "./context";
 import { DECK_V2_ADDITIONS } from "./destinations";
@@ -80,21 +81,29 @@ export function planStaffStories(ctx: SeedContext): void {
   // CDR fields: answer and end times for every customer; quality metrics for Acme only.
   timeline.at(day(20), async (at) => {
     const id = world.cdrFieldSettingIds.get("customer")!;
-    await ctx.write.update(ctx.actors.staff(ada, at), "cdr_field_settings", id, (before) => ({
-      fields: [
-        ...before.fields!.slice(0, 1),
-        "answer_time",
-        "end_time",
-        ...before.fields!.slice(1),
-      ],
-    }));
+    await ctx.write.update(
+      ctx.actors.staff(ada, at),
+      "cdr_field_settings",
+      id,
+      (before) => ({
+        fields: [
+          ...before.fields!.slice(0, 1),
+          "answer_time",
+          "end_time",
+          ...before.fields!.slice(1),
+        ],
+      }),
+      { message: (before, after) => audienceFieldsMessage("customer", before, after!) },
+    );
   });
   timeline.at(day(40), async (at) => {
     const acme = world.account("Acme Telecom");
-    await ctx.write.create(ctx.actors.staff(ada, at), "cdr_field_settings", {
-      accountId: acme.id,
-      added: ["ingress_id", "codec", "mos", "jitter", "packet_loss"],
-    });
+    await ctx.write.create(
+      ctx.actors.staff(ada, at),
+      "cdr_field_settings",
+      { accountId: acme.id, added: ["ingress_id", "codec", "mos", "jitter", "packet_loss"] },
+      { message: (_before, after) => accountFieldsMessage(acme, null, after!) },
+    );
   });
 
   // Account status: an unpaid invoice, a fraud penalty, a churned customer, an ended contract.

@@ -29,6 +29,8 @@ import { ONLY_ADMINS_MANAGE_USERS } from "@/lib/portal/users";
 import { USER_NOT_FOUND } from "@/lib/users/user-rules";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
 import { setAuditColumnPermissions } from "@/lib/visibility/set-column-permissions";
+import { setAccountCdrFields } from "@/lib/cdrs/set-account-fields";
+import { setUserColumns } from "@/lib/cdrs/set-user-columns";
 import { png } from "../branding-image-fixtures";
 import { openSession } from "@/lib/auth/user-sessions";
 import { setUpTestDatabase } from "../db";
@@ -364,6 +366,44 @@ const INPUTS: Record<string, InputFor> = {
       "action",
     ]);
     return { userId };
+  },
+  "app/(control-panel)/settings/cdr-fields/actions.ts#setAudienceFieldsAction": async () => ({
+    accountType: "carrier",
+    "fields[]": ["dt", "dest_number", "duration"],
+    "label.duration": unique("Seconds").slice(0, 30),
+  }),
+  "app/(control-panel)/settings/cdr-fields/actions.ts#setAccountFieldsAction": async () => ({
+    accountId: String(await freshAccount()),
+    "state.ingress_id": "shown",
+  }),
+  "app/(control-panel)/settings/cdr-fields/actions.ts#clearAccountFieldsAction": async () => {
+    const accountId = await freshAccount();
+    await setAccountCdrFields(db, systemActor("test"), {
+      accountId,
+      states: { codec: "shown" },
+      labels: {},
+      positions: {},
+    });
+    return { accountId: String(accountId) };
+  },
+  "app/(control-panel)/settings/cdr-fields/actions.ts#setRoleColumnsAction": async () => ({
+    surface: "breakout",
+    role: "support",
+    "columns[]": ["customer_dest_name", "attempts", "cost"],
+  }),
+  "app/(control-panel)/settings/cdr-fields/actions.ts#setUserColumnsAction": async () => ({
+    surface: "cdr",
+    userId: await staffTarget(),
+    "columns[]": ["dt", "carrier_rate"],
+  }),
+  "app/(control-panel)/settings/cdr-fields/actions.ts#clearColumnsAction": async () => {
+    const userId = await staffTarget();
+    await setUserColumns(db, systemActor("test"), {
+      surface: "breakout",
+      userId: Number(userId),
+      columns: ["attempts"],
+    });
+    return { surface: "breakout", userId };
   },
   "app/(control-panel)/branding/actions.ts#saveDraftAction": async () =>
     draftForm({ portalName: unique("Portal") }),

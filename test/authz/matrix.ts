@@ -93,6 +93,8 @@ export const PAGE_ROWS = rows([
   ["page /settings/columns",                  "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
   // cdr:read — every role but branding; columns within it follow the viewer's CDR policy.
   ["page /reports/breakout",                  "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
+  // settings:read — the admin, and the auditor read-only (no forms bound).
+  ["page /settings/cdr-fields",               "login",  "ok",   "403",  "ok",   "403",   "home",  "home", "home"],
   ["page /branding",                          "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
   ["page /branding/versions",                 "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
   ["page /branding-preview",                  "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
@@ -163,6 +165,13 @@ export const ACTION_ROWS = rows([
   ["action app/(control-panel)/settings/columns/actions.ts#setRoleColumnsAction",  "login","ok","403","403","403",  "403",   "403",  "403"],
   ["action app/(control-panel)/settings/columns/actions.ts#setUserColumnsAction",  "login","ok","403","403","403",  "403",   "403",  "403"],
   ["action app/(control-panel)/settings/columns/actions.ts#clearUserColumnsAction","login","ok","403","403","403",  "403",   "403",  "403"],
+  // settings:manage (CDR fields and breakout columns) — admin only; the auditor reads the page
+  ["action app/(control-panel)/settings/cdr-fields/actions.ts#setAudienceFieldsAction", "login","ok","403","403","403","403","403","403"],
+  ["action app/(control-panel)/settings/cdr-fields/actions.ts#setAccountFieldsAction",  "login","ok","403","403","403","403","403","403"],
+  ["action app/(control-panel)/settings/cdr-fields/actions.ts#clearAccountFieldsAction","login","ok","403","403","403","403","403","403"],
+  ["action app/(control-panel)/settings/cdr-fields/actions.ts#setRoleColumnsAction",    "login","ok","403","403","403","403","403","403"],
+  ["action app/(control-panel)/settings/cdr-fields/actions.ts#setUserColumnsAction",    "login","ok","403","403","403","403","403","403"],
+  ["action app/(control-panel)/settings/cdr-fields/actions.ts#clearColumnsAction",      "login","ok","403","403","403","403","403","403"],
   // branding:manage — admin and branding
   ["action app/(control-panel)/branding/actions.ts#saveDraftAction",       "login",  "ok",  "403",  "403",  "ok",    "403",   "403",  "403"],
   ["action app/(control-panel)/branding/actions.ts#publishAction",         "login",  "ok",  "403",  "403",  "ok",    "403",   "403",  "403"],
