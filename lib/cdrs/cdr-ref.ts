@@ -15,8 +15,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const keys = new Map<string, Buffer>();
 
-function keyFor(purpose: Purpose): Buffer {
-  const secret = process.env.AUTH_SECRET;
+function keyFor(purpose: Purpose, secret = process.env.AUTH_SECRET): Buffer {
   if (!secret) throw new Error("AUTH_SECRET is not set: CDR references cannot be sealed.");
   const cacheKey = `${purpose}\u0000${secret}`;
   let key = keys.get(cacheKey);
@@ -27,9 +26,9 @@ function keyFor(purpose: Purpose): Buffer {
   return key;
 }
 
-function seal(purpose: Purpose, text: string): string {
+function seal(purpose: Purpose, text: string, secret?: string): string {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv("aes-256-gcm", keyFor(purpose), iv);
+  const cipher = createCipheriv("aes-256-gcm", keyFor(purpose, secret), iv);
   const body = Buffer.concat([cipher.update(text, "utf8"), cipher.final()]);
   return Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64url");
 }
@@ -50,8 +49,12 @@ function open(purpose: Purpose, sealed: string | null | undefined): string | nul
 
 const isId = (n: number) => Number.isSafeInteger(n) && n > 0;
 
-/** The reference a record link carries (`/cdrs/<ref>`). */
-export const sealCdrRef = (id: number): string => seal("record", String(id));
+/**
+ * The reference a record link carries (`/cdrs/<ref>`). `secret` only for tests that seal for a
+ * server they do not run in (the e2e specs); the app uses its own AUTH_SECRET.
+ */
+export const sealCdrRef = (id: number, secret?: string): string =>
+  seal("record", String(id), secret);
 
 /** The record id of a reference this server sealed, else null. */
 export function openCdrRef(ref: string | null | undefined): number | null {

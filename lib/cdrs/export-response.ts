@@ -33,7 +33,7 @@ function cell(value: unknown): string {
 const csvRows = (rows: readonly CdrRow[], fields: readonly CdrFieldKey[]) =>
   rows.map((r) => fields.map((k) => cell(r.values[k])));
 
-export const cdrExportMessage = (narrowedBy: readonly string[]) =>
+const cdrExportMessage = (narrowedBy: readonly string[]) =>
   "Generated CSV export of CDRs" +
   (narrowedBy.length > 0 ? ` (narrowed by ${narrowedBy.join(", ")})` : "");
 

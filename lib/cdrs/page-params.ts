@@ -95,7 +95,7 @@ export const cdrPageHref = (
 };
 
 /** The longest range one query may read: a month, the CDR indexes' working set. */
-export const MAX_RANGE_DAYS = 31;
+const MAX_RANGE_DAYS = 31;
 const DEFAULT_SPAN = DAY;
 
 export type CdrRange = { from: Date; to: Date };
@@ -114,7 +114,7 @@ function readWall(value: string, timeZone: string, end: boolean): number | null 
 }
 
 /** An instant as the datetime-local text of `timeZone` (minutes). */
-export function wallText(at: number, timeZone: string): string {
+function wallText(at: number, timeZone: string): string {
   return new Date(wallTime(at, timeZone)).toISOString().slice(0, 16);
 }
 
@@ -158,10 +158,7 @@ export function resolveCdrRange(
   return {
     ok: true,
     range: { from: new Date(from), to: new Date(to!) },
-    params: {
-      ...params,
-      from: params.from || wallText(from, timeZone),
-      to: params.to || wallText(to!, timeZone),
-    },
+    // As the form's datetime-local inputs show them (a bare `to` day reads as the next midnight).
+    params: { ...params, from: wallText(from, timeZone), to: wallText(to!, timeZone) },
   };
 }

@@ -14,12 +14,12 @@ import type { CdrScope, CdrViewerPolicy } from "./viewer-policy";
  * time order over cdrs_dt_idx / cdrs_customer_dt_idx / cdrs_carrier_dt_idx.
  */
 
-export const CDR_PAGE_SIZE = 50;
+const CDR_PAGE_SIZE = 50;
 
 /** One CDR as a viewer gets it: a sealed reference and the visible fields, nothing else. */
 export type CdrRow = { ref: string; values: Partial<Record<CdrFieldKey, unknown>> };
 
-export type CdrPage = {
+type CdrPage = {
   rows: CdrRow[];
   /** Sealed cursors for the previous and next page in the page's order, or null at either end. */
   prevCursor: string | null;
@@ -29,7 +29,7 @@ export type CdrPage = {
 /** Account and ingress route names for the id fields shown, so the page can name them. */
 export type CdrNames = { accounts: Record<number, string>; ingress: Record<number, string> };
 
-export type CdrFilters = {
+type CdrFilters = {
   where: SQL | undefined;
   /** What narrowed the view, by filter name only (never values): for the export's entry. */
   narrowedBy: string[];
@@ -64,7 +64,7 @@ const likeEscape = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
  * a field the viewer is not allowed refuses the whole query (showing unfiltered calls instead
  * would mislead).
  */
-export function cdrFiltersFor(
+function cdrFiltersFor(
   policy: CdrViewerPolicy,
   params: CdrPageParams,
 ): { ok: true; filters: CdrFilters } | { ok: false; error: string } {
@@ -274,4 +274,53 @@ export async function findCdrNames(
     accounts: Object.fromEntries(accountRows.map((a) => [a.id, a.name])),
     ingress: Object.fromEntries(ingressRows.map((r) => [r.id, r.name])),
   };
+}
+
+type Option = { id: number; name: string };
+export type CdrFilterOptions = { customers: Option[]; carriers: Option[]; ingress: Option[] };
+
+/**
+ * What the filter form offers to pick from: for staff, the accounts (when the viewer may filter
+ * by customer or carrier); for a customer allowed the ingress field, their own routes. Portal
+ * users get no other account's names.
+ */
+async function findCdrFilterOptions(
+  db: DbOrTx,
+  policy: CdrViewerPolicy,
+): Promise<CdrFilterOptions> {
+  const staff = policy.scope.kind === "all";
+  const accountsOf = (type: "customer" | "carrier") =>
+    db
+      .select({ id: accounts.id, name: accounts.name })
+      .from(accounts)
+      .where(eq(accounts.type, type))
+      .orderBy(accounts.name);
+  const [customers, carriers, ingress] = await Promise.all([
+    staff && mayUse(policy, "customer_id") ? accountsOf("customer") : [],
+    staff && mayUse(policy, "carrier_id") ? accountsOf("carrier") : [],
+    policy.scope.kind === "customer" && mayUse(policy, "ingress_id")
+      ? db
+          .select({ id: ingressRoutes.id, name: ingressRoutes.name })
+          .from(ingressRoutes)
+          .where(eq(ingressRoutes.accountId, policy.scope.accountId))
+          .orderBy(ingressRoutes.name)
+      : [],
+  ]);
+  return { customers, carriers, ingress };
+}
+
+export type CdrListViewData = { result: CdrPageResult; names: CdrNames; options: CdrFilterOptions };
+
+/** The CDR page's read, shared by the Control Panel and the Portal. */
+export async function findCdrListView(
+  db: DbOrTx,
+  policy: CdrViewerPolicy,
+  params: CdrPageParams,
+): Promise<CdrListViewData> {
+  const [result, options] = await Promise.all([
+    findCdrPage(db, policy, params),
+    findCdrFilterOptions(db, policy),
+  ]);
+  const names = await findCdrNames(db, policy, result.ok ? result.page.rows : []);
+  return { result, names, options };
 }
