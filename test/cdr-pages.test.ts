@@ -274,6 +274,29 @@ describe("the date range", () => {
     );
   });
 
+  it("reads and writes wall-clock times in the viewer's zone", async () => {
+    const berlin = {
+      ...policies.admin,
+      viewer: { ...policies.admin.viewer, timeZone: "Europe/Berlin" },
+    };
+    const byDefault = await findCdrPage(database.db, berlin, params({}), { now: NOW });
+    expect(byDefault).toMatchObject({
+      ok: true,
+      params: { from: "2026-11-29T13:00", to: "2026-11-30T13:00" },
+    });
+    const given = await findCdrPage(
+      database.db,
+      berlin,
+      params({ from: "2026-11-30T12:00", to: "2026-11-30" }),
+      { now: NOW },
+    );
+    if (!given.ok) throw new Error(given.error);
+    expect(given.range.from.toISOString()).toBe("2026-11-30T11:00:00.000Z");
+    // A bare day as To includes the whole day: up to the next midnight there.
+    expect(given.range.to.toISOString()).toBe("2026-11-30T23:00:00.000Z");
+    expect(given.params.to).toBe("2026-12-01T00:00");
+  });
+
   it("refuses a malformed range, a reversed one and one over 31 days", async () => {
     expect(await pageOf("admin", { from: "yesterday" })).toMatchObject({
       ok: false,
