@@ -7,12 +7,25 @@ import type { CdrViewerPolicy } from "@/lib/cdrs/viewer-policy";
 const inputClass =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm shadow-sm focus:border-brand focus:ring-2 focus:ring-brand/30 focus:outline-none";
 
-function Labelled({ label, children }: { label: string; children: React.ReactNode }) {
+const idOf = (name: string) => `cdr-filter-${name}`;
+
+/** A label tied to its control by id (wrapping a select would make its options part of the name). */
+function Labelled({
+  label,
+  name,
+  children,
+}: {
+  label: string;
+  name: string;
+  children: React.ReactNode;
+}) {
   return (
-    <label className="block text-xs font-medium text-slate-700">
-      {label}
+    <div>
+      <label htmlFor={idOf(name)} className="block text-xs font-medium text-slate-700">
+        {label}
+      </label>
       {children}
-    </label>
+    </div>
   );
 }
 
@@ -28,7 +41,12 @@ function Select({
   options: { id: number; name: string }[];
 }) {
   return (
-    <select name={name} defaultValue={value ? String(value) : ""} className={inputClass}>
+    <select
+      id={idOf(name)}
+      name={name}
+      defaultValue={value ? String(value) : ""}
+      className={inputClass}
+    >
       <option value="">{all}</option>
       {options.map((o) => (
         <option key={o.id} value={o.id}>
@@ -69,18 +87,20 @@ export function CdrFilterForm({
       aria-label="CDR filters"
       className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-4 lg:grid-cols-6"
     >
-      <Labelled label="From">
+      <Labelled label="From" name="from">
         <input
           type="datetime-local"
+          id={idOf("from")}
           name="from"
           required
           defaultValue={params.from}
           className={inputClass}
         />
       </Labelled>
-      <Labelled label="To">
+      <Labelled label="To" name="to">
         <input
           type="datetime-local"
+          id={idOf("to")}
           name="to"
           required
           defaultValue={params.to}
@@ -88,7 +108,7 @@ export function CdrFilterForm({
         />
       </Labelled>
       {staff && allowed("customer_id") ? (
-        <Labelled label={label("customer_id")}>
+        <Labelled label={label("customer_id")} name="account">
           <Select
             name="account"
             value={params.account}
@@ -98,7 +118,7 @@ export function CdrFilterForm({
         </Labelled>
       ) : null}
       {staff && allowed("carrier_id") ? (
-        <Labelled label={label("carrier_id")}>
+        <Labelled label={label("carrier_id")} name="carrier">
           <Select
             name="carrier"
             value={params.carrier}
@@ -108,10 +128,11 @@ export function CdrFilterForm({
         </Labelled>
       ) : null}
       {allowed("ingress_id") ? (
-        <Labelled label={label("ingress_id")}>
+        <Labelled label={label("ingress_id")} name="ingress">
           {staff ? (
             <input
               type="number"
+              id={idOf("ingress")}
               name="ingress"
               min={1}
               placeholder="Route id"
@@ -129,9 +150,10 @@ export function CdrFilterForm({
         </Labelled>
       ) : null}
       {allowed(destField) ? (
-        <Labelled label={label(destField)}>
+        <Labelled label={label(destField)} name="dest">
           <input
             type="text"
+            id={idOf("dest")}
             name="dest"
             placeholder="Germany - Mobile"
             defaultValue={params.dest}
@@ -140,9 +162,10 @@ export function CdrFilterForm({
         </Labelled>
       ) : null}
       {allowed("sip_code") ? (
-        <Labelled label={label("sip_code")}>
+        <Labelled label={label("sip_code")} name="sip">
           <input
             type="text"
+            id={idOf("sip")}
             name="sip"
             inputMode="numeric"
             pattern="[1-6]([0-9][0-9]|xx)"
@@ -154,9 +177,10 @@ export function CdrFilterForm({
         </Labelled>
       ) : null}
       {numbers ? (
-        <Labelled label="Number">
+        <Labelled label="Number" name="number">
           <input
             type="search"
+            id={idOf("number")}
             name="number"
             inputMode="tel"
             placeholder="4930… or *1234"
@@ -166,8 +190,13 @@ export function CdrFilterForm({
           />
         </Labelled>
       ) : null}
-      <Labelled label="Order">
-        <select name="order" defaultValue={params.order ?? "newest"} className={inputClass}>
+      <Labelled label="Order" name="order">
+        <select
+          id={idOf("order")}
+          name="order"
+          defaultValue={params.order ?? "newest"}
+          className={inputClass}
+        >
           <option value="newest">Newest first</option>
           <option value="oldest">Oldest first</option>
         </select>
