@@ -425,6 +425,27 @@ async function viewersOwnData(
       where table_name = 'ingress_routes' and jsonb_typeof(x.v) = 'array' and ${accountFilter}`;
     addIps(past.map((r) => r.ip));
   }
+  // Signalling addresses in CDRs are call data, not client IPs (the seed's SBCs and clients share
+  // documentation ranges): those the viewer's audience may see in the calls of their scope.
+  if (can(viewer.role, "cdr:read")) {
+    const audience: CdrAudience = !portal
+      ? "staff"
+      : viewer.role === "carrier"
+        ? "carrier"
+        : "customer";
+    const owner = !portal
+      ? sql`true`
+      : audience === "carrier"
+        ? sql`carrier_id = ${viewer.accountId}`
+        : sql`customer_id = ${viewer.accountId}`;
+    for (const field of CDR_FIELDS) {
+      if (field.type !== "ip" || field.defaults[audience] === "N") continue;
+      const rows = await sql<{ ip: string }[]>`
+        select distinct host(${sql(field.key)}) as ip from cdrs
+        where ${owner} and ${sql(field.key)} is not null`;
+      addIps(rows.map((r) => r.ip));
+    }
+  }
   // Where the viewer signs in from is theirs: the profile lists their own sessions' addresses.
   // The crawler itself connects over loopback, so its sessions (made after this runs) are too.
   const sessions = await sql<{ ip: string }[]>`
