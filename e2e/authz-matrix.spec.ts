@@ -17,6 +17,7 @@ import {
   type Audience,
   type Outcome,
 } from "../test/authz/matrix";
+import { sealCdrRef } from "../lib/cdrs/cdr-ref";
 import { accountId, auditDbForSpec } from "./audit-db";
 import { contextAs, signIn } from "./fixtures";
 
@@ -115,6 +116,29 @@ test.beforeAll(async ({ browser }) => {
       "PNG logo",
     )}.png`,
     draftCss: `${sha256(DRAFT_CSS)}.css`,
+    // Record links carry sealed ids, sealed here with the server's secret.
+    ownCdr: sealCdrRef(
+      Number(
+        await one(
+          sql,
+          sql`select c.id::text as v from cdrs c where c.customer_id = ${acme}
+              and c.carrier_id = ${zephyr} order by c.dt desc limit 1`,
+          "CDR of Acme carried by Zephyr",
+        ),
+      ),
+      process.env.E2E_AUTH_SECRET,
+    ),
+    foreignCdr: sealCdrRef(
+      Number(
+        await one(
+          sql,
+          sql`select c.id::text as v from cdrs c where c.customer_id <> ${acme}
+              and c.carrier_id <> ${zephyr} order by c.dt desc limit 1`,
+          "CDR of neither Acme nor Zephyr",
+        ),
+      ),
+      process.env.E2E_AUTH_SECRET,
+    ),
   };
   const perAccount = {
     acme: { ownUser: await userOf(acme), ownEntry: await entryOf(acme) },

@@ -6,6 +6,7 @@ import { requireStaff } from "@/lib/auth/session";
 const NAV: (NavItem & { permission: Permission })[] = [
   { href: "/audit-log", label: "Audit log", permission: "audit:read" },
   { href: "/accounts", label: "Accounts", permission: "accounts:read" },
+  { href: "/cdrs", label: "CDRs", permission: "cdr:read" },
   { href: "/reports/breakout", label: "Breakout report", permission: "cdr:read" },
   { href: "/users", label: "Users", permission: "users:manage" },
   { href: "/api-keys", label: "API keys", permission: "api-keys:manage" },

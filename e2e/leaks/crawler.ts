@@ -174,7 +174,11 @@ function patternOf(url: string): string {
   const u = new URL(url, "http://x");
   const names = [...new Set([...u.searchParams.keys()])].sort().join(",");
   const tab = u.searchParams.get("tab");
-  return `${u.pathname.replace(/\/\d+(?=\/|$)/g, "/:n")}?${names}${tab ? `#${tab}` : ""}`;
+  // Ids, and sealed references (CDR record links: a new one for each render), are one shape.
+  const path = u.pathname
+    .replace(/\/\d+(?=\/|$)/g, "/:n")
+    .replace(/\/[A-Za-z0-9_-]{32,}(?=\/|$)/g, "/:ref");
+  return `${path}?${names}${tab ? `#${tab}` : ""}`;
 }
 
 const groupOf = (pattern: string) => pattern.slice(0, pattern.indexOf("?"));

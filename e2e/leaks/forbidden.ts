@@ -6,6 +6,7 @@ import { isPortalRole } from "../../lib/auth/roles";
 import { defaultAuditColumns, isAuditColumnKey } from "../../lib/visibility/audit-columns";
 import { REDACTED, REDACTED_CHANGED } from "../../lib/audit/redact";
 import { HIDDEN } from "../../lib/visibility/audit-data";
+import { CDR_FIELDS, type CdrAudience } from "../../lib/cdrs/fields";
 import type { DemoUser } from "../fixtures";
 import type { ForbiddenKind, ForbiddenValue } from "./matcher";
 
@@ -24,7 +25,9 @@ import type { ForbiddenKind, ForbiddenValue } from "./matcher";
  * - branding: everything outside the branding tables (accounts, portal users, ingress routes,
  *   API keys, messages of other tables' entries);
  * - masked fields (AUDITED_TABLES maskedFields) for roles without `visibleWith`, current and past
- *   values (from the entries' Data).
+ *   values (from the entries' Data);
+ * - portal users: the CDR fields their audience never gets (DOMAIN.md's N cells: the buy side
+ *   for customers, the sell side for carriers), as they occur in their own account's calls.
  *
  * Values shorter than MIN_LENGTH or made only of digits, dots and signs are left out: short or
  * numeric strings (ids, balances, counters) occur everywhere and would match by accident.
@@ -251,6 +254,9 @@ export async function forbiddenFor(
     );
   }
 
+  // ---- CDR fields the viewer's audience never gets, from their own account's calls ----------
+  const cdrOwn = portal ? await cdrFieldValues(sql, viewer, candidates) : { text: "", ips: [] };
+
   // ---- branding: nothing outside the branding tables --------------------------------------
   if (!portal && !allTables) {
     const accounts = await sql<
@@ -321,7 +327,8 @@ export async function forbiddenFor(
 
   // ---- minus what is the viewer's own -----------------------------------------------------
   const own = await viewersOwnData(sql, viewer, portal, allTables, inScope);
-  const ownLower = own.text.toLowerCase();
+  const ownLower = `${own.text}\n${cdrOwn.text}`.toLowerCase();
+  for (const ip of cdrOwn.ips) own.ips.add(ip);
   const values: ForbiddenValue[] = [];
   const ownData: Partial<Record<ForbiddenKind, number>> = {};
   const ownDataExamples: string[] = [];
@@ -418,10 +425,90 @@ async function viewersOwnData(
       where table_name = 'ingress_routes' and jsonb_typeof(x.v) = 'array' and ${accountFilter}`;
     addIps(past.map((r) => r.ip));
   }
+  // Signalling addresses in CDRs are call data, not client IPs (the seed's SBCs and clients share
+  // documentation ranges): those the viewer's audience may see in the calls of their scope.
+  if (can(viewer.role, "cdr:read")) {
+    const audience: CdrAudience = !portal
+      ? "staff"
+      : viewer.role === "carrier"
+        ? "carrier"
+        : "customer";
+    const owner = !portal
+      ? sql`true`
+      : audience === "carrier"
+        ? sql`carrier_id = ${viewer.accountId}`
+        : sql`customer_id = ${viewer.accountId}`;
+    for (const field of CDR_FIELDS) {
+      if (field.type !== "ip" || field.defaults[audience] === "N") continue;
+      const rows = await sql<{ ip: string }[]>`
+        select distinct host(${sql(field.key)}) as ip from cdrs
+        where ${owner} and ${sql(field.key)} is not null`;
+      addIps(rows.map((r) => r.ip));
+    }
+  }
   // Where the viewer signs in from is theirs: the profile lists their own sessions' addresses.
   // The crawler itself connects over loopback, so its sessions (made after this runs) are too.
   const sessions = await sql<{ ip: string }[]>`
     select distinct host(ip) as ip from user_sessions where user_id = ${viewer.id} and ip is not null`;
   addIps([...sessions.map((r) => r.ip), "127.0.0.1", "::1"]);
   return { text: parts.filter(Boolean).join("\n"), ips };
+}
+
+/** Money as the CDR page writes it (lib/cdrs/format.ts): trailing zeros past two places dropped. */
+function moneyText(value: string): string {
+  const [whole, decimals = ""] = value.split(".");
+  const kept = decimals.replace(/0+$/, "");
+  return `${whole}.${kept.padEnd(2, "0")}`;
+}
+
+/**
+ * Values of the CDR fields the viewer's audience may never have (N cells, whatever the settings
+ * say), from the account's newest calls (those the pages and exports show first), added to
+ * `candidates`; and the values of every other field of the same calls, which are (or may be
+ * made) the viewer's own and so never count as a leak (a carrier's dest_cli is the customer's
+ * source_cli, the breakout names of both sides are often alike). Numbers count only when they
+ * have five significant digits or more: shorter ones occur everywhere.
+ */
+async function cdrFieldValues(
+  sql: postgres.Sql,
+  viewer: Viewer,
+  candidates: ForbiddenValue[],
+): Promise<{ text: string; ips: string[] }> {
+  const audience: CdrAudience = viewer.role === "carrier" ? "carrier" : "customer";
+  const owner = audience === "carrier" ? sql`carrier_id` : sql`customer_id`;
+  const columns = CDR_FIELDS.map((f) =>
+    f.type === "ip" ? `host(${f.key}) as ${f.key}` : `${f.key}::text as ${f.key}`,
+  ).join(", ");
+  const rows = await sql<Record<string, string | null>[]>`
+    select ${sql.unsafe(columns)} from cdrs where ${owner} = ${viewer.accountId}
+    order by dt desc limit 1500`;
+  const ownParts: string[] = [];
+  const ownIps: string[] = [];
+  const seen = new Set<string>();
+  for (const field of CDR_FIELDS) {
+    const never = field.defaults[audience] === "N";
+    for (const row of rows) {
+      const raw = row[field.key]?.trim();
+      if (!raw) continue;
+      if (!never) {
+        ownParts.push(raw, field.type === "money" ? moneyText(raw) : raw);
+        if (field.type === "ip") ownIps.push(raw);
+        continue;
+      }
+      const value = field.type === "money" ? moneyText(raw) : raw;
+      const numeric = /^[-+\d.]+$/.test(value);
+      const distinctive =
+        field.type === "ip" ||
+        (numeric ? value.replace(/^[-+0.]+|\./g, "").length >= 5 : isMeaningful(value));
+      if (!distinctive || field.type === "id" || seen.has(`${field.key}\u0000${value}`)) continue;
+      seen.add(`${field.key}\u0000${value}`);
+      candidates.push({
+        value,
+        kind: "cdr-field",
+        source: `cdrs.${field.key} (never shown to a ${audience})`,
+        ...(field.type === "ip" ? { ip: true } : {}),
+      });
+    }
+  }
+  return { text: ownParts.join("\n"), ips: ownIps };
 }

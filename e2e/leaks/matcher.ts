@@ -6,7 +6,7 @@
  */
 
 export type ForbiddenKind =
-  "secret" | "client-ip" | "other-account" | "staff-only" | "out-of-scope" | "masked";
+  "secret" | "client-ip" | "other-account" | "staff-only" | "out-of-scope" | "masked" | "cdr-field";
 
 export type ForbiddenValue = {
   value: string;

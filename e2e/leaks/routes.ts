@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import type postgres from "postgres";
+import { sealCdrRef } from "../../lib/cdrs/cdr-ref";
 import type { Viewer } from "./forbidden";
 
 /**
@@ -45,6 +46,7 @@ type Ids = {
   ingress: { accountId: number; id: number }[];
   users: number[];
   entries: number[];
+  cdrs: number[];
 };
 
 /** Ids to fill dynamic segments: the viewer's own records and other accounts' (which must 404). */
@@ -69,7 +71,12 @@ async function sampleIds(sql: postgres.Sql, viewer: Viewer): Promise<Ids> {
     (select id::text from audit_log where account_id = ${own} order by id desc limit 1)
     union all (select id::text from audit_log where account_id is distinct from ${own}
       order by id desc limit 1)`;
+  const cdrs = await sql<{ id: string }[]>`
+    (select id::text from cdrs where ${own} in (customer_id, carrier_id) order by dt desc limit 1)
+    union all (select id::text from cdrs where ${own} not in (customer_id, coalesce(carrier_id, 0))
+      order by dt desc limit 1)`;
   return {
+    cdrs: cdrs.map((r) => Number(r.id)),
     accounts: accounts.map((r) => Number(r.id)),
     ingress: ingress.map((r) => ({ accountId: Number(r.account_id), id: Number(r.id) })),
     users: users.map((r) => Number(r.id)),
@@ -105,6 +112,14 @@ export async function routeUrls(
       for (const id of ids.users) urls.push(fill({ id }));
     } else if (key === "id" && /\/entries\/\[id\]$/.test(template)) {
       for (const id of ids.entries) urls.push(fill({ id }));
+    } else if (key === "ref") {
+      // CDR record links carry sealed ids (lib/cdrs/cdr-ref.ts): sealed here with the server's
+      // secret, the viewer's newest call and another account's (which must be a 404).
+      const secret = process.env.E2E_AUTH_SECRET;
+      if (!secret) throw new Error("E2E_AUTH_SECRET is needed to seal CDR references");
+      for (const id of ids.cdrs) {
+        urls.push(template.replace("[ref]", sealCdrRef(id, secret)));
+      }
     } else {
       throw new Error(
         `The leak crawler does not know how to fill the dynamic route ${template}: add its ids ` +

@@ -83,6 +83,9 @@ export const PAGE_ROWS = rows([
   ["page /accounts/new",                      "login",  "ok",   "ok",   "403",  "403",   "home",  "home", "home"],
   ["page /accounts/[id]",                     "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
   ["page /accounts/[id]/ingress/[ingressId]", "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
+  // cdr:read — staff but branding; fields per role (lib/cdrs/viewer-policy.ts)
+  ["page /cdrs",                              "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
+  ["page /cdrs/[ref]",                        "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
   // TODO(authz, ask): §2 gives the auditor "read-only everywhere"; permissions.ts reads that as
   // audit, accounts and CDRs only, so the auditor is refused users, API keys, the outbox (which
   // holds set-password links) and column settings. Kept as the code has it until decided.
@@ -105,6 +108,8 @@ export const PAGE_ROWS = rows([
   ["page /portal/audit-log",                  "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/cdrs",                       "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/reports/breakout",           "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
+  // A call of Acme's carried by Zephyr: both portal accounts' own (another's is a scoped case).
+  ["page /portal/cdrs/[ref]",                 "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/profile",                    "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   // A member sees the users and contact details read-only (no forms rendered).
   ["page /portal/users",                      "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
@@ -129,6 +134,9 @@ export const HANDLER_ROWS = rows([
   // The breakout report's CSV: cdr:read, each in its own app (staff here, account users there).
   ["GET /reports/breakout/export",            "login",  "ok",   "ok",   "ok",   "403",   "403",   "403",  "403"],
   ["GET /portal/reports/breakout/export",     "login",  "403",  "403",  "403",  "403",   "ok",    "ok",   "ok"],
+  // CDR exports: whoever reads the CDRs may export the same view (each writes a GENERATE entry).
+  ["GET /cdrs/export",                        "login",  "ok",   "ok",   "ok",   "403",   "403",   "403",  "403"],
+  ["GET /portal/cdrs/export",                 "login",  "403",  "403",  "403",  "403",   "ok",    "ok",   "ok"],
   // Published branding assets, addressed by content hash: public (the portal's frame links them).
   ["GET /portal-assets/custom/[file]",        "public", "public","public","public","public","public","public","public"],
   ["GET /portal-assets/images/[file]",        "public", "public","public","public","public","public","public","public"],
@@ -209,6 +217,10 @@ export const SAMPLE_URLS: Readonly<Record<string, string>> = {
   "GET /portal/audit-log/entries/[id]": "/portal/audit-log/entries/{ownEntry}",
   "GET /audit-log/export": "/audit-log/export?format=csv",
   "GET /portal/audit-log/export": "/portal/audit-log/export?format=ndjson",
+  "page /cdrs/[ref]": "/cdrs/{ownCdr}",
+  "page /portal/cdrs/[ref]": "/portal/cdrs/{ownCdr}",
+  "GET /cdrs/export": "/cdrs/export?connected=1",
+  "GET /portal/cdrs/export": "/portal/cdrs/export?sip=2xx",
   "GET /portal-assets/custom/[file]": "/portal-assets/custom/{publishedCss}",
   "GET /portal-assets/images/[file]": "/portal-assets/images/{publishedLogo}",
 };
@@ -240,6 +252,20 @@ export const SCOPED_CASES: readonly ScopedCase[] = [
     given: "another account's audit entry id",
     sample: "/portal/audit-log/entries/{foreignEntry}",
     expect: { customer: "404", carrier: "404", member: "404" },
+  },
+  {
+    id: "cdr-of-another-account",
+    key: "page /portal/cdrs/[ref]",
+    given: "another account's call (neither Acme's nor Zephyr's), by sealed reference",
+    sample: "/portal/cdrs/{foreignCdr}",
+    expect: { customer: "404", carrier: "404", member: "404" },
+  },
+  {
+    id: "cdr-forged-reference",
+    key: "page /cdrs/[ref]",
+    given: "a reference this server did not seal",
+    sample: "/cdrs/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    expect: { admin: "404", support: "404", auditor: "404" },
   },
   {
     id: "entry-of-a-branding-table",

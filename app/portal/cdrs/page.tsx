@@ -1,28 +1,25 @@
 import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
 import { connection } from "next/server";
+import { CdrListView } from "@/components/cdrs/cdr-list-view";
+import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
+import { parseCdrPageParams, type RawSearchParams } from "@/lib/cdrs/page-params";
+import { findCdrListView } from "@/lib/cdrs/queries";
+import { getCdrPolicy } from "@/lib/cdrs/viewer-policy";
 
 export const metadata: Metadata = { title: "CDRs" };
 
-/** Holds the menu entry's place until the CDR work lands; shows no sample data on purpose. */
-export default async function PortalCdrsPage() {
+/** The account's own calls (a carrier's: those it terminated), with its effective fields only. */
+export default async function PortalCdrsPage({
+  searchParams,
+}: {
+  searchParams: Promise<RawSearchParams>;
+}) {
   await connection();
   await requirePortalUser();
-  return (
-    <section className="max-w-2xl space-y-3">
-      <h1 className="text-xl font-semibold">CDRs</h1>
-      <div
-        data-testid="cdrs-placeholder"
-        className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-700"
-      >
-        <p className="font-medium">Call records and the breakout report are on their way.</p>
-        <p className="mt-2 text-slate-600">
-          This page will list your account&apos;s CDRs (with the fields your provider makes
-          available) and a breakout report of attempts, ASR, ACD and minutes per destination, with
-          CSV export. They arrive together with the CDR work; until then nothing is shown here
-          rather than sample figures.
-        </p>
-      </div>
-    </section>
-  );
+  const policy = await getCdrPolicy();
+  if (!policy || policy.scope.kind === "all") forbidden();
+  const view = await findCdrListView(await getDb(), policy, parseCdrPageParams(await searchParams));
+  return <CdrListView policy={policy} basePath="/portal/cdrs" {...view} />;
 }

@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
+import { connection } from "next/server";
+import { CdrListView } from "@/components/cdrs/cdr-list-view";
+import { getDb } from "@/db/client";
+import { requirePermission } from "@/lib/auth/session";
+import { parseCdrPageParams, type RawSearchParams } from "@/lib/cdrs/page-params";
+import { findCdrListView } from "@/lib/cdrs/queries";
+import { getCdrPolicy } from "@/lib/cdrs/viewer-policy";
+
+export const metadata: Metadata = { title: "CDRs" };
+
+export default async function CdrsPage({
+  searchParams,
+}: {
+  searchParams: Promise<RawSearchParams>;
+}) {
+  await connection();
+  await requirePermission("cdr:read");
+  const policy = await getCdrPolicy();
+  if (!policy || policy.scope.kind !== "all") forbidden();
+  const view = await findCdrListView(await getDb(), policy, parseCdrPageParams(await searchParams));
+  return <CdrListView policy={policy} basePath="/cdrs" {...view} />;
+}
