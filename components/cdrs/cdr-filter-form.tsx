@@ -77,8 +77,8 @@ export function CdrFilterForm({
   const allowed = (key: CdrFieldKey) => policy.fields.allowed.includes(key);
   const label = (key: CdrFieldKey) => policy.fields.labels[key] ?? key;
   const staff = policy.scope.kind === "all";
-  const numbers = ["source_cli", "source_dest_number", "dest_cli", "dest_number"].some((k) =>
-    allowed(k),
+  const numbers = (["source_cli", "source_dest_number", "dest_cli", "dest_number"] as const).some(
+    allowed,
   );
   return (
     <form

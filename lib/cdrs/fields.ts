@@ -10,12 +10,12 @@ import { cdrs } from "@/db/schema";
 /** D shown by default, O off by default but may be enabled, N never for that audience. */
 export type FieldDefault = "D" | "O" | "N";
 export type CdrAudience = "customer" | "carrier" | "staff";
-export type CdrFieldType = "time" | "text" | "id" | "number" | "money" | "seconds" | "ip" | "bool";
+type CdrFieldType = "time" | "text" | "id" | "number" | "money" | "seconds" | "ip" | "bool";
 /** Which side of the call a field belongs to: `buy` is the carrier side, `margin` the operator's. */
-export type CdrFieldSide = "call" | "sell" | "buy" | "margin";
+type CdrFieldSide = "call" | "sell" | "buy" | "margin";
 
-export type CdrField = {
-  key: string;
+export type CdrField<K extends string = string> = {
+  key: K;
   label: string;
   type: CdrFieldType;
   unit?: string;
@@ -24,15 +24,15 @@ export type CdrField = {
   defaults: Record<CdrAudience, FieldDefault>;
 };
 
-const f = (
-  key: string,
+const f = <K extends string>(
+  key: K,
   label: string,
   type: CdrFieldType,
   side: CdrFieldSide,
   column: AnyPgColumn,
   [customer, carrier, staff]: [FieldDefault, FieldDefault, FieldDefault],
   unit?: string,
-): CdrField => ({
+): CdrField<K> => ({
   key,
   label,
   type,
@@ -121,10 +121,6 @@ export const CDR_FIELD_KEYS = CDR_FIELDS.map((c) => c.key) as [CdrFieldKey, ...C
 const BY_KEY = new Map<string, CdrField>(CDR_FIELDS.map((c) => [c.key, c]));
 export const cdrField = (key: CdrFieldKey): CdrField => BY_KEY.get(key)!;
 export const isCdrFieldKey = (key: string): key is CdrFieldKey => BY_KEY.has(key);
-
-/** Fields an audience may ever have (D or O), in catalogue order. */
-export const availableCdrFields = (audience: CdrAudience): CdrFieldKey[] =>
-  CDR_FIELDS.filter((c) => c.defaults[audience] !== "N").map((c) => c.key);
 
 /** The catalogue's default set for an audience (its D cells), in catalogue order. */
 export const defaultCdrFields = (audience: CdrAudience): CdrFieldKey[] =>

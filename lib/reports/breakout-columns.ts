@@ -6,8 +6,8 @@ import type { CdrAudience, FieldDefault } from "@/lib/cdrs/fields";
  */
 export type BreakoutColumnKind = "group" | "count" | "ratio" | "minutes" | "money";
 
-export type BreakoutColumn = {
-  key: string;
+export type BreakoutColumn<K extends string = string> = {
+  key: K;
   label: string;
   kind: BreakoutColumnKind;
   /** Money of the operator's buy side or margin: off for `support` unless the admin allows it. */
@@ -15,13 +15,13 @@ export type BreakoutColumn = {
   defaults: Record<CdrAudience, FieldDefault>;
 };
 
-const c = (
-  key: string,
+const c = <K extends string>(
+  key: K,
   label: string,
   kind: BreakoutColumnKind,
   [customer, carrier, staff]: [FieldDefault, FieldDefault, FieldDefault],
   sensitive = false,
-): BreakoutColumn => ({ key, label, kind, sensitive, defaults: { customer, carrier, staff } });
+): BreakoutColumn<K> => ({ key, label, kind, sensitive, defaults: { customer, carrier, staff } });
 
 export const BREAKOUT_COLUMNS = [
   c("customer_dest_name", "Breakout", "group", ["D", "N", "D"]),
@@ -49,7 +49,5 @@ export const BREAKOUT_COLUMN_KEYS = BREAKOUT_COLUMNS.map((b) => b.key) as [
   BreakoutColumnKey,
   ...BreakoutColumnKey[],
 ];
-export const isBreakoutColumnKey = (key: string): key is BreakoutColumnKey =>
-  (BREAKOUT_COLUMN_KEYS as readonly string[]).includes(key);
 export const breakoutColumn = (key: BreakoutColumnKey): BreakoutColumn =>
   BREAKOUT_COLUMNS.find((b) => b.key === key)!;

@@ -138,11 +138,11 @@ function planBreakout(
 
   let sort: BreakoutPlan["sort"] | null = null;
   if (params.sort) {
-    const shown = columns.some((c) => c.key === params.sort);
-    const policyKey = params.sort !== "period" && params.sort !== "currency";
-    if (shown) sort = { key: params.sort, dir: params.dir ?? "asc" };
+    const key = params.sort;
+    const shown = columns.some((c) => c.key === key);
+    if (shown) sort = { key, dir: params.dir ?? "asc" };
     // Not allowed: refused. Allowed but not on screen (hidden, not grouped): the default order.
-    else if (policyKey && !allowed.includes(params.sort)) refuse(params.sort);
+    else if (key !== "period" && key !== "currency" && !allowed.includes(key)) refuse(key);
   }
   sort ??=
     params.period !== "none"
