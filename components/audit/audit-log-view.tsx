@@ -11,7 +11,8 @@ import {
 import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-columns";
 import type { AuditViewerPolicy } from "@/lib/visibility/viewer-policy";
 import { AuditTable } from "./audit-table";
-import { ColumnChooser } from "./column-chooser";
+import { ColumnChooser } from "@/components/ui/column-chooser";
+import { saveAuditColumnsAction } from "@/lib/visibility/save-columns-action";
 import { ColumnHeader, type ColumnFilter } from "./column-header";
 import { RefreshButton } from "./refresh-button";
 import { SearchBox } from "./search-box";
@@ -107,6 +108,7 @@ export function AuditLogView({
         />
         <div className="flex items-center gap-2">
           <ColumnChooser
+            action={saveAuditColumnsAction}
             columns={AUDIT_COLUMNS.filter((c) => allowed.includes(c.key))}
             visible={visible}
           />

@@ -3,6 +3,8 @@ import { cdrPageHref, cdrPageQuery, type CdrPageParams } from "@/lib/cdrs/page-p
 import type { CdrFilterOptions, CdrNames, CdrPageResult } from "@/lib/cdrs/queries";
 import { destFieldOf } from "@/lib/cdrs/queries";
 import type { CdrViewerPolicy } from "@/lib/cdrs/viewer-policy";
+import { ColumnChooser } from "@/components/ui/column-chooser";
+import { saveCdrFieldsPreferenceAction } from "@/lib/cdrs/save-preference-actions";
 import { CdrFilterForm } from "./cdr-filter-form";
 import { CdrTable } from "./cdr-table";
 
@@ -50,6 +52,15 @@ export function CdrListView({
     <section className="space-y-4">
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="mr-auto text-xl font-semibold">CDRs</h1>
+        <ColumnChooser
+          action={saveCdrFieldsPreferenceAction}
+          title="Show fields"
+          columns={policy.fields.allowed.map((key) => ({
+            key,
+            header: policy.fields.labels[key] ?? key,
+          }))}
+          visible={policy.fields.visible}
+        />
         {result.ok ? (
           <a
             href={`${basePath}/export${exportQuery ? `?${exportQuery}` : ""}`}

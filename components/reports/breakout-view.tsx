@@ -11,6 +11,10 @@ import {
   breakoutHref,
   type BreakoutParams,
 } from "@/lib/reports/breakout-params";
+import { ColumnChooser } from "@/components/ui/column-chooser";
+import { saveBreakoutColumnsPreferenceAction } from "@/lib/cdrs/save-preference-actions";
+import type { CdrViewerPolicy } from "@/lib/cdrs/viewer-policy";
+import { breakoutColumn } from "@/lib/reports/breakout-columns";
 import { BreakoutChart } from "./breakout-chart";
 
 /**
@@ -18,13 +22,29 @@ import { BreakoutChart } from "./breakout-chart";
  * loadBreakoutView read under the viewer's policy: the columns, groupings and filters offered
  * are the ones that policy allows, and the rows hold nothing else.
  */
-export function BreakoutView({ basePath, view }: { basePath: string; view: BreakoutViewData }) {
+export function BreakoutView({
+  basePath,
+  view,
+  policy,
+}: {
+  basePath: string;
+  view: BreakoutViewData;
+  policy: CdrViewerPolicy;
+}) {
   const { params, result, options } = view;
   const exportHref = breakoutHref(`${basePath}/export`, params);
   return (
     <section className="space-y-4">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-xl font-semibold">Breakout report</h1>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="mr-auto text-xl font-semibold">Breakout report</h1>
+        <ColumnChooser
+          action={saveBreakoutColumnsPreferenceAction}
+          columns={policy.breakout.allowed.map((key) => ({
+            key,
+            header: breakoutColumn(key).label,
+          }))}
+          visible={policy.breakout.visible}
+        />
         {result.ok ? (
           <a
             href={exportHref}

@@ -464,6 +464,12 @@ const INPUTS: Record<string, InputFor> = {
   "lib/visibility/save-columns-action.ts#saveAuditColumnsAction": async () => ({
     "visible[]": [...AUDIT_COLUMN_KEYS],
   }),
+  "lib/cdrs/save-preference-actions.ts#saveCdrFieldsPreferenceAction": async () => ({
+    "visible[]": ["dt", "duration"],
+  }),
+  "lib/cdrs/save-preference-actions.ts#saveBreakoutColumnsPreferenceAction": async () => ({
+    "visible[]": ["attempts", "asr"],
+  }),
 };
 
 /** Inputs of the scoped cases (matrix.ts SCOPED_CASES), by case id. */

@@ -194,6 +194,9 @@ export const ACTION_ROWS = rows([
   ["action app/portal/contact/actions.ts#updateContactAction",             "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
   // audit:read, any audience — one's own column preference on the audit page
   ["action lib/visibility/save-columns-action.ts#saveAuditColumnsAction","login","ok", "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
+  // The CDR pages' and breakout report's own choosers: cdr:read (every role but branding).
+  ["action lib/cdrs/save-preference-actions.ts#saveCdrFieldsPreferenceAction","login","ok","ok","ok","403","ok","ok","ok"],
+  ["action lib/cdrs/save-preference-actions.ts#saveBreakoutColumnsPreferenceAction","login","ok","ok","ok","403","ok","ok","ok"],
 ]);
 
 export const MATRIX: readonly MatrixRow[] = [...PAGE_ROWS, ...HANDLER_ROWS, ...ACTION_ROWS];

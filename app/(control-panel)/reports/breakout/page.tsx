@@ -23,5 +23,5 @@ export default async function BreakoutReportPage({
   const policy = await policyLookup;
   if (!policy || policy.audience !== "staff") forbidden();
   const view = await loadBreakoutView(await getDb(), policy, await searchParams);
-  return <BreakoutView basePath="/reports/breakout" view={view} />;
+  return <BreakoutView basePath="/reports/breakout" view={view} policy={policy} />;
 }

@@ -3,23 +3,26 @@
 import * as Popover from "@radix-ui/react-popover";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
-import { IDLE, type ActionResult } from "@/lib/actions/result";
-import type { AuditColumnKey } from "@/lib/visibility/audit-columns";
-import { saveAuditColumnsAction } from "@/lib/visibility/save-columns-action";
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
-/** Personal preference: hide columns for yourself (never reveals one your role may not see). */
-export function ColumnChooser({
+/**
+ * Personal preference: hide columns for yourself (never reveals one your role may not see). The
+ * same chooser serves the audit page, the CDR pages and the breakout report; each passes its own
+ * action and only the columns its viewer policy allows.
+ */
+export function ColumnChooser<K extends string, T>({
+  action: save,
   columns,
   visible,
+  title = "Show columns",
 }: {
-  columns: readonly { key: AuditColumnKey; header: string }[];
-  visible: readonly AuditColumnKey[];
+  action: FormAction<T>;
+  columns: readonly { key: K; header: string }[];
+  visible: readonly K[];
+  title?: string;
 }) {
   const router = useRouter();
-  const [state, action, pending] = useActionState<ActionResult<AuditColumnKey[]>, FormData>(
-    saveAuditColumnsAction,
-    IDLE,
-  );
+  const [state, action, pending] = useActionState<ActionResult<T>, FormData>(save, IDLE);
   useEffect(() => {
     if (state.status === "ok") router.refresh();
   }, [state, router]);
@@ -36,7 +39,7 @@ export function ColumnChooser({
           className="z-40 w-56 rounded-md border border-slate-200 bg-white p-3 text-sm shadow-lg"
         >
           <form action={action} className="space-y-2">
-            <p className="font-medium">Show columns</p>
+            <p className="font-medium">{title}</p>
             {columns.map((c) => (
               <label key={c.key} className="flex items-center gap-2">
                 <input
