@@ -20,9 +20,9 @@ const SELECT_COLUMNS = sql.raw(INPUT_COLUMNS.map((c) => `r.${c}`).join(", "));
 const ROLL_UP_KEY = sql.raw(`day, customer_id, carrier_id, customer_dest_name, carrier_dest_name,
   customer_currency, carrier_currency`);
 
-export type InsertedChunk = { count: number; firstId: number; lastId: number };
+type InsertedBatch = { count: number; firstId: number; lastId: number };
 
-export async function insertCdrChunk(db: DbOrTx, rows: CdrRow[]): Promise<InsertedChunk> {
+export async function insertCdrBatch(db: DbOrTx, rows: CdrRow[]): Promise<InsertedBatch> {
   const [result] = await queryRows<{ count: number; first_id: string; last_id: string }>(
     db,
     sql`

@@ -7,7 +7,7 @@ import type { ActorContext } from "@/lib/audit/actor";
 import { recordAuditEvent } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
 import { CDR_ROW_KEYS, parseCdrRow, type CdrRow, type CdrRowError } from "./ingest-row";
-import { insertCdrChunk } from "./ingest-sql";
+import { insertCdrBatch } from "./ingest-sql";
 
 /**
  * CDR ingest, the one bulk path for the switch's records (demo seed, bench seed, the API): every
@@ -19,10 +19,6 @@ import { insertCdrChunk } from "./ingest-sql";
 export const MAX_CDR_BATCH = 50_000;
 /** Row errors reported at most; the message still counts them all. */
 const MAX_REPORTED_ERRORS = 100;
-/** Rows per INSERT statement: one JSON parameter of a few megabytes. */
-const CHUNK = 10_000;
-
-export type { CdrRowError };
 
 export class CdrBatchError extends AppError {
   constructor(
@@ -88,13 +84,10 @@ export async function ingestCdrs(
 
   const valid = parsed.map((p) => p.cdr);
   return db.transaction(async (tx) => {
-    let firstId = Infinity;
-    let lastId = 0;
-    for (let i = 0; i < valid.length; i += CHUNK) {
-      const chunk = await insertCdrChunk(tx, valid.slice(i, i + CHUNK));
-      firstId = Math.min(firstId, chunk.firstId);
-      lastId = Math.max(lastId, chunk.lastId);
-    }
+    // The whole batch in one statement (one JSON parameter, ~30 MB at the limit): its roll-up
+    // then takes the cdr_daily row locks in one sorted pass, so concurrent batches cannot
+    // deadlock, as they could if a second chunk went back to a key below the first's last.
+    const { firstId, lastId } = await insertCdrBatch(tx, valid);
     const customers = [...new Set(valid.map((r) => r.customer_id))];
     const auditId = await recordAuditEvent(tx, actor, {
       action: "CREATE",
