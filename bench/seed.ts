@@ -163,7 +163,7 @@ async function seedCdrData() {
     } finally {
       await app.close();
     }
-    const summary = await seedCdrs(bench.url);
+    const summary = await seedCdrs(bench.url, bench.description);
     if (summary) await writeCdrSection(summary);
   } finally {
     await bench.stop();

@@ -11,8 +11,8 @@ import { Random } from "@/seed/random";
  */
 
 export const CDR_DAYS = 30;
-export const CUSTOMERS = 120;
-export const CARRIERS = 20;
+const CUSTOMERS = 120;
+const CARRIERS = 20;
 export const CUSTOMER_PREFIX = "Bench Customer";
 export const CARRIER_PREFIX = "Bench Carrier";
 
@@ -27,6 +27,15 @@ export function cdrBatchSize(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.BENCH_CDR_BATCH?.trim() || 20_000);
   if (!Number.isInteger(n) || n < 1 || n > 50_000) {
     throw new Error(`BENCH_CDR_BATCH must be 1–50,000: ${env.BENCH_CDR_BATCH}`);
+  }
+  return n;
+}
+
+/** BENCH_CDR_STREAMS: clients sending batches at once (default 1: one switch, in sequence). */
+export function cdrStreams(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.BENCH_CDR_STREAMS?.trim() || 1);
+  if (!Number.isInteger(n) || n < 1 || n > 8) {
+    throw new Error(`BENCH_CDR_STREAMS must be 1–8: ${env.BENCH_CDR_STREAMS}`);
   }
   return n;
 }

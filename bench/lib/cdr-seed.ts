@@ -13,10 +13,13 @@ import {
   CUSTOMER_PREFIX,
   CdrDataset,
   cdrBatchSize,
+  cdrStreams,
   cdrTotal,
   plannedAccounts,
   type BenchAccount,
 } from "./cdr-dataset";
+import { BenchError } from "./cluster";
+import { processCpuMs, serverCpuMs } from "./cpu";
 import { fmtBytes, fmtInt, fmtSeconds } from "./process";
 
 /**
@@ -28,13 +31,20 @@ import { fmtBytes, fmtInt, fmtSeconds } from "./process";
  */
 
 export type CdrSeedSummary = {
+  /** Where the data went, as the cluster describes itself. */
+  database: string;
   total: number;
   batchSize: number;
+  /** Clients sending batches at once. */
+  streams: number;
   /** Batches loaded by this run, with their time inside ingestCdrs. */
   batches: { rows: number; ms: number }[];
   /** Generating the rows in JavaScript (not part of ingest). */
   generateMs: number;
-  /** Validation alone (parseCdrRow over a sample of batches), per row. */
+  /** CPU time of the ingest in Node (validation, JSON, driver) and in the Postgres cluster. */
+  nodeCpuMs: number;
+  serverCpuMs: number | null;
+  /** Validation alone (parseCdrRow over a sample of batches), CPU per row. */
   validateUsPerRow: number | null;
   wallMs: number;
   cdrs: number;
@@ -81,9 +91,10 @@ async function ensureAccounts(
   return { customers: await existing(CUSTOMER_PREFIX), carriers: await existing(CARRIER_PREFIX) };
 }
 
-export async function seedCdrs(url: string): Promise<CdrSeedSummary | null> {
+export async function seedCdrs(url: string, database: string): Promise<CdrSeedSummary | null> {
   const total = cdrTotal();
   const batchSize = cdrBatchSize();
+  const streams = cdrStreams();
   const pg = postgres(url, { max: 1, onnotice: () => {} });
   const app = await openPostgres(url);
   try {
@@ -97,16 +108,25 @@ export async function seedCdrs(url: string): Promise<CdrSeedSummary | null> {
     // The 30 whole days before the first CDR seed run; kept, so a resumed load fills the same.
     await pg`insert into bench.seed_meta values ('cdr_start_at',
       (date_trunc('day', now()) - ${`${CDR_DAYS} days`}::interval)::text) on conflict do nothing`;
-    await pg`insert into bench.seed_meta values ('cdr_batch_size', ${String(batchSize)})
-      on conflict do nothing`;
-    const [meta] = await pg<{ start: Date; size: string }[]>`
-      select (select value::timestamptz from bench.seed_meta where key = 'cdr_start_at') as start,
-        (select value from bench.seed_meta where key = 'cdr_batch_size') as size`;
-    if (Number(meta!.size) !== batchSize) {
-      throw new Error(
-        `The CDRs were loaded in batches of ${meta!.size}: set BENCH_CDR_BATCH=${meta!.size} to resume.`,
-      );
+    // Batch b's rows depend on the total and the batch size: a resumed load must keep both.
+    for (const [key, value] of [
+      ["cdr_total", total],
+      ["cdr_batch_size", batchSize],
+    ] as const) {
+      await pg`insert into bench.seed_meta values (${key}, ${String(value)}) on conflict do nothing`;
+      const [row] = await pg<
+        { value: string }[]
+      >`select value from bench.seed_meta where key = ${key}`;
+      if (Number(row!.value) !== value) {
+        throw new BenchError(
+          `The bench CDRs were loaded with ${key} = ${row!.value}, not ${value}: set ` +
+            `${key === "cdr_total" ? "BENCH_CDRS" : "BENCH_CDR_BATCH"}=${row!.value} to resume ` +
+            "(or start from an empty bench database).",
+        );
+      }
     }
+    const [meta] = await pg<{ start: Date }[]>`
+      select value::timestamptz as start from bench.seed_meta where key = 'cdr_start_at'`;
     const { customers, carriers } = await ensureAccounts(app.db);
     const dataset = new CdrDataset(meta!.start, total, batchSize, customers, carriers);
     const done = new Set(
@@ -127,42 +147,61 @@ export async function seedCdrs(url: string): Promise<CdrSeedSummary | null> {
     );
 
     const loadBefore = os.loadavg();
+    const [{ dir } = { dir: "" }] = await pg<{ dir: string }[]>`
+      select current_setting('data_directory') as dir`;
+    const serverCpuBefore = serverCpuMs(dir);
+    const nodeCpuBefore = processCpuMs();
+    // CPU spent on the bench's own work (generating rows, the validation sample), not ingest's
+    let benchCpuMs = 0;
     const actor = systemActor("Switch", { detail: "bench:seed CDR load" });
     const batches: CdrSeedSummary["batches"] = [];
     const validation: number[] = [];
     let generateMs = 0;
     const started = performance.now();
     const loadedBefore = done.size ? Math.min(total, done.size * batchSize) : 0;
-    for (const [i, b] of todo.entries()) {
-      const g = performance.now();
-      const rows = dataset.batch(b);
-      generateMs += performance.now() - g;
-      // Validation on its own now and then, to show its share of the batch time.
-      if (i % 10 === 0) {
-        const v = performance.now();
-        rows.forEach((r, n) => parseCdrRow(r, n + 1));
-        validation.push(((performance.now() - v) * 1000) / rows.length);
+    let next = 0;
+    // Each stream is a client sending batch after batch; with two, one validates in Node while
+    // the other's batch is in the database.
+    const stream = async () => {
+      for (let i = next++; i < todo.length; i = next++) {
+        const b = todo[i]!;
+        const g = performance.now();
+        const c = processCpuMs();
+        const rows = dataset.batch(b);
+        generateMs += performance.now() - g;
+        benchCpuMs += processCpuMs() - c;
+        // Validation on its own now and then, to show its share of the batch time.
+        if (i % 10 === 0) {
+          const v = processCpuMs();
+          rows.forEach((r, n) => parseCdrRow(r, n + 1));
+          const cpu = processCpuMs() - v;
+          benchCpuMs += cpu;
+          validation.push((cpu * 1000) / rows.length);
+        }
+        let ms = 0;
+        await app.db.transaction(async (tx) => {
+          const t = performance.now();
+          const result = await ingestCdrs(tx, { ...actor, requestId: crypto.randomUUID() }, rows);
+          ms = performance.now() - t;
+          await tx.execute(sql`insert into bench.cdr_batches (batch, rows, ms, first_id, last_id)
+            values (${b}, ${result.count}, ${ms}, ${result.firstId}, ${result.lastId})`);
+        });
+        batches.push({ rows: rows.length, ms });
+        if (batches.length % 25 === 0 || batches.length === todo.length) {
+          const loaded = batches.reduce((n, x) => n + x.rows, 0);
+          console.log(
+            `  ${fmtInt(loadedBefore + loaded)} / ${fmtInt(total)}: ` +
+              `${fmtInt((loaded / (performance.now() - started)) * 1000)} CDRs/s`,
+          );
+        }
       }
-      let ms = 0;
-      await app.db.transaction(async (tx) => {
-        const t = performance.now();
-        const result = await ingestCdrs(tx, { ...actor, requestId: crypto.randomUUID() }, rows);
-        ms = performance.now() - t;
-        await tx.execute(sql`insert into bench.cdr_batches (batch, rows, ms, first_id, last_id)
-          values (${b}, ${result.count}, ${ms}, ${result.firstId}, ${result.lastId})`);
-      });
-      batches.push({ rows: rows.length, ms });
-      if ((i + 1) % 25 === 0 || i === todo.length - 1) {
-        const loaded = batches.reduce((s, x) => s + x.rows, 0);
-        const ingestMs = batches.reduce((s, x) => s + x.ms, 0);
-        console.log(
-          `  ${fmtInt(loadedBefore + loaded)} / ${fmtInt(total)}: ` +
-            `${fmtInt((loaded / ingestMs) * 1000)} CDRs/s in ingest, ` +
-            `${fmtInt((loaded / (performance.now() - started)) * 1000)} CDRs/s overall`,
-        );
-      }
-    }
+    };
+    await Promise.all(Array.from({ length: streams }, stream));
     const wallMs = performance.now() - started;
+    const serverCpuAfter = serverCpuMs(dir);
+    const nodeCpu = processCpuMs() - nodeCpuBefore - benchCpuMs;
+    const serverCpu =
+      serverCpuBefore !== null && serverCpuAfter !== null ? serverCpuAfter - serverCpuBefore : null;
     console.log(`  load: ${fmtSeconds(wallMs)}; vacuum analyze…`);
     await pg`vacuum (analyze) public.cdrs`;
     await pg`vacuum (analyze) public.cdr_daily`;
@@ -188,10 +227,14 @@ export async function seedCdrs(url: string): Promise<CdrSeedSummary | null> {
         `indexes ${fmtBytes(Number(sizes!.idx))}; cdr_daily: ${fmtInt(Number(sizes!.daily))} rows`,
     );
     return {
+      database,
       total,
       batchSize,
+      streams,
       batches,
       generateMs,
+      nodeCpuMs: nodeCpu,
+      serverCpuMs: serverCpu,
       validateUsPerRow: validation.length
         ? validation.reduce((s, v) => s + v, 0) / validation.length
         : null,

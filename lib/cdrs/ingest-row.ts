@@ -73,7 +73,7 @@ const ROW_SHAPE = {
   recording_cost: amount(1e6).nullish(),
 } satisfies Record<Exclude<CdrFieldKey, "id">, z.ZodType>;
 
-export const cdrRowSchema = z.strictObject(ROW_SHAPE);
+const cdrRowSchema = z.strictObject(ROW_SHAPE);
 export type CdrRow = z.infer<typeof cdrRowSchema>;
 
 /** The columns a row fills, in one order for the insert (catalogue keys are the column names). */

@@ -42,7 +42,7 @@ export class CdrBatchError extends AppError {
   }
 }
 
-export type IngestResult = { count: number; firstId: number; lastId: number; auditId: number };
+type IngestResult = { count: number; firstId: number; lastId: number; auditId: number };
 
 export async function ingestCdrs(
   db: DbOrTx,
@@ -103,21 +103,22 @@ export async function ingestCdrs(
 
 /** What the audit entry keeps of a batch: its extent, not its rows. */
 function batchSummary(rows: CdrRow[], firstId: number, lastId: number, customers: number[]) {
-  let from = rows[0]!.dt;
-  let to = from;
+  let from = Infinity;
+  let to = -Infinity;
   const carriers = new Set<number>();
   for (const r of rows) {
-    if (r.dt < from) from = r.dt;
-    if (r.dt > to) to = r.dt;
+    // times may carry any offset: compare instants, not strings
+    const t = Date.parse(r.dt);
+    if (t < from) from = t;
+    if (t > to) to = t;
     if (r.carrier_id != null) carriers.add(r.carrier_id);
   }
   return {
     count: rows.length,
     first_id: firstId,
     last_id: lastId,
-    // ISO strings of one zone compare as times; a batch mixing zones is rare and only cosmetic here
-    calls_from: from,
-    calls_to: to,
+    calls_from: new Date(from).toISOString(),
+    calls_to: new Date(to).toISOString(),
     customers: customers.length,
     carriers: carriers.size,
   };
