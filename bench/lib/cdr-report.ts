@@ -48,7 +48,7 @@ function renderSection(s: CdrSeedSummary): string {
       .map((l) => l.toFixed(2))
       .join(
         " / ",
-      )} — the machine is shared with other work, which stretches wall times; the CPU times below do not depend on it`,
+      )} — the machine is shared with other work, which stretches wall times (CPU times much less)`,
     `- Data: ${fmtInt(s.total)} CDRs over 30 days (${s.window}), 120 customers (Zipf-skewed traffic, 3 currencies), 20 carriers, the demo rate deck's breakouts; cdrs now ${fmtInt(s.cdrs)} rows, heap ${fmtBytes(s.cdrsBytes)}, indexes ${fmtBytes(s.cdrsIndexBytes)}; cdr_daily ${fmtInt(s.cdrDaily)} rows (${fmtBytes(s.cdrDailyBytes)})`,
     "",
     "Each batch goes through `ingestCdrs` exactly as the API will call it: zod validation of every row, the accounts checked in one query, then in one transaction one statement that inserts the rows (one JSON parameter) and adds them to `cdr_daily` (`INSERT … ON CONFLICT DO UPDATE` over the inserted rows), and one audit entry. " +
