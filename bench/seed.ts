@@ -1,6 +1,8 @@
 import postgres from "postgres";
 import { openPostgres } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
+import { seedCdrs } from "./lib/cdr-seed";
+import { writeCdrSection } from "./lib/cdr-report";
 import { BenchError, openBenchDatabase } from "./lib/cluster";
 import { CHUNK_ROWS, TOTAL_ROWS } from "./lib/dataset";
 import { fmtBytes, fmtInt, fmtSeconds, runScript } from "./lib/process";
@@ -137,12 +139,50 @@ async function printSizes(sql: Sql) {
     console.log(`  ${r.name.padEnd(30)} ${fmtBytes(Number(r.bytes)).padStart(9)}`);
 }
 
+function seedParts(): { audit: boolean; cdrs: boolean } {
+  const only = process.env.BENCH_SEED?.trim();
+  if (only && only !== "audit" && only !== "cdrs") {
+    throw new BenchError(`BENCH_SEED must be "audit" or "cdrs" (or unset for both): ${only}`);
+  }
+  return { audit: only !== "cdrs", cdrs: only !== "audit" };
+}
+
 async function main() {
+  const parts = seedParts();
+  if (parts.audit) await seedAuditLog();
+  if (parts.cdrs) await seedCdrData();
+}
+
+async function seedCdrData() {
+  const bench = await openBenchDatabase("query");
+  try {
+    console.log(`\nDatabase: ${bench.description}`);
+    const app = await openPostgres(bench.url);
+    try {
+      await migrateDatabase(app);
+    } finally {
+      await app.close();
+    }
+    const summary = await seedCdrs(bench.url, bench.description);
+    if (summary) await writeCdrSection(summary);
+  } finally {
+    await bench.stop();
+  }
+}
+
+async function seedAuditLog() {
   const started = performance.now();
   const bench = await openBenchDatabase("load");
-  console.log(`Database: ${bench.description}`);
+  try {
+    console.log(`Database: ${bench.description}`);
+    await seedAuditEntries(bench.url, started);
+  } finally {
+    await bench.stop();
+  }
+}
 
-  const app = await openPostgres(bench.url);
+async function seedAuditEntries(url: string, started: number) {
+  const app = await openPostgres(url);
   try {
     await migrateDatabase(app);
   } finally {
@@ -150,7 +190,7 @@ async function main() {
   }
 
   // One connection: the lookup temp tables and setseed() belong to the session.
-  const sql = postgres(bench.url, {
+  const sql = postgres(url, {
     max: 1,
     idle_timeout: 0,
     onnotice: () => {},
@@ -193,7 +233,7 @@ async function main() {
     await sql`insert into bench.seed_steps (step, seconds)
       values ('seed run total', ${(performance.now() - started) / 1000})`;
     await printSizes(sql);
-    console.log(`\nSeeded in ${fmtSeconds(performance.now() - started)}.`);
+    console.log(`\nSeeded the audit log in ${fmtSeconds(performance.now() - started)}.`);
   } finally {
     await sql.end({ timeout: 5 });
   }

@@ -15,6 +15,8 @@ const PERMISSIONS = [
   "accounts:read-balance",
   "accounts:manage",
   "cdr:read",
+  // Bulk CDR import (the switch's batches): admin only, not in any other role's list.
+  "cdr:ingest",
   "users:manage",
   "api-keys:manage",
   "branding:manage",

@@ -2,11 +2,15 @@
  * Thirty days of call detail records, consistent with the history the seed played: calls come
  * only from routes and accounts that were active at the time, from the SBC addresses the route
  * allowed then, to breakouts of the rate deck, through carriers that cover the country.
- * CDRs are not audited (the switch writes them), so they are loaded in bulk.
+ * They go through the switch's ingest path (lib/cdrs/ingest.ts), which keeps the daily roll-ups
+ * and writes one audit entry per batch: a backfill at the end of the history, so audit ids keep
+ * growing with time (the calls need the history played first, to know what was routable when).
  */
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { queryRows } from "@/db/raw";
+import type { ActorContext } from "@/lib/audit/actor";
+import { ingestCdrs } from "@/lib/cdrs/ingest";
 import { carrierGatewayIps, hostIn } from "./addresses";
 import {
   COUNTRIES,
@@ -21,7 +25,8 @@ import { WeightedTable, type Random } from "@/seed/random";
 import { DAY } from "./timeline";
 import type { SeedAccount, SeedIngress, World } from "./world";
 
-const BATCH = 5_000;
+/** CDRs in one ingest batch. */
+const BATCH = 20_000;
 const ASR_FACTOR = new Map(COUNTRIES.map((c) => [c.iso, c.asrFactor ?? 1] as const));
 const FX: Record<string, number> = { USD: 1, EUR: 0.92, GBP: 0.79 };
 
@@ -39,56 +44,8 @@ const FAILURES = [
   { code: 404, reason: "Not Found", weight: 10, rings: false },
 ] as const;
 
-/** Column order of the bulk insert; the JSON rows use the same snake_case names. */
-const COLUMNS = [
-  "dt",
-  "answer_time",
-  "end_time",
-  "callid",
-  "callid_b",
-  "direction",
-  "source_cli",
-  "source_dest_number",
-  "dest_cli",
-  "dest_number",
-  "tech_prefix",
-  "customer_id",
-  "ingress_id",
-  "customer_card_id",
-  "carrier_id",
-  "carrier_card_id",
-  "customer_dest_code",
-  "customer_dest_name",
-  "customer_rate",
-  "customer_connect_cost",
-  "customer_duration",
-  "customer_charge",
-  "customer_currency",
-  "carrier_dest_code",
-  "carrier_dest_name",
-  "carrier_rate",
-  "carrier_connect_cost",
-  "carrier_duration",
-  "carrier_charge",
-  "carrier_currency",
-  "duration",
-  "ring_duration",
-  "pdd_in",
-  "pdd_out",
-  "sip_code",
-  "sip_reason",
-  "release_reason",
-  "source_ip",
-  "dest_ip",
-  "codec",
-  "user_agent",
-  "transport",
-  "mos",
-  "jitter",
-  "packet_loss",
-  "dtmf",
-] as const;
-type CdrJson = Record<(typeof COLUMNS)[number], string | number | boolean | null>;
+/** A CDR as the switch sends it (the catalogue's snake_case keys). */
+type CdrJson = Record<string, string | number | boolean | null>;
 
 type Breakout = { prefix: string; name: string; spec: DestinationSpec };
 type Carrier = {
@@ -114,6 +71,8 @@ export async function insertDemoCdrs(
   world: World,
   rng: Random,
   options: { count: number; from: number; to: number },
+  /** Who imports the batches (the switch's system actor). */
+  importer: () => ActorContext,
 ): Promise<number> {
   if (options.count <= 0) return 0;
   const breakouts = await loadBreakouts(db);
@@ -171,6 +130,11 @@ export async function insertDemoCdrs(
   calls.sort((a, b) => a.t - b.t);
 
   let batch: CdrJson[] = [];
+  let imported = 0;
+  const flush = async () => {
+    if (batch.length) imported += (await ingestCdrs(db, importer(), batch)).count;
+    batch = [];
+  };
   for (const call of calls) {
     // A number outside the deck or a country no live carrier covers: dial another one.
     let row: CdrJson | null = null;
@@ -178,13 +142,10 @@ export async function insertDemoCdrs(
       row = buildCdr(rng, world, index, byCountry, carriers, call);
     }
     if (row) batch.push(row);
-    if (batch.length >= BATCH) {
-      await insertBatch(db, batch);
-      batch = [];
-    }
+    if (batch.length >= BATCH) await flush();
   }
-  if (batch.length) await insertBatch(db, batch);
-  return calls.length;
+  await flush();
+  return imported;
 }
 
 /** The breakouts in the database now, with the deck facts (rates, lengths) behind them. */
@@ -296,6 +257,10 @@ function buildCdr(
   );
   const customerBilled = billed(duration, spec.billing);
   const carrierBilled = billed(duration, carrier.billing);
+  const customerCharge = round((customerRate * customerBilled) / 60, 6);
+  const carrierCharge = round((carrierRate * carrierBilled) / 60, 6);
+  // The switch converts the cost into the customer's currency for the profit.
+  const cost = (carrierCharge / FX[carrier.account.currency]!) * FX[account.currency]!;
   const sourceCli = customer.cliCode + rng.digits(customer.cliLength - customer.cliCode.length);
 
   return {
@@ -320,15 +285,16 @@ function buildCdr(
     customer_rate: customerRate,
     customer_connect_cost: 0,
     customer_duration: customerBilled,
-    customer_charge: round((customerRate * customerBilled) / 60, 6),
+    customer_charge: customerCharge,
     customer_currency: account.currency,
     carrier_dest_code: breakout.prefix,
     carrier_dest_name: breakout.name,
     carrier_rate: carrierRate,
     carrier_connect_cost: 0,
     carrier_duration: carrierBilled,
-    carrier_charge: round((carrierRate * carrierBilled) / 60, 6),
+    carrier_charge: carrierCharge,
     carrier_currency: carrier.account.currency,
+    profit: round(customerCharge - cost, 6),
     duration,
     ring_duration: round(ring, 3),
     pdd_in: pddIn,
@@ -377,55 +343,6 @@ function hashPrefix(prefix: string): number {
   let h = 0;
   for (const ch of prefix) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return h;
-}
-
-async function insertBatch(db: DbOrTx, rows: CdrJson[]): Promise<void> {
-  const columns = sql.raw(COLUMNS.join(", "));
-  // One parameter per batch: the server expands the JSON, which beats thousands of placeholders.
-  await db.execute(sql`
-    insert into cdrs (${columns})
-    select ${columns} from json_populate_recordset(null::cdrs, ${JSON.stringify(rows)}::json)`);
-}
-
-/**
- * The daily roll-up the breakout report reads, from the CDRs with ids above `afterId` (those
- * just loaded), in one statement; days already rolled up are added to.
- */
-export async function rollUpCdrDaily(db: DbOrTx, afterId: number): Promise<void> {
-  await db.execute(sql`
-    insert into cdr_daily (
-      day, customer_id, carrier_id, customer_dest_name, carrier_dest_name, customer_currency,
-      carrier_currency, attempts, connected, short_calls, duration_s, customer_duration_s,
-      carrier_duration_s, customer_charge, carrier_charge, pdd_sum_ms, pdd_count)
-    select (dt at time zone 'UTC')::date, customer_id, coalesce(carrier_id, 0),
-      coalesce(customer_dest_name, ''), coalesce(carrier_dest_name, ''), customer_currency,
-      carrier_currency, count(*), count(*) filter (where duration > 0),
-      count(*) filter (where duration > 0 and duration <= 6), sum(duration),
-      sum(customer_duration), sum(carrier_duration), sum(customer_charge), sum(carrier_charge),
-      coalesce(sum(pdd_in), 0), count(pdd_in)
-    from cdrs
-    where id > ${afterId}
-    group by 1, 2, 3, 4, 5, 6, 7
-    on conflict (day, customer_id, carrier_id, customer_dest_name, carrier_dest_name,
-      customer_currency, carrier_currency) do update set
-      attempts = cdr_daily.attempts + excluded.attempts,
-      connected = cdr_daily.connected + excluded.connected,
-      short_calls = cdr_daily.short_calls + excluded.short_calls,
-      duration_s = cdr_daily.duration_s + excluded.duration_s,
-      customer_duration_s = cdr_daily.customer_duration_s + excluded.customer_duration_s,
-      carrier_duration_s = cdr_daily.carrier_duration_s + excluded.carrier_duration_s,
-      customer_charge = cdr_daily.customer_charge + excluded.customer_charge,
-      carrier_charge = cdr_daily.carrier_charge + excluded.carrier_charge,
-      pdd_sum_ms = cdr_daily.pdd_sum_ms + excluded.pdd_sum_ms,
-      pdd_count = cdr_daily.pdd_count + excluded.pdd_count`);
-}
-
-export async function maxCdrId(db: DbOrTx): Promise<number> {
-  const [row] = await queryRows<{ id: string | number | null }>(
-    db,
-    sql`select max(id) as id from cdrs`,
-  );
-  return Number(row?.id ?? 0);
 }
 
 const CDR_WINDOW_DAYS = 30;
