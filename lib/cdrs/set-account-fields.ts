@@ -4,12 +4,11 @@ import type { Db, DbOrTx } from "@/db/client";
 import { accounts, cdrFieldSettings } from "@/db/schema";
 import { operation } from "@/lib/actions/operation";
 import type { ActorContext } from "@/lib/audit/actor";
-import { auditedMutation, NO_CHANGE } from "@/lib/audit/core";
-import { asStaleEdit, StaleEditError } from "@/lib/audit/stale-edit";
 import { AppError } from "@/lib/errors";
 import { CDR_FIELDS, CDR_FIELD_KEYS, defaultCdrFields, type CdrFieldKey } from "./fields";
 import { resolveLayeredColumns } from "./layered-columns";
-import { findAudienceFields, STALE_SETTINGS_MESSAGE } from "./set-audience-fields";
+import { findAudienceFields } from "./set-audience-fields";
+import { sameLabels, saveFieldSettingsRow } from "./save-field-settings-row";
 import {
   isNeverFor,
   labelFields,
@@ -95,53 +94,19 @@ export async function setAccountCdrFields(
     });
   }
 
-  const existing = await findAccountOverride(db, account.id);
-  if (input.version !== undefined && (existing?.version ?? 0) !== input.version) {
-    throw new StaleEditError(STALE_SETTINGS_MESSAGE, existing ?? {});
-  }
-  const values = { added, removed, labels, fieldOrder };
-  if (existing) {
-    try {
-      const { after, auditId } = await auditedMutation(db, actor, {
-        table: "cdr_field_settings",
-        action: "UPDATE",
-        id: existing.id,
-        ...(input.version !== undefined ? { expectedVersion: input.version } : {}),
-        change: async (tx, before) => {
-          if (
-            before &&
-            sameList(before.added, added) &&
-            sameList(before.removed, removed) &&
-            sameList(before.fieldOrder, fieldOrder) &&
-            JSON.stringify(Object.entries(before.labels).sort()) ===
-              JSON.stringify(Object.entries(labels).sort())
-          ) {
-            return NO_CHANGE;
-          }
-          await tx.update(cdrFieldSettings).set(values).where(eq(cdrFieldSettings.id, existing.id));
-        },
-        message: (before, after) => accountFieldsMessage(account, before, after!),
-        links: { accountId: account.id },
-      });
-      return { id: after!.id, version: after!.version, changed: auditId !== null };
-    } catch (err) {
-      throw asStaleEdit(err, STALE_SETTINGS_MESSAGE);
-    }
-  }
-  const { after } = await auditedMutation(db, actor, {
-    table: "cdr_field_settings",
-    action: "CREATE",
-    change: async (tx) => {
-      const [row] = await tx
-        .insert(cdrFieldSettings)
-        .values({ accountId: account.id, ...values })
-        .returning({ id: cdrFieldSettings.id });
-      return row!.id;
-    },
-    message: (_before, after) => accountFieldsMessage(account, null, after!),
-    links: { accountId: account.id },
+  return saveFieldSettingsRow(db, actor, {
+    existing: await findAccountOverride(db, account.id),
+    version: input.version,
+    subject: { accountId: account.id },
+    values: { added, removed, labels, fieldOrder },
+    unchanged: (before) =>
+      sameList(before.added, added) &&
+      sameList(before.removed, removed) &&
+      sameList(before.fieldOrder, fieldOrder) &&
+      sameLabels(before.labels, labels),
+    message: (before, after) => accountFieldsMessage(account, before, after),
+    accountId: account.id,
   });
-  return { id: after!.id, version: after!.version, changed: true };
 }
 
 const stateField = z.enum(["default", "shown", "hidden"]).optional();

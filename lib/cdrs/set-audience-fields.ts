@@ -4,8 +4,6 @@ import type { Db, DbOrTx } from "@/db/client";
 import { ACCOUNT_TYPES, cdrFieldSettings, type AccountType } from "@/db/schema";
 import { operation } from "@/lib/actions/operation";
 import type { ActorContext } from "@/lib/audit/actor";
-import { auditedMutation, NO_CHANGE } from "@/lib/audit/core";
-import { asStaleEdit, StaleEditError } from "@/lib/audit/stale-edit";
 import { cdrField, type CdrFieldKey } from "./fields";
 import {
   checkedColumns,
@@ -16,14 +14,12 @@ import {
   versionField,
 } from "./settings-input";
 import { audienceFieldsMessage } from "./settings-messages";
+import { sameLabels, saveFieldSettingsRow } from "./save-field-settings-row";
 
 /**
  * The default CDR fields of an audience (customers or carriers): which fields, in catalogue
  * order, and the labels they are shown under. Accounts with an override adjust this default.
  */
-
-export const STALE_SETTINGS_MESSAGE =
-  "These settings were changed by someone else since you opened the page. Review them and save again.";
 
 export async function findAudienceFields(db: DbOrTx, accountType: AccountType) {
   const [row] = await db
@@ -41,9 +37,6 @@ type AudienceFieldsInput = {
   version?: number;
 };
 
-const sameLabels = (a: Record<string, string>, b: Record<string, string>) =>
-  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
-
 /** Saves an audience's default: CREATE the first time, then UPDATE; an unchanged save writes nothing. */
 async function setAudienceCdrFields(
   db: Db,
@@ -56,46 +49,15 @@ async function setAudienceCdrFields(
   const labels = Object.fromEntries(
     Object.entries(input.labels).filter(([k]) => !isNeverFor("cdr", k, accountType)),
   );
-  const existing = await findAudienceFields(db, accountType);
-  if (input.version !== undefined && (existing?.version ?? 0) !== input.version) {
-    throw new StaleEditError(STALE_SETTINGS_MESSAGE, existing ?? {});
-  }
-  if (existing) {
-    try {
-      const { after, auditId } = await auditedMutation(db, actor, {
-        table: "cdr_field_settings",
-        action: "UPDATE",
-        id: existing.id,
-        ...(input.version !== undefined ? { expectedVersion: input.version } : {}),
-        change: async (tx, before) => {
-          if (before?.fields?.join() === fields.join() && sameLabels(before.labels, labels)) {
-            return NO_CHANGE;
-          }
-          await tx
-            .update(cdrFieldSettings)
-            .set({ fields, labels })
-            .where(eq(cdrFieldSettings.id, existing.id));
-        },
-        message: (before, after) => audienceFieldsMessage(accountType, before, after!),
-      });
-      return { id: after!.id, version: after!.version, changed: auditId !== null };
-    } catch (err) {
-      throw asStaleEdit(err, STALE_SETTINGS_MESSAGE);
-    }
-  }
-  const { after } = await auditedMutation(db, actor, {
-    table: "cdr_field_settings",
-    action: "CREATE",
-    change: async (tx) => {
-      const [row] = await tx
-        .insert(cdrFieldSettings)
-        .values({ accountType, fields, labels })
-        .returning({ id: cdrFieldSettings.id });
-      return row!.id;
-    },
-    message: (_before, after) => audienceFieldsMessage(accountType, null, after!),
+  return saveFieldSettingsRow(db, actor, {
+    existing: await findAudienceFields(db, accountType),
+    version: input.version,
+    subject: { accountType },
+    values: { fields, labels },
+    unchanged: (before) =>
+      before.fields?.join() === fields.join() && sameLabels(before.labels, labels),
+    message: (before, after) => audienceFieldsMessage(accountType, before, after),
   });
-  return { id: after!.id, version: after!.version, changed: true };
 }
 
 const AUDIENCE_NAMES: Record<AccountType, string> = { customer: "customers", carrier: "carriers" };

@@ -26,7 +26,7 @@ import { DAY } from "@/lib/search/zoned-dates";
  * figures cannot reach the page, the chart or the CSV.
  */
 
-// Spelled out: the catalogue's key type is plain `string` (its helper widens the literals).
+// The catalogue's non-group columns, as their own literal type.
 const MEASURE_KEYS = [
   "attempts",
   "connected",
@@ -42,7 +42,7 @@ const MEASURE_KEYS = [
   "cost",
   "profit",
   "margin",
-] as const;
+] as const satisfies readonly BreakoutColumnKey[];
 type MeasureKey = (typeof MEASURE_KEYS)[number];
 const isMeasureKey = (key: string): key is MeasureKey =>
   (MEASURE_KEYS as readonly string[]).includes(key);
