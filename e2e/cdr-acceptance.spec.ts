@@ -158,3 +158,29 @@ test("[acceptance] the admin hides customer_rate and enables codec → Acme's CD
     await setCustomerDefaults(admin, { customer_rate: true, codec: false });
   }
 });
+
+test("[support] the Control Panel's CDR page has no buy side or profit for support by default, in the table or anywhere in the response", async ({
+  page,
+}) => {
+  const sql = db.sql;
+  await signInAs(page, "support");
+  const response = await page.goto("/cdrs");
+  expect(response?.status()).toBe(200);
+  const keys = await columnKeys(page);
+  expect(keys).toContain("customer_rate");
+  for (const key of ["carrier_rate", "carrier_charge", "callid_b", "dest_ip", "profit"]) {
+    expect(keys).not.toContain(key);
+  }
+  const html = await response!.text();
+  const recent = await sql<{ callid: string; callid_b: string | null; dest_ip: string | null }[]>`
+    select callid, callid_b, host(dest_ip) as dest_ip from cdrs
+    where dt > now() - interval '25 hours' order by dt desc limit 200`;
+  const shown = recent.filter((r) => html.includes(r.callid));
+  expect(shown.length).toBeGreaterThanOrEqual(40);
+  // An address as a whole (203.0.113.13 is a prefix of 203.0.113.130).
+  const whole = (v: string) => new RegExp(`(?<![\\d.])${v.replaceAll(".", "\\.")}(?![\\d])`);
+  const leaked = shown
+    .flatMap((r) => [r.callid_b, r.dest_ip])
+    .filter((v): v is string => v !== null && whole(v).test(html));
+  expect(leaked, "carrier-leg Call-IDs and carrier IPs in support's CDR page").toEqual([]);
+});
