@@ -1,8 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { auditLog, cdrs } from "@/db/schema";
 import { actorForUser } from "@/lib/auth/actor-for-user";
-import { openCdrRef, sealCdrCursor, sealCdrRef } from "@/lib/cdrs/cdr-ref";
+import { openCdrRef, sealCdrCursor, sealCdrRef, sealCdrRefs } from "@/lib/cdrs/cdr-ref";
 import { streamCdrExport } from "@/lib/cdrs/export-response";
 import { CDR_FIELD_KEYS, type CdrFieldKey } from "@/lib/cdrs/fields";
 import { parseCdrPageParams, type RawSearchParams } from "@/lib/cdrs/page-params";
@@ -366,9 +367,31 @@ describe("record references", () => {
     for (const bad of [tampered, "", "not-a-ref", "%00", page.nextCursor!]) {
       expect(await findCdr(database.db, policies.admin, bad)).toBeNull();
     }
-    // Two links to one record differ (random IV), so a ref does not reveal which ids repeat.
+    // Two links to one record differ (random bits), so a ref does not reveal which ids repeat.
     const id = openCdrRef(ref)!;
     expect(sealCdrRef(id)).not.toBe(sealCdrRef(id));
+  });
+
+  it("seals a page of ids at once, each opening to its own id; random blocks never open", () => {
+    const ids = [1, 2, 51, 999_999, 2 ** 40 + 7, 2 ** 48 - 1];
+    const refs = sealCdrRefs(ids);
+    expect(refs.map((r) => openCdrRef(r))).toEqual(ids);
+    expect(new Set(refs).size).toBe(ids.length);
+    expect(() => sealCdrRefs([2 ** 48])).toThrow(/out of range/);
+    expect(() => sealCdrRefs([0])).toThrow(/out of range/);
+    // A forged reference must match the 48-bit mark after decryption: none of these does.
+    let opened = 0;
+    for (let n = 0; n < 20_000; n++) {
+      if (openCdrRef(randomBytes(16).toString("base64url")) !== null) opened++;
+    }
+    expect(opened).toBe(0);
+    // Flipping any one bit of a real reference breaks it.
+    const raw = Buffer.from(refs[2]!, "base64url");
+    for (let bit = 0; bit < 128; bit++) {
+      const flipped = Buffer.from(raw);
+      flipped[bit >> 3]! ^= 1 << (bit & 7);
+      expect(openCdrRef(flipped.toString("base64url"))).toBeNull();
+    }
   });
 });
 

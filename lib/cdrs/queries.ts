@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { accounts, cdrs, ingressRoutes } from "@/db/schema";
-import { openCdrCursor, openCdrRef, sealCdrCursor, sealCdrRef, type CdrCursor } from "./cdr-ref";
+import { openCdrCursor, openCdrRef, sealCdrCursor, sealCdrRefs, type CdrCursor } from "./cdr-ref";
 import { cdrField, type CdrFieldKey } from "./fields";
 import { resolveCdrRange, type CdrPageParams, type CdrRange } from "./page-params";
 import type { CdrScope, CdrViewerPolicy } from "./viewer-policy";
@@ -139,12 +139,16 @@ function selection(policy: CdrViewerPolicy): Record<string, SQL | AnyPgColumn> {
   return { ...fields, _at: atExpr, _id: cdrs.id };
 }
 
-function toRow(policy: CdrViewerPolicy, raw: Record<string, unknown>): CdrRow {
-  const values: Partial<Record<CdrFieldKey, unknown>> = {};
-  for (const key of policy.fields.visible) {
-    values[key] = key === "sip_reason" ? sipReasonFor(policy, raw[key]) : raw[key];
-  }
-  return { ref: sealCdrRef(Number(raw._id)), values };
+/** Rows as the viewer gets them, their references sealed together (one cipher call a page). */
+function toRows(policy: CdrViewerPolicy, raws: Record<string, unknown>[]): CdrRow[] {
+  const refs = sealCdrRefs(raws.map((raw) => Number(raw._id)));
+  return raws.map((raw, i) => {
+    const values: Partial<Record<CdrFieldKey, unknown>> = {};
+    for (const key of policy.fields.visible) {
+      values[key] = key === "sip_reason" ? sipReasonFor(policy, raw[key]) : raw[key];
+    }
+    return { ref: refs[i]!, values };
+  });
 }
 
 /** Rows strictly past `c` walking newest first (`older`) or oldest first. */
@@ -219,7 +223,7 @@ export async function findCdrPage(
     range,
     narrowedBy: checked.filters.narrowedBy,
     page: {
-      rows: raws.map((r) => toRow(policy, r)),
+      rows: toRows(policy, raws),
       nextCursor: hasNext ? anchor(raws.at(-1), "after") : null,
       prevCursor: hasPrev ? anchor(raws[0], "before") : null,
     },
@@ -241,7 +245,7 @@ export async function findCdr(
     string,
     unknown
   >[];
-  return raw ? { ...toRow(policy, raw), ref } : null;
+  return raw ? { ...toRows(policy, [raw])[0]!, ref } : null;
 }
 
 /** Names of the accounts and ingress routes the rows show by id (only fields the viewer sees). */
