@@ -121,7 +121,8 @@ async function main() {
       text = keepCdrSection(previous, audit.markdown);
       auditFailure = audit.httpError;
     }
-    const cdrs = part !== "audit" ? await runCdrPart(app.db, raw, capture, bench.url) : null;
+    const cdrs =
+      part !== "audit" ? await runCdrPart(app.db, client, raw, capture, bench.url) : null;
     text = withCdrPagesSection(text, cdrs?.section ?? null, previous);
     // Formatted like every other file of the repository, so `prettier --check` passes on it.
     const style = await resolveConfig(RESULTS_FILE);
