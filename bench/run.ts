@@ -1,3 +1,5 @@
+// First: makes `next/navigation` loadable here as in Next's server bundle (see the file).
+import "./lib/rsc-aliases";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +12,7 @@ import { countAuditEntries } from "@/lib/audit/queries/audit-log";
 import * as schema from "@/db/schema";
 import { isTearingDown } from "@/tools/process/teardown";
 import { cannedDb, type Statement } from "./lib/canned";
+import { runCdrPart, withCdrPagesSection } from "./lib/cdr-mix";
 import { keepCdrSection } from "./lib/cdr-report";
 import { BenchError, openBenchDatabase } from "./lib/cluster";
 import { TOTAL_ROWS } from "./lib/dataset";
@@ -55,8 +58,10 @@ import {
 
 /**
  * `npm run bench`: the audit page's query mix three ways (product functions, the same SQL raw,
- * the naive OFFSET + COUNT approach), then the signed-in page over HTTP, written to
- * bench/RESULTS.md with the machine description. Starts the bench cluster and the app itself and
+ * the naive OFFSET + COUNT approach), then the signed-in page over HTTP; then the CDR pages and
+ * the breakout report (bench/lib/cdr-mix.ts). Written to bench/RESULTS.md with the machine
+ * description; BENCH_PART=audit or cdrs measures one half and keeps the other's section.
+ * Starts the bench cluster and the app itself and
  * stops both at the end, also on errors and Ctrl-C.
  */
 
@@ -74,7 +79,6 @@ function readBaseline(): PageBaseline | null {
 const SLOW_QUERY_MS = 50;
 
 async function main() {
-  const startedAt = new Date();
   const bench = await openBenchDatabase("query");
   console.log(`Database: ${bench.description}`);
 
@@ -92,13 +96,6 @@ async function main() {
     const raw = (text: string, params: unknown[] = []) =>
       client.unsafe(text, params as Params) as Promise<Record<string, unknown>[]>;
 
-    const [{ n } = { n: 0 }] = await raw(`select count(*)::int as n from public.audit_log`);
-    if (Number(n) < TOTAL_ROWS) {
-      throw new BenchError(
-        `audit_log holds ${fmtInt(Number(n))} rows, fewer than ${fmtInt(TOTAL_ROWS)}: run \`npm run bench:seed\` first.`,
-      );
-    }
-
     // The same Drizzle setup as db/client.ts, plus a logger: every statement the product's
     // functions send is recorded with its parameters, to be replayed raw.
     const captured: Statement[] = [];
@@ -114,118 +111,150 @@ async function main() {
       return [...captured];
     };
 
-    const machine = await describeMachine(raw);
-    const mix = await buildMix(app.db, raw);
-    console.log(`${fmtInt(machine.rows)} rows; measuring ${mix.length} queries three ways…\n`);
-
-    const queries: QueryResult[] = [];
-    for (const scenario of mix) {
-      const statements = await capture((db) => productQuery(db, scenario));
-      const naive = naiveQuery(app.db, scenario);
-      const answer = await productQuery(app.db, scenario);
-      const [naiveFirst] = await raw(naive.sql, naive.params);
-      const canned = await cannedDb(client, statements);
-      const js = await measure(() => productQuery(canned, scenario), JS_LOOP);
-      const [product, rawTiming] = await measureInterleaved(
-        [
-          () => productQuery(app.db, scenario),
-          async () => {
-            for (const s of statements) await raw(s.sql, s.params);
-          },
-        ],
-        QUERY_LOOP,
-      );
-      const naiveTiming = await measure(() => raw(naive.sql, naive.params), NAIVE_LOOP);
-      const result: QueryResult = {
-        scenario,
-        statements,
-        product: product!,
-        raw: rawTiming!,
-        naive: naiveTiming,
-        js,
-        naiveSql: naive.sql,
-        answer: scenario.kind === "count" ? fmtInt(answer) : `${answer} rows`,
-        // drizzle's count() is selected without an alias: the row's only value is the count.
-        naiveAnswer:
-          scenario.kind === "count" ? fmtInt(Number(Object.values(naiveFirst ?? {})[0])) : "",
-      };
-      if (scenario.kind === "count") result.answer += ` (exact ${result.naiveAnswer})`;
-      queries.push(result);
-      console.log(
-        `${scenario.label.padEnd(52)} product ${fmtMs(result.product.median).padStart(7)} / ` +
-          `${fmtMs(result.product.p95).padStart(7)}  raw ${fmtMs(result.raw.median).padStart(7)} / ` +
-          `${fmtMs(result.raw.p95).padStart(7)}  naive ${fmtMs(result.naive.median).padStart(7)} / ` +
-          `${fmtMs(result.naive.p95).padStart(7)} ms (p50 / p95)`,
-      );
+    const part = benchPart();
+    const previous = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, "utf8") : "";
+    let text = previous;
+    let auditFailure: string | null = null;
+    if (part !== "cdrs") {
+      const audit = await auditPart(bench.description, bench.url, app, client, raw, capture);
+      // The CDR ingest section is bench:seed's (the load is its measurement): carried over.
+      text = keepCdrSection(previous, audit.markdown);
+      auditFailure = audit.httpError;
     }
-
-    // The page also counts what its filter matches (capped), concurrently with the page query:
-    // timed here so the HTTP table can show where a slow page's time goes.
-    console.log("\nThe capped count each page runs alongside its rows (product path):");
-    const pageCounts = new Map<string, Timing>();
-    for (const scenario of mix.filter((s) => s.kind === "page")) {
-      const asCount: Scenario = { ...scenario, kind: "count" };
-      const timing = await measure(() => productQuery(app.db, asCount), COUNT_LOOP);
-      pageCounts.set(scenario.key, timing);
-      console.log(
-        `${scenario.label.padEnd(52)} count ${fmtMs(timing.median).padStart(7)} / ` +
-          `${fmtMs(timing.p95).padStart(7)} ms (p50 / p95)`,
-      );
-    }
-    const nullsFirst = await naiveNullsFirst(raw);
-
-    console.log("\nHTTP: creating the bench admin and starting the app (builds if needed)…");
-    const http: HttpResult[] = [];
-    let httpError: string | null = null;
-    try {
-      await measureHttp(bench.url, app.db, mix, pageCounts, http);
-    } catch (err) {
-      // The query results are still worth writing down; the run fails at the end.
-      if (isTearingDown()) throw err;
-      httpError = err instanceof Error ? err.message : String(err);
-      console.error(`HTTP part failed: ${httpError}`);
-    }
-
-    const diagnoses = await diagnose(raw, capture, queries, http);
-    const report = {
-      startedAt,
-      finishedAt: new Date(),
-      database: bench.description,
-      machine,
-      loadAfter: os.loadavg(),
-      queries,
-      http,
-      diagnoses,
-      baseline: readBaseline(),
-      notes: [
-        ...(httpError
-          ? [`**The HTTP part failed**, so no page was timed: ${httpError.split("\n")[0]}`]
-          : []),
-        ...notesFor(queries, http),
-        nullsFirst,
-      ],
-    };
+    const cdrs =
+      part !== "audit" ? await runCdrPart(app.db, client, raw, capture, bench.url) : null;
+    text = withCdrPagesSection(text, cdrs?.section ?? null, previous);
     // Formatted like every other file of the repository, so `prettier --check` passes on it.
     const style = await resolveConfig(RESULTS_FILE);
-    // The CDR ingest section is bench:seed's (the load is its measurement): carried over.
-    const previous = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, "utf8") : "";
-    writeFileSync(
-      RESULTS_FILE,
-      await format(keepCdrSection(previous, renderMarkdown(report)), {
-        ...style,
-        filepath: RESULTS_FILE,
-      }),
-    );
-    console.log(
-      `\n${renderConsole(report)}\n\nWrote ${path.relative(process.cwd(), RESULTS_FILE)}.`,
-    );
-    if (httpError) {
-      throw new BenchError(`the HTTP part failed (see above): ${httpError.split("\n")[0]}`);
+    writeFileSync(RESULTS_FILE, await format(text, { ...style, filepath: RESULTS_FILE }));
+    console.log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)}.`);
+    const failure = auditFailure ?? cdrs?.httpError;
+    if (failure) {
+      throw new BenchError(`the HTTP part failed (see above): ${failure.split("\n")[0]}`);
     }
   } finally {
     await client.end({ timeout: 5 });
     await app.close();
   }
+}
+
+/** BENCH_PART: which half to measure; the other's section of RESULTS.md is kept as it is. */
+function benchPart(): "audit" | "cdrs" | "all" {
+  const part = process.env.BENCH_PART?.trim() || "all";
+  if (part === "audit" || part === "cdrs" || part === "all") return part;
+  throw new BenchError(`BENCH_PART must be audit, cdrs or all: ${part}`);
+}
+
+/** The audit page's mix (issue 11): the RESULTS.md text it renders, and whether HTTP failed. */
+async function auditPart(
+  database: string,
+  url: string,
+  app: { db: Db },
+  client: postgres.Sql,
+  raw: (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
+  capture: (work: (db: Db) => Promise<unknown>) => Promise<Statement[]>,
+): Promise<{ markdown: string; httpError: string | null }> {
+  const startedAt = new Date();
+  const [{ n } = { n: 0 }] = await raw(`select count(*)::int as n from public.audit_log`);
+  if (Number(n) < TOTAL_ROWS) {
+    throw new BenchError(
+      `audit_log holds ${fmtInt(Number(n))} rows, fewer than ${fmtInt(TOTAL_ROWS)}: run \`npm run bench:seed\` first.`,
+    );
+  }
+
+  const machine = await describeMachine(raw);
+  const mix = await buildMix(app.db, raw);
+  console.log(`${fmtInt(machine.rows)} rows; measuring ${mix.length} queries three ways…\n`);
+
+  const queries: QueryResult[] = [];
+  for (const scenario of mix) {
+    const statements = await capture((db) => productQuery(db, scenario));
+    const naive = naiveQuery(app.db, scenario);
+    const answer = await productQuery(app.db, scenario);
+    const [naiveFirst] = await raw(naive.sql, naive.params);
+    const canned = await cannedDb(client, statements);
+    const js = await measure(() => productQuery(canned, scenario), JS_LOOP);
+    const [product, rawTiming] = await measureInterleaved(
+      [
+        () => productQuery(app.db, scenario),
+        async () => {
+          for (const s of statements) await raw(s.sql, s.params);
+        },
+      ],
+      QUERY_LOOP,
+    );
+    const naiveTiming = await measure(() => raw(naive.sql, naive.params), NAIVE_LOOP);
+    const result: QueryResult = {
+      scenario,
+      statements,
+      product: product!,
+      raw: rawTiming!,
+      naive: naiveTiming,
+      js,
+      naiveSql: naive.sql,
+      answer: scenario.kind === "count" ? fmtInt(answer) : `${answer} rows`,
+      // drizzle's count() is selected without an alias: the row's only value is the count.
+      naiveAnswer:
+        scenario.kind === "count" ? fmtInt(Number(Object.values(naiveFirst ?? {})[0])) : "",
+    };
+    if (scenario.kind === "count") result.answer += ` (exact ${result.naiveAnswer})`;
+    queries.push(result);
+    console.log(
+      `${scenario.label.padEnd(52)} product ${fmtMs(result.product.median).padStart(7)} / ` +
+        `${fmtMs(result.product.p95).padStart(7)}  raw ${fmtMs(result.raw.median).padStart(7)} / ` +
+        `${fmtMs(result.raw.p95).padStart(7)}  naive ${fmtMs(result.naive.median).padStart(7)} / ` +
+        `${fmtMs(result.naive.p95).padStart(7)} ms (p50 / p95)`,
+    );
+  }
+
+  // The page also counts what its filter matches (capped), concurrently with the page query:
+  // timed here so the HTTP table can show where a slow page's time goes.
+  console.log("\nThe capped count each page runs alongside its rows (product path):");
+  const pageCounts = new Map<string, Timing>();
+  for (const scenario of mix.filter((s) => s.kind === "page")) {
+    const asCount: Scenario = { ...scenario, kind: "count" };
+    const timing = await measure(() => productQuery(app.db, asCount), COUNT_LOOP);
+    pageCounts.set(scenario.key, timing);
+    console.log(
+      `${scenario.label.padEnd(52)} count ${fmtMs(timing.median).padStart(7)} / ` +
+        `${fmtMs(timing.p95).padStart(7)} ms (p50 / p95)`,
+    );
+  }
+  const nullsFirst = await naiveNullsFirst(raw);
+
+  console.log("\nHTTP: creating the bench admin and starting the app (builds if needed)…");
+  const http: HttpResult[] = [];
+  let httpError: string | null = null;
+  try {
+    await measureHttp(url, app.db, mix, pageCounts, http);
+  } catch (err) {
+    // The query results are still worth writing down; the run fails at the end.
+    if (isTearingDown()) throw err;
+    httpError = err instanceof Error ? err.message : String(err);
+    console.error(`HTTP part failed: ${httpError}`);
+  }
+
+  const diagnoses = await diagnose(raw, capture, queries, http);
+  const report = {
+    startedAt,
+    finishedAt: new Date(),
+    database,
+    machine,
+    loadAfter: os.loadavg(),
+    queries,
+    http,
+    diagnoses,
+    baseline: readBaseline(),
+    notes: [
+      ...(httpError
+        ? [`**The HTTP part failed**, so no page was timed: ${httpError.split("\n")[0]}`]
+        : []),
+      ...notesFor(queries, http),
+      nullsFirst,
+    ],
+  };
+  console.log(`\n${renderConsole(report)}`);
+  return { markdown: renderMarkdown(report), httpError };
 }
 
 /** Signs in through the app and times each page of the mix; stops the app whatever happens. */

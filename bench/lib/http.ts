@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { users } from "@/db/schema";
+import { users, type UserRole } from "@/db/schema";
 import { startServer, type AppServer } from "@/tools/process/app-server";
 import { freePort } from "@/tools/process/free-port";
 import { SERVER_CONDITION } from "@/tools/process/server-condition";
@@ -23,13 +23,33 @@ export const BENCH_ADMIN_EMAIL = "bench-admin@example.com";
  * The password lives only in this process.
  */
 export async function ensureBenchAdmin(db: Db): Promise<string> {
+  const { password } = await ensureBenchUser(db, {
+    email: BENCH_ADMIN_EMAIL,
+    name: "Bench Admin",
+    role: "admin",
+    accountId: null,
+  });
+  return password;
+}
+
+type BenchUser = { email: string; name: string; role: UserRole; accountId: number | null };
+
+/**
+ * A bench user (the admin, or a portal user of a bench account for the CDR pages), created or
+ * given a fresh password, through the audited-mutation core like any other change to users.
+ */
+export async function ensureBenchUser(
+  db: Db,
+  user: BenchUser,
+): Promise<{ id: number; password: string }> {
   const password = randomBytes(18).toString("base64url");
   const passwordHash = await hashPassword(password);
   const actor = systemActor("bench");
+  const { email, name, role, accountId } = user;
   const [existing] = await db
     .select({ id: users.id })
     .from(users)
-    .where(sql`lower(${users.email}) = ${BENCH_ADMIN_EMAIL}`);
+    .where(sql`lower(${users.email}) = ${email}`);
   if (existing) {
     await auditedMutation(db, actor, {
       table: "users",
@@ -38,32 +58,25 @@ export async function ensureBenchAdmin(db: Db): Promise<string> {
       change: async (tx) => {
         await tx
           .update(users)
-          .set({ passwordHash, status: "active", role: "admin", timeZone: "UTC" })
+          .set({ passwordHash, status: "active", role, accountId, timeZone: "UTC" })
           .where(eq(users.id, existing.id));
       },
-      message: () => `Reset the password of the bench admin ${BENCH_ADMIN_EMAIL}`,
+      message: () => `Reset the password of the bench user ${email}`,
     });
-  } else {
-    await auditedMutation(db, actor, {
-      table: "users",
-      action: "CREATE",
-      change: async (tx) => {
-        const [row] = await tx
-          .insert(users)
-          .values({
-            email: BENCH_ADMIN_EMAIL,
-            name: "Bench Admin",
-            role: "admin",
-            status: "active",
-            timeZone: "UTC",
-            passwordHash,
-          })
-          .returning({ id: users.id });
-        return row!.id;
-      },
-    });
+    return { id: existing.id, password };
   }
-  return password;
+  const { after } = await auditedMutation(db, actor, {
+    table: "users",
+    action: "CREATE",
+    change: async (tx) => {
+      const [row] = await tx
+        .insert(users)
+        .values({ email, name, role, accountId, status: "active", timeZone: "UTC", passwordHash })
+        .returning({ id: users.id });
+      return row!.id;
+    },
+  });
+  return { id: after!.id, password };
 }
 
 const BUILD_BUSY = "Another next build process is already running";
@@ -155,13 +168,18 @@ export class Session {
   }
 
   /** One audit page, read to the end; refuses anything but the rendered page. */
-  async auditPage(pathAndQuery: string): Promise<number> {
+  auditPage(pathAndQuery: string): Promise<number> {
+    return this.page(pathAndQuery, 'data-testid="audit-count"', "the audit page");
+  }
+
+  /** One page, read to the end; refuses anything without `marker` (the rendered page's). */
+  async page(pathAndQuery: string, marker: string, what: string): Promise<number> {
     const res = await this.fetch(pathAndQuery);
     const body = await res.text();
-    if (res.status !== 200 || !body.includes('data-testid="audit-count"')) {
+    if (res.status !== 200 || !body.includes(marker)) {
       throw new BenchError(
         `GET ${pathAndQuery} answered ${res.status} ${res.headers.get("location") ?? ""} ` +
-          "instead of the audit page",
+          `instead of ${what}`,
       );
     }
     return body.length;

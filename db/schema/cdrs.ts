@@ -121,5 +121,7 @@ export const cdrDaily = pgTable(
     }),
     // breakout report of one carrier over a date range
     index("cdr_daily_carrier_idx").on(t.carrierId, t.day),
+    // breakout report of one customer (portal, or the staff filter) over a date range
+    index("cdr_daily_customer_idx").on(t.customerId, t.day),
   ],
 );

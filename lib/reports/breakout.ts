@@ -204,10 +204,11 @@ function measureSql(key: MeasureKey, policy: CdrViewerPolicy): SQL {
       return sql`round(coalesce(sum(d.customer_charge), 0), 4)`;
     case "cost":
       // A carrier's own charge in its currency; for staff the buy side in the customer's
-      // currency (revenue − profit), so that revenue, cost and profit of a row add up.
+      // currency (revenue − profit), so that revenue, cost and profit of a row add up. From the
+      // two sums (exact decimals, the same total), which revenue and profit compute anyway.
       return carrier
         ? sql`round(coalesce(sum(d.carrier_charge), 0), 4)`
-        : sql`round(coalesce(sum(d.customer_charge - d.profit), 0), 4)`;
+        : sql`round(coalesce(sum(d.customer_charge), 0) - coalesce(sum(d.profit), 0), 4)`;
     case "profit":
       return sql`round(coalesce(sum(d.profit), 0), 4)`;
     case "margin":

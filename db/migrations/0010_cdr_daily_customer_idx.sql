@@ -1,0 +1,1 @@
+CREATE INDEX "cdr_daily_customer_idx" ON "cdr_daily" USING btree ("customer_id","day");
