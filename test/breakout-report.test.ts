@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, cdrDaily, columnPermissions, type UserRole } from "@/db/schema";
@@ -92,12 +93,27 @@ async function withUserColumns(role: UserRole, columns: string[]) {
 
 const headers = (r: BreakoutReport) => r.plan.columns.map((c) => c.key);
 
+/**
+ * Roll-up rows as ingest would leave them: cdr_daily, and cdr_daily_breakout rebuilt from it
+ * (ingest keeps both from the same batch; test/cdr-ingest.test.ts proves each equals the CDRs).
+ */
+async function insertDaily(rows: DailyRow | DailyRow[]) {
+  await database.db.insert(cdrDaily).values(Array.isArray(rows) ? rows : [rows]);
+  await database.db.execute(sql`delete from cdr_daily_breakout`);
+  await database.db.execute(sql`
+    insert into cdr_daily_breakout
+    select day, customer_dest_name, customer_currency, sum(attempts), sum(connected),
+      sum(short_calls), sum(duration_s), sum(customer_duration_s), sum(carrier_duration_s),
+      sum(customer_charge), sum(profit), sum(pdd_sum_ms), sum(pdd_count)
+    from cdr_daily group by 1, 2, 3`);
+}
+
 beforeAll(async () => {
   acme = (await insertTestAccount(database.db, "customer", "Acme Breakout")).id;
   euro = (await insertTestAccount(database.db, "customer", "Euro Breakout")).id;
   zephyr = (await insertTestAccount(database.db, "carrier", "Zephyr Breakout")).id;
   orbit = (await insertTestAccount(database.db, "carrier", "Orbit Breakout")).id;
-  await database.db.insert(cdrDaily).values([
+  await insertDaily([
     // UK Mobile for Acme over Zephyr: a good small day and a bad big day. Averages of the daily
     // ratios would say ASR 50 %, ACD 55 s, PDD 1500 ms, margin 30 %; the sums say otherwise.
     daily({
@@ -490,7 +506,7 @@ describe("CSV export", () => {
   });
 
   it("keeps formula-looking names as text", async () => {
-    await database.db.insert(cdrDaily).values(
+    await insertDaily(
       daily({
         day: "2026-04-01",
         customerId: acme,

@@ -170,6 +170,30 @@ describe("CDR ingest", () => {
     expect(rolled.length).toBeLessThan(13);
     expect(rolled.reduce((n, r) => n + Number(r.attempts), 0)).toBe(13);
     expect(rolled.some((r) => r.carrier_id === 0 && r.customer_dest_name === "")).toBe(true);
+
+    // The per-breakout roll-up (all accounts) equals the same aggregation by its coarser key.
+    const byBreakout = sql.raw("day, customer_dest_name, customer_currency");
+    const directByBreakout = await queryRows(
+      database.db,
+      sql`select (dt at time zone 'UTC')::date::text as day,
+          coalesce(customer_dest_name, '') as customer_dest_name, customer_currency,
+          count(*)::int as attempts, (count(*) filter (where duration > 0))::int as connected,
+          (count(*) filter (where duration > 0 and duration <= 6))::int as short_calls,
+          sum(duration)::text as duration_s, sum(customer_duration)::int as customer_duration_s,
+          sum(carrier_duration)::int as carrier_duration_s,
+          sum(customer_charge)::text as customer_charge, sum(profit)::text as profit,
+          coalesce(sum(pdd_in), 0)::int as pdd_sum_ms, count(pdd_in)::int as pdd_count
+        from cdrs group by 1, 2, 3 order by ${byBreakout}`,
+    );
+    const rolledByBreakout = await queryRows(
+      database.db,
+      sql`select day::text, customer_dest_name, customer_currency, attempts, connected,
+          short_calls, duration_s::text, customer_duration_s::int, carrier_duration_s::int,
+          customer_charge::text, profit::text, pdd_sum_ms::int, pdd_count
+        from cdr_daily_breakout order by ${byBreakout}`,
+    );
+    expect(rolledByBreakout).toEqual(directByBreakout);
+    expect(rolledByBreakout.length).toBeGreaterThan(2);
   });
 
   it("computes profit and its percentage when both sides are in one currency", async () => {

@@ -20,7 +20,8 @@ import {
 import { DAY } from "@/lib/search/zoned-dates";
 
 /**
- * The breakout report, read from the daily roll-up `cdr_daily` only. Every measure is computed in
+ * The breakout report, read from the daily roll-ups only (`cdr_daily`, or `cdr_daily_breakout`
+ * when that answers it). Every measure is computed in
  * SQL from sums (ASR = Σconnected ÷ Σattempts, never an average of daily ASRs), and only the
  * columns the viewer's policy shows are in the SELECT: a hidden column is never computed, so its
  * figures cannot reach the page, the chart or the CSV.
@@ -258,6 +259,19 @@ const measuresSql = (policy: CdrViewerPolicy, measures: MeasureKey[]) =>
 
 type RawRow = Record<string, BreakoutCell>;
 
+/**
+ * The roll-up a report reads: over all accounts, grouped by nothing but the breakout and the
+ * period, the per-breakout one (measures for staff only use its columns); else cdr_daily.
+ */
+function sourceOf(policy: CdrViewerPolicy, plan: BreakoutPlan): SQL {
+  const coarse =
+    policy.scope.kind === "all" &&
+    plan.customerIds.length === 0 &&
+    plan.carrierIds.length === 0 &&
+    plan.groups.every((g) => g === "customer_dest_name");
+  return coarse ? sql`cdr_daily_breakout d` : sql`cdr_daily d`;
+}
+
 async function findRows(
   db: DbOrTx,
   policy: CdrViewerPolicy,
@@ -324,7 +338,7 @@ async function findRows(
         plan.measures.map((k) => sql`, ${measureSql(k, policy)} as ${sql.identifier(k)}`),
         sql``,
       )}
-      from cdr_daily d
+      from ${sourceOf(policy, plan)}
       where ${whereSql(policy, plan)}${groupBy}
     )
     select ${sql.join(outer, sql``)}1 as one${sql.join(measureCols, sql``)}
@@ -344,10 +358,10 @@ async function findTotals(
     db,
     plan.byCurrency
       ? sql`select trim(${currency}) as currency${sql.join(measuresSql(policy, plan.measures), sql``)}
-          from cdr_daily d where ${whereSql(policy, plan)}
+          from ${sourceOf(policy, plan)} where ${whereSql(policy, plan)}
           group by ${currency} order by ${currency}`
       : sql`select 1 as one${sql.join(measuresSql(policy, plan.measures), sql``)}
-          from cdr_daily d where ${whereSql(policy, plan)}`,
+          from ${sourceOf(policy, plan)} where ${whereSql(policy, plan)}`,
   );
 }
 
@@ -362,7 +376,7 @@ async function findChart(
   const rows = await queryRows<RawRow>(
     db,
     sql`select to_char(d.day, 'YYYY-MM-DD') as day${sql.join(measuresSql(policy, series), sql``)}
-      from cdr_daily d where ${whereSql(policy, plan)}
+      from ${sourceOf(policy, plan)} where ${whereSql(policy, plan)}
       group by d.day order by d.day`,
   );
   const byDay = new Map(rows.map((r) => [String(r.day), r]));
