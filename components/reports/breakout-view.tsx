@@ -226,6 +226,9 @@ function formatCell(column: BreakoutDisplayColumn, value: BreakoutCell | undefin
   return Number.isFinite(n) ? format.format(n) : String(value);
 }
 
+const CELLS =
+  "[&_:is(td,th)]:px-3 [&_:is(td,th)]:py-1.5 [&_:is(td,th)]:whitespace-nowrap [&_td]:text-right [&_th]:text-left";
+
 const numeric = (c: BreakoutDisplayColumn) =>
   c.kind !== "group" && c.kind !== "period" && c.kind !== "currency";
 
@@ -277,34 +280,45 @@ function BreakoutTable({
             })}
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        {/* Cell styles live on the body, not on each of the thousand cells: a keyed cell is
+            the row's header (left), a figure a plain cell (right). */}
+        <tbody className={`divide-y divide-slate-100 ${CELLS} [&_th]:font-normal [&_tr:hover]:bg-slate-50`}>
           {rows.length === 0 ? (
             <tr>
-              <td colSpan={columns.length} className="px-3 py-6 text-center text-slate-500">
+              <td colSpan={columns.length} className="py-6 text-center! text-slate-500">
                 No traffic in this range.
               </td>
             </tr>
           ) : (
             rows.map((row, i) => (
-              <tr key={i} className="hover:bg-slate-50">
-                {columns.map((c) => (
-                  <td key={c.key} className={`px-3 py-1.5 whitespace-nowrap ${align(c)}`}>
-                    {formatCell(c, row[c.key])}
-                  </td>
-                ))}
+              <tr key={i}>
+                {columns.map((c) =>
+                  numeric(c) ? (
+                    <td key={c.key}>{formatCell(c, row[c.key])}</td>
+                  ) : (
+                    <th key={c.key} scope="row">
+                      {formatCell(c, row[c.key])}
+                    </th>
+                  ),
+                )}
               </tr>
             ))
           )}
         </tbody>
         {keyed && rows.length > 0 ? (
-          <tfoot className="border-t-2 border-slate-300 bg-slate-50 font-semibold">
+          <tfoot className={`border-t-2 border-slate-300 bg-slate-50 font-semibold ${CELLS}`}>
             {totals.map((total, i) => (
               <tr key={i} data-testid="breakout-total">
-                {columns.map((c, j) => (
-                  <td key={c.key} className={`px-3 py-1.5 whitespace-nowrap ${align(c)}`}>
-                    {j === 0 ? "Total" : c.key in total ? formatCell(c, total[c.key]) : ""}
-                  </td>
-                ))}
+                {columns.map((c, j) => {
+                  const text = j === 0 ? "Total" : c.key in total ? formatCell(c, total[c.key]) : "";
+                  return numeric(c) ? (
+                    <td key={c.key}>{text}</td>
+                  ) : (
+                    <th key={c.key} scope="row">
+                      {text}
+                    </th>
+                  );
+                })}
               </tr>
             ))}
           </tfoot>
