@@ -5,7 +5,7 @@ import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation, NO_CHANGE } from "@/lib/audit/core";
 import { asStaleEdit, StaleEditError } from "@/lib/audit/stale-edit";
 
-export const STALE_SETTINGS_MESSAGE =
+const STALE_SETTINGS_MESSAGE =
   "These settings were changed by someone else since you opened the page. Review them and save again.";
 
 type SettingsRow = typeof cdrFieldSettings.$inferSelect;
