@@ -177,7 +177,7 @@ function patternOf(url: string): string {
   // Ids, and sealed references (CDR record links: a new one for each render), are one shape.
   const path = u.pathname
     .replace(/\/\d+(?=\/|$)/g, "/:n")
-    .replace(/\/[A-Za-z0-9_-]{32,}(?=\/|$)/g, "/:ref");
+    .replace(/\/[A-Za-z0-9_-]{22,}(?=\/|$)/g, "/:ref");
   return `${path}?${names}${tab ? `#${tab}` : ""}`;
 }
 
