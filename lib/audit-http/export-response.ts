@@ -1,4 +1,5 @@
 import { stringify } from "csv-stringify/sync";
+import { downloadResponse, exportRefused } from "@/lib/http/download";
 import { getDb } from "@/db/client";
 import { decodeCursor, findAuditPage, type AuditListRow } from "@/lib/audit/queries/audit-log";
 import { recordAuditEvent } from "@/lib/audit/core";
@@ -16,12 +17,6 @@ import { neutraliseFormula } from "./csv";
  */
 
 const BATCH = 1000;
-
-const problem = (status: number, detail: string) =>
-  Response.json(
-    { title: "Export refused", status, detail },
-    { status, headers: { "content-type": "application/problem+json" } },
-  );
 
 function cellValues(
   row: AuditListRow,
@@ -68,18 +63,18 @@ export async function auditExportResponse(
   audience: "staff" | "portal",
 ): Promise<Response> {
   const { user, policy } = await loadAuditViewer();
-  if (!user) return problem(401, "Sign in first.");
+  if (!user) return exportRefused(401, "Sign in first.");
   if (!policy || policy.audience !== audience || !policy.canExport) {
-    return problem(403, "Your role does not allow exporting the audit log.");
+    return exportRefused(403, "Your role does not allow exporting the audit log.");
   }
   const url = new URL(req.url);
   const format = url.searchParams.get("format") ?? "csv";
   if (format !== "csv" && format !== "ndjson")
-    return problem(400, 'format must be "csv" or "ndjson".');
+    return exportRefused(400, 'format must be "csv" or "ndjson".');
   const params = parseAuditPageParams(Object.fromEntries(url.searchParams));
   const { where, sort, searchError, filterError, narrowedBy } = auditQueryFor(policy, params);
-  if (searchError) return problem(400, searchError);
-  if (filterError) return problem(400, filterError);
+  if (searchError) return exportRefused(400, searchError);
+  if (filterError) return exportRefused(400, filterError);
 
   const db = await getDb();
   const { scope, visible } = policy;
@@ -133,13 +128,5 @@ export async function auditExportResponse(
       if (!cursor) done = true;
     },
   });
-  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, "");
-  return new Response(stream, {
-    headers: {
-      "content-type":
-        format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-      "content-disposition": `attachment; filename="audit-log-${stamp}.${format}"`,
-      "cache-control": "private, no-store",
-    },
-  });
+  return downloadResponse(stream, "audit-log", format);
 }

@@ -1,4 +1,5 @@
 import { stringify } from "csv-stringify/sync";
+import { downloadResponse, exportRefused } from "@/lib/http/download";
 import { getDb, type DbOrTx } from "@/db/client";
 import type { ActorContext } from "@/lib/audit/actor";
 import { recordAuditEvent } from "@/lib/audit/core";
@@ -17,12 +18,6 @@ import { loadCdrViewer, type CdrViewerPolicy } from "./viewer-policy";
  */
 
 const BATCH = 1000;
-
-const problem = (status: number, detail: string) =>
-  Response.json(
-    { title: "Export refused", status, detail },
-    { status, headers: { "content-type": "application/problem+json" } },
-  );
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return "";
@@ -46,7 +41,7 @@ export async function streamCdrExport(
 ): Promise<Response> {
   const params = { ...parseCdrPageParams(searchParams), cursor: "" };
   const first = await findCdrPage(db, policy, params, { pageSize: BATCH });
-  if (!first.ok) return problem(400, first.error);
+  if (!first.ok) return exportRefused(400, first.error);
 
   await recordAuditEvent(db, actor, {
     action: "GENERATE",
@@ -78,14 +73,7 @@ export async function streamCdrExport(
       page = next.ok ? next.page : null;
     },
   });
-  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, "");
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="cdrs-${stamp}.csv"`,
-      "cache-control": "private, no-store",
-    },
-  });
+  return downloadResponse(stream, "cdrs", "csv");
 }
 
 /** GET …/cdrs/export: the signed-in viewer's CDRs, staff in the Control Panel, account users in the portal. */
@@ -94,9 +82,9 @@ export async function cdrExportResponse(
   audience: "staff" | "portal",
 ): Promise<Response> {
   const { user, policy } = await loadCdrViewer();
-  if (!user) return problem(401, "Sign in first.");
+  if (!user) return exportRefused(401, "Sign in first.");
   if (!policy || (policy.audience === "staff") !== (audience === "staff")) {
-    return problem(403, "Your role does not allow exporting these CDRs.");
+    return exportRefused(403, "Your role does not allow exporting these CDRs.");
   }
   const url = new URL(req.url);
   return streamCdrExport(

@@ -1,4 +1,5 @@
 import { stringify } from "csv-stringify/sync";
+import { downloadResponse, exportRefused } from "@/lib/http/download";
 import { getDb, type DbOrTx } from "@/db/client";
 import type { ActorContext } from "@/lib/audit/actor";
 import { recordAuditEvent } from "@/lib/audit/core";
@@ -19,11 +20,6 @@ import { parseBreakoutParams } from "@/lib/reports/breakout-params";
  * how it was grouped and narrowed (names only, never values).
  */
 
-const problem = (status: number, detail: string) =>
-  Response.json(
-    { title: "Export refused", status, detail },
-    { status, headers: { "content-type": "application/problem+json" } },
-  );
 
 const listed = (names: string[]) =>
   names.length <= 1
@@ -79,8 +75,8 @@ export async function exportBreakoutCsv(
     limit: EXPORT_ROW_LIMIT,
     chart: false,
   });
-  if (result.refused.length > 0) return problem(400, result.refused.join(" "));
-  if (!result.ok) return problem(400, result.error);
+  if (result.refused.length > 0) return exportRefused(400, result.refused.join(" "));
+  if (!result.ok) return exportRefused(400, result.error);
   const { report } = result;
   await recordAuditEvent(db, actor, {
     action: "GENERATE",
@@ -88,14 +84,7 @@ export async function exportBreakoutCsv(
     accountId: policy.scope.kind === "all" ? null : policy.scope.accountId,
     message: breakoutExportMessage(report.plan),
   });
-  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, "");
-  return new Response(breakoutCsv(report), {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="breakout-${stamp}.csv"`,
-      "cache-control": "private, no-store",
-    },
-  });
+  return downloadResponse(breakoutCsv(report), "breakout", "csv");
 }
 
 /** The route handlers' door: the session's viewer, in the app (staff or portal) of the route. */
@@ -104,8 +93,8 @@ export async function breakoutExportResponse(
   audience: "staff" | "portal",
 ): Promise<Response> {
   const { user, policy } = await loadCdrViewer();
-  if (!user) return problem(401, "Sign in first.");
+  if (!user) return exportRefused(401, "Sign in first.");
   const inApp = policy && (policy.audience === "staff") === (audience === "staff");
-  if (!policy || !inApp) return problem(403, "Your role does not allow this report.");
+  if (!policy || !inApp) return exportRefused(403, "Your role does not allow this report.");
   return exportBreakoutCsv(await getDb(), policy, await actorFor(user), new URL(req.url));
 }
