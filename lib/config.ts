@@ -26,6 +26,8 @@ const envSchema = databaseEnvSchema.extend({
   // Long enough to read the audit log through a call, short enough that an unlocked desk is not
   // signed in until the evening; activity is any request to the app.
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(43_200).default(30),
+  // Requests per minute per API key, counted in the database so every app instance shares them.
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -114,7 +114,7 @@ describe("runOperation", () => {
     });
     const performed = await performOperation(stale, caller(person("admin")), { name: "Typed" });
     expect(performed).toMatchObject({
-      stale: true,
+      failure: "stale",
       result: {
         status: "error",
         error: "Changed meanwhile.",

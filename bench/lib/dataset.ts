@@ -108,7 +108,7 @@ export const TABLES: readonly TableSpec[] = [
     weight: 2,
     noun: "API key",
     nameKind: "generic",
-    fields: f("name:text prefix:id ownerUserId:id scope:text expiresAt:ts lastUsedAt:ts"),
+    fields: f("name:text prefix:id ownerUserId:id scope:text expiresAt:ts revokedAt:ts"),
     pAccount: 0,
     pkMax: 3_000,
     actions: { GENERATE: 0.4, CREATE: 0.2, DELETE: 0.2 },

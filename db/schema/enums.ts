@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   "CREATE",
   "DELETE",
   "GENERATE",
+  "GET",
   "LOGIN",
   "POST",
   "PUBLISH",

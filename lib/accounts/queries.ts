@@ -45,17 +45,9 @@ export async function listAccounts(db: DbOrTx, filters: AccountListFilters) {
   if (filters.type) conditions.push(eq(accounts.type, filters.type));
   if (filters.status) conditions.push(eq(accounts.status, filters.status));
   if (filters.after) conditions.push(gt(accounts.id, filters.after));
+  // Whole rows: the REST API answers with the same page (the list page shows a few columns).
   const rows = await db
-    .select({
-      id: accounts.id,
-      name: accounts.name,
-      type: accounts.type,
-      status: accounts.status,
-      currency: accounts.currency,
-      creditLimit: accounts.creditLimit,
-      channels: accounts.channels,
-      cps: accounts.cps,
-    })
+    .select()
     .from(accounts)
     .where(and(...conditions))
     .orderBy(asc(accounts.id))

@@ -21,7 +21,7 @@ export function formAction<S extends z.ZodType, T>(op: Operation<S, T>): FormAct
   return async (_prev, formData) => {
     const user = await getCurrentUser();
     const comment = formData.get("auditComment");
-    const { result, input, stale } = await performOperation(
+    const { result, input, failure } = await performOperation(
       op,
       {
         user,
@@ -39,7 +39,7 @@ export function formAction<S extends z.ZodType, T>(op: Operation<S, T>): FormAct
       }
       if (op.redirect) redirect(op.redirect(result.data));
     }
-    if (result.status === "ok" || stale) refresh();
+    if (result.status === "ok" || failure === "stale") refresh();
     return result;
   };
 }

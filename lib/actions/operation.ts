@@ -17,7 +17,18 @@ import type { ActionResult } from "./result";
  */
 
 /** The Control Panel's staff, the Customer Portal's account users, or either. */
-type Audience = "staff" | "portal" | "any";
+export type Audience = "staff" | "portal" | "any";
+
+/** Whether `user` may do what needs `permission` in `audience`: every door asks this. */
+export function allows(
+  user: Pick<CurrentUser, "role" | "accountId">,
+  permission: Permission,
+  audience: Audience,
+): boolean {
+  const portalUser = user.accountId !== null;
+  const audienceOk = audience === "any" || (audience === "portal") === portalUser;
+  return audienceOk && can(user.role, permission);
+}
 
 type OperationContext = {
   user: CurrentUser;
@@ -65,11 +76,18 @@ export type Caller = {
   passThrough?: (err: unknown) => void;
 };
 
-/** A door's view of one run: the answer, the parsed input and whether a stale save was refused. */
+/**
+ * Why a run failed, for doors that answer with a status (the REST API): no session, role or
+ * audience refused, invalid input, no such record, a conflict, a stale save, or our own fault.
+ */
+export type Failure =
+  "unauthenticated" | "forbidden" | "invalid" | "not_found" | "conflict" | "stale" | "internal";
+
+/** A door's view of one run: the answer, the parsed input and, when it failed, why. */
 export type Performed<S extends z.ZodType, T> = {
   result: ActionResult<T>;
   input?: z.infer<S>;
-  stale?: boolean;
+  failure?: Failure;
 };
 
 // Never echo secrets back into the page.
@@ -103,18 +121,24 @@ export async function performOperation<S extends z.ZodType, T>(
 ): Promise<Performed<S, T>> {
   const { user } = caller;
   const values = typedValues(raw);
-  if (!user)
-    return { result: { status: "error", error: "Your session has ended. Sign in again." } };
-  const portalUser = user.accountId !== null;
-  const audienceOk = op.audience === "any" || (op.audience === "portal") === portalUser;
-  if (!audienceOk || !can(user.role, op.permission)) {
-    return { result: { status: "error", error: "Your role does not allow this action." } };
+  if (!user) {
+    return {
+      result: { status: "error", error: "Your session has ended. Sign in again." },
+      failure: "unauthenticated",
+    };
+  }
+  if (!allows(user, op.permission, op.audience)) {
+    return {
+      result: { status: "error", error: "Your role does not allow this action." },
+      failure: "forbidden",
+    };
   }
   const parsed = op.schema.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);
     return {
       result: { status: "error", error: "Check the highlighted fields.", fieldErrors, values },
+      failure: "invalid",
     };
   }
   const input = parsed.data;
@@ -134,23 +158,29 @@ export async function performOperation<S extends z.ZodType, T>(
       return {
         result: { status: "error", error: err.message, values: latest },
         input,
-        stale: true,
+        failure: "stale",
       };
     }
     if (err instanceof AppError) {
       return {
         result: { status: "error", error: err.message, fieldErrors: err.fieldErrors, values },
         input,
+        failure: err.kind,
       };
     }
     if (err instanceof RecordNotFoundError) {
-      return { result: { status: "error", error: "That record no longer exists.", values }, input };
+      return {
+        result: { status: "error", error: "That record no longer exists.", values },
+        input,
+        failure: "not_found",
+      };
     }
     const requestId = randomUUID();
     console.error(`[operation ${requestId}]`, pgErrorOf(err)?.message ?? err);
     return {
       result: { status: "error", error: `Something went wrong (reference ${requestId}).`, values },
       input,
+      failure: "internal",
     };
   }
 }

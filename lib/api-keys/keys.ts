@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
-import { API_KEY_SCOPES, apiKeys, users } from "@/db/schema";
+import { API_KEY_SCOPES, apiKeys, apiKeyUsage, users } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
@@ -121,7 +121,7 @@ export function apiKeyStatus(
   return "active";
 }
 
-/** The list page: everything but the hash, with the owner's name. */
+/** The list page: everything but the hash, with the owner's name and the key's last use. */
 export function listApiKeys(db: DbOrTx) {
   return db
     .select({
@@ -132,11 +132,13 @@ export function listApiKeys(db: DbOrTx) {
       ownerName: users.name,
       createdAt: apiKeys.createdAt,
       expiresAt: apiKeys.expiresAt,
-      lastUsedAt: apiKeys.lastUsedAt,
+      lastUsedAt: apiKeyUsage.lastUsedAt,
+      lastUsedIp: apiKeyUsage.lastIp,
       revokedAt: apiKeys.revokedAt,
     })
     .from(apiKeys)
     .leftJoin(users, eq(users.id, apiKeys.ownerUserId))
+    .leftJoin(apiKeyUsage, eq(apiKeyUsage.keyId, apiKeys.id))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
 

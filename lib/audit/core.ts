@@ -179,6 +179,18 @@ export async function recordAuditEvent(
   return db.transaction((tx) => insertAuditEntry(tx, actor, event));
 }
 
+// Through the REST API the Action column shows the HTTP verb of the request that made the change
+// (the seed's "HTTP verbs for actions taken"); actions with no verb of their own (PUBLISH,
+// GENERATE, GET) stay as they are. Messages keep the domain's wording ("Created account …").
+const HTTP_VERB: Partial<Record<AuditAction, AuditAction>> = {
+  CREATE: "POST",
+  UPDATE: "PUT",
+  DELETE: "DELETE",
+};
+
+const recordedAction = (action: AuditAction, actor: ActorContext): AuditAction =>
+  actor.channel === "api" ? (HTTP_VERB[action] ?? action) : action;
+
 async function insertAuditEntry(tx: Tx, actor: ActorContext, entry: AuditEvent): Promise<number> {
   const [row] = await tx
     .insert(auditLog)
@@ -193,7 +205,7 @@ async function insertAuditEntry(tx: Tx, actor: ActorContext, entry: AuditEvent):
       userAgent: actor.userAgent,
       channel: actor.channel,
       requestId: actor.requestId,
-      action: entry.action,
+      action: recordedAction(entry.action, actor),
       tableName: entry.tableName,
       recordPk: entry.recordPk ?? null,
       accountId: entry.accountId ?? null,

@@ -64,6 +64,7 @@ const VERB: Record<AuditAction, string> = {
   UPDATE: "Updated",
   PUT: "Updated",
   GENERATE: "Generated",
+  GET: "Read",
   PUBLISH: "Published",
   SEND: "Sent",
   LOGIN: "Signed in",

@@ -1,10 +1,9 @@
+import { problem } from "./problem";
+
 /** What every export route answers with: a problem document when refused, a private download when not. */
 
 export const exportRefused = (status: number, detail: string) =>
-  Response.json(
-    { title: "Export refused", status, detail },
-    { status, headers: { "content-type": "application/problem+json" } },
-  );
+  problem({ status, detail, title: "Export refused" });
 
 /** A download named `<name>-<yyyymmddhhmm>.<ext>`, never cached (it holds what one viewer may see). */
 export function downloadResponse(body: BodyInit, name: string, ext: "csv" | "ndjson"): Response {

@@ -68,7 +68,12 @@ export default async function ApiKeysPage() {
                 <td className="py-2 pr-3">{k.ownerName ?? "—"}</td>
                 <td className="py-2 pr-3">{when(k.createdAt, viewer.timeZone)}</td>
                 <td className="py-2 pr-3">{when(k.expiresAt, viewer.timeZone)}</td>
-                <td className="py-2 pr-3">{when(k.lastUsedAt, viewer.timeZone)}</td>
+                <td className="py-2 pr-3">
+                  {when(k.lastUsedAt, viewer.timeZone)}
+                  {k.lastUsedIp ? (
+                    <span className="block font-mono text-xs text-slate-500">{k.lastUsedIp}</span>
+                  ) : null}
+                </td>
                 <td className="py-2 pr-3">{status}</td>
                 <td className="py-2 pr-3">
                   {status === "revoked" ? null : (
