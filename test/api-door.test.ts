@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { users } from "@/db/schema";
-import { accounts, auditLog } from "@/db/schema";
+import { accounts, apiKeys, apiKeyUsage, auditLog, type users } from "@/db/schema";
+import { noteApiKeyUse } from "@/lib/api-keys/usage";
+import { parseIfMatch } from "@/lib/api/etag";
+import { withIdempotency } from "@/lib/api/idempotency";
 import { accountEndpoints } from "@/lib/api/v1/accounts";
 import { revokeApiKeyOperation } from "@/lib/api-keys/keys";
 import { setUpTestDatabase } from "./db";
@@ -266,5 +268,78 @@ describe("reads", () => {
     await problemOf(limited);
     // Another key has its own budget.
     expect((await callApi(db(), accountEndpoints.list, { key: readKey })).status).toBe(200);
+  });
+});
+
+describe("key usage", () => {
+  it("records last use and IP outside the audited row, at most once a minute per key", async () => {
+    const key = await keyFor(db(), admin, "read", "Usage");
+    const prefix = key.split("_").slice(0, 2).join("_");
+    const [row] = await db().select().from(apiKeys).where(eq(apiKeys.prefix, prefix));
+    const entries = await db().$count(auditLog);
+    const t0 = Date.now() + 3_600_000; // a minute of its own, apart from other tests' calls
+    await noteApiKeyUse(db(), row!.id, "203.0.113.9", t0);
+    await noteApiKeyUse(db(), row!.id, "203.0.113.10", t0 + 30_000);
+    const usage = async () =>
+      (await db().select().from(apiKeyUsage).where(eq(apiKeyUsage.keyId, row!.id)))[0];
+    expect(await usage()).toMatchObject({ lastIp: "203.0.113.9", lastUsedAt: new Date(t0) });
+    await noteApiKeyUse(db(), row!.id, "203.0.113.11", t0 + 61_000);
+    expect(await usage()).toMatchObject({
+      lastIp: "203.0.113.11",
+      lastUsedAt: new Date(t0 + 61_000),
+    });
+    // Using a key is not a change: no entry, and the key's audited row is untouched.
+    expect(await db().$count(auditLog)).toBe(entries);
+    const [after] = await db().select().from(apiKeys).where(eq(apiKeys.id, row!.id));
+    expect(after).toEqual(row);
+  });
+});
+
+describe("If-Match", () => {
+  it.each([
+    [null, { kind: "missing" }],
+    ["", { kind: "missing" }],
+    ['"v3"', { kind: "version", version: 3 }],
+    [' "v12" ', { kind: "version", version: 12 }],
+    ['W/"v3"', { kind: "invalid" }],
+    ["*", { kind: "invalid" }],
+    ['"v0"', { kind: "invalid" }],
+    ['"3"', { kind: "invalid" }],
+    ['"v99999999999"', { kind: "invalid" }],
+  ])("parses %j", (header, expected) => {
+    expect(parseIfMatch(header)).toEqual(expected);
+  });
+});
+
+describe("Idempotency-Key", () => {
+  it("answers 409 while the first request runs, and frees the key when it fails", async () => {
+    const keyId = (await db().select().from(apiKeys).limit(1))[0]!.id;
+    let release!: () => void;
+    const running = new Promise<void>((resolve) => (release = resolve));
+    const first = withIdempotency(db(), keyId, "slow-1", "POST /x h", async () => {
+      await running;
+      return new Response("{}", { status: 201 });
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await withIdempotency(db(), keyId, "slow-1", "POST /x h", async () => {
+      throw new Error("must not run");
+    });
+    expect(second.status).toBe(409);
+    release();
+    expect((await first).status).toBe(201);
+
+    const failed = await withIdempotency(db(), keyId, "fails-1", "POST /x h", async () =>
+      Response.json({}, { status: 503 }),
+    );
+    expect(failed.status).toBe(503);
+    const retried = await withIdempotency(db(), keyId, "fails-1", "POST /x h", async () =>
+      Response.json({ ok: true }, { status: 201 }),
+    );
+    expect(retried.status).toBe(201);
+    expect(
+      await withIdempotency(db(), keyId, "bad key with spaces", "POST /x h", async () => {
+        throw new Error("must not run");
+      }),
+    ).toHaveProperty("status", 400);
   });
 });
