@@ -9,6 +9,8 @@ export type AccountListFilters = {
   q?: string;
   type?: (typeof ACCOUNT_TYPES)[number];
   status?: (typeof ACCOUNT_STATUSES)[number];
+  /** This account only: a portal caller's own (the REST API). */
+  id?: number;
   /** Keyset cursor: the last id of the previous page. */
   after?: number;
 };
@@ -44,6 +46,7 @@ export async function listAccounts(db: DbOrTx, filters: AccountListFilters) {
   }
   if (filters.type) conditions.push(eq(accounts.type, filters.type));
   if (filters.status) conditions.push(eq(accounts.status, filters.status));
+  if (filters.id) conditions.push(eq(accounts.id, filters.id));
   if (filters.after) conditions.push(gt(accounts.id, filters.after));
   // Whole rows: the REST API answers with the same page (the list page shows a few columns).
   const rows = await db

@@ -33,6 +33,7 @@ const portalUserColumns = {
   status: users.status,
   portalAdmin: users.portalAdmin,
   lastSignInAt: lastSignIn(),
+  version: users.version,
   createdAt: users.createdAt,
 };
 

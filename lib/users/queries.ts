@@ -1,6 +1,6 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { accounts, users } from "@/db/schema";
+import { accounts, users, type USER_STATUSES, type UserRole } from "@/db/schema";
 import { lastSignIn } from "@/lib/auth/user-sessions";
 
 /** Columns a user list or page may show: never the password hash, token or TOTP secret. */
@@ -14,6 +14,7 @@ const publicColumns = {
   portalAdmin: users.portalAdmin,
   accountName: accounts.name,
   lastSignInAt: lastSignIn(),
+  version: users.version,
   createdAt: users.createdAt,
   passwordTokenExpiresAt: users.passwordTokenExpiresAt,
 };
@@ -24,6 +25,40 @@ export function listUsers(db: DbOrTx) {
     .from(users)
     .leftJoin(accounts, eq(accounts.id, users.accountId))
     .orderBy(asc(users.name), asc(users.id));
+}
+
+const USERS_PAGE_SIZE = 50;
+
+export type UserListFilters = {
+  role?: UserRole;
+  status?: (typeof USER_STATUSES)[number];
+  accountId?: number;
+  /** Keyset cursor: the last id of the previous page. */
+  after?: number;
+};
+
+/**
+ * One page of users by ascending id (keyset), plus the cursor of the next page: the REST API's
+ * list (the Users page shows everyone at once, by name). A portal caller passes its own account.
+ */
+export async function listUsersPage(db: DbOrTx, filters: UserListFilters) {
+  const rows = await db
+    .select(publicColumns)
+    .from(users)
+    .leftJoin(accounts, eq(accounts.id, users.accountId))
+    .where(
+      and(
+        filters.role ? eq(users.role, filters.role) : undefined,
+        filters.status ? eq(users.status, filters.status) : undefined,
+        filters.accountId ? eq(users.accountId, filters.accountId) : undefined,
+        filters.after ? gt(users.id, filters.after) : undefined,
+      ),
+    )
+    .orderBy(asc(users.id))
+    .limit(USERS_PAGE_SIZE + 1);
+  const more = rows.length > USERS_PAGE_SIZE;
+  const page = more ? rows.slice(0, USERS_PAGE_SIZE) : rows;
+  return { rows: page, nextAfter: more ? page[page.length - 1]!.id : null };
 }
 
 export async function findUser(db: DbOrTx, id: number) {

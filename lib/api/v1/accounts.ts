@@ -8,7 +8,7 @@ import { updateAccountOperation } from "@/lib/accounts/update-account";
 import { can } from "@/lib/auth/permissions";
 import type { CurrentUser } from "@/lib/auth/session";
 import { mutationEndpoint, readEndpoint, type ApiContext } from "../endpoint";
-import { idParams, notFoundProblem, pageOf } from "./common";
+import { cursorParam, idParams, notFoundProblem, pageBody, pageOf } from "./common";
 
 /**
  * /accounts: staff with accounts:read list and read every account, portal keys their own only
@@ -79,7 +79,7 @@ const listQuery = z.object({
   q: z.string().trim().max(200).optional().describe("Name contains, or the exact id"),
   type: z.enum(ACCOUNT_TYPES).optional(),
   status: z.enum(ACCOUNT_STATUSES).optional(),
-  cursor: z.coerce.number().int().positive().optional().describe("nextCursor of the last page"),
+  cursor: cursorParam,
 });
 
 const listAccountsEndpoint = readEndpoint({
@@ -91,18 +91,10 @@ const listAccountsEndpoint = readEndpoint({
   query: listQuery,
   response: pageOf(accountSchema),
   read: async (ctx, { query }) => {
-    if (ctx.user.accountId !== null) {
-      const own = await findAccount(ctx.db, ctx.user.accountId);
-      const mine = own && (!query.cursor || own.id > query.cursor) ? [own] : [];
-      return { body: { data: mine.map((r) => accountResource(r, ctx.user)), nextCursor: null } };
-    }
-    const page = await listAccounts(ctx.db, { ...query, after: query.cursor });
-    return {
-      body: {
-        data: page.rows.map((r) => accountResource(r, ctx.user)),
-        nextCursor: page.nextAfter === null ? null : String(page.nextAfter),
-      },
-    };
+    // A portal key's list is its own account, when the filters match it.
+    const own = ctx.user.accountId ?? undefined;
+    const page = await listAccounts(ctx.db, { ...query, id: own, after: query.cursor });
+    return { body: pageBody(page, (r) => accountResource(r, ctx.user)) };
   },
 });
 
