@@ -88,6 +88,8 @@ export type Performed<S extends z.ZodType, T> = {
   result: ActionResult<T>;
   input?: z.infer<S>;
   failure?: Failure;
+  /** The failure's machine-readable detail (AppError's extensions), for the API's problem. */
+  extensions?: Record<string, unknown>;
 };
 
 // Never echo secrets back into the page.
@@ -166,6 +168,7 @@ export async function performOperation<S extends z.ZodType, T>(
         result: { status: "error", error: err.message, fieldErrors: err.fieldErrors, values },
         input,
         failure: err.kind,
+        ...(err.extensions ? { extensions: err.extensions } : {}),
       };
     }
     if (err instanceof RecordNotFoundError) {

@@ -246,6 +246,7 @@ export function mutationEndpoint<S extends z.ZodType, T>(def: {
               ? "The record changed since that version: GET it again, then retry."
               : result.error,
           errors: status === 422 ? result.fieldErrors : undefined,
+          extensions: performed.extensions,
         });
       };
       if (def.method !== "POST") return perform();

@@ -38,6 +38,8 @@ export class CdrBatchError extends AppError {
             ]),
           )
         : undefined,
+      // For the API's 422: the switch reads the rows to fix without parsing `row N` keys.
+      { badRows, rowErrors: errors },
     );
   }
 }

@@ -14,10 +14,26 @@ export type ProblemInit = {
   headers?: HeadersInit;
   /** Overrides the status phrase (the export routes say "Export refused"). */
   title?: string;
+  /**
+   * RFC 9457 extension members (e.g. a CDR batch's `badRows`); they never replace the standard
+   * members or `errors`.
+   */
+  extensions?: Record<string, unknown>;
 };
 
-export function problem({ status, detail, errors, headers, title }: ProblemInit): Response {
+const STANDARD_MEMBERS = new Set(["type", "title", "status", "detail", "instance", "errors"]);
+
+export function problem({
+  status,
+  detail,
+  errors,
+  headers,
+  title,
+  extensions,
+}: ProblemInit): Response {
+  const extra = Object.entries(extensions ?? {}).filter(([k]) => !STANDARD_MEMBERS.has(k));
   const body = {
+    ...Object.fromEntries(extra),
     type: "about:blank",
     title: title ?? STATUS_CODES[status] ?? "Error",
     status,

@@ -26,8 +26,11 @@ const listed = (names: string[]) =>
     ? (names[0] ?? "")
     : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 
-/** "Exported the breakout report (CSV), grouped by Breakout and Customer per day, narrowed by …" */
-function breakoutExportMessage(plan: BreakoutPlan): string {
+/**
+ * How a report was cut, by names only (column labels, never values): "grouped by Breakout and
+ * Customer per day, narrowed by customer". The export's and the API's entries say it.
+ */
+export function breakoutShape(plan: BreakoutPlan): string {
   const groups = plan.columns.filter((c) => c.kind === "group").map((c) => c.label);
   const period = plan.period === "none" ? "" : `per ${plan.period}`;
   const grouping =
@@ -37,8 +40,12 @@ function breakoutExportMessage(plan: BreakoutPlan): string {
         ? `grouped ${period}`
         : "not grouped";
   const narrowed = plan.narrowedBy.length > 0 ? `, narrowed by ${listed(plan.narrowedBy)}` : "";
-  return `Exported the breakout report (CSV), ${grouping}${narrowed}`;
+  return `${grouping}${narrowed}`;
 }
+
+/** "Exported the breakout report (CSV), grouped by Breakout and Customer per day, narrowed by …" */
+const breakoutExportMessage = (plan: BreakoutPlan) =>
+  `Exported the breakout report (CSV), ${breakoutShape(plan)}`;
 
 /** The CSV text: header, rows, then the totals (a "Total" row per currency when money shows). */
 function breakoutCsv(report: BreakoutReport): string {

@@ -20,13 +20,13 @@ export const BREAKOUT_PERIODS = ["none", "day", "week", "month"] as const;
 export type BreakoutPeriod = (typeof BREAKOUT_PERIODS)[number];
 
 /** Besides the catalogue's columns, a row may be keyed by its period and its currency. */
-const BREAKOUT_SORT_KEYS = [...BREAKOUT_COLUMN_KEYS, "period", "currency"] as const;
+export const BREAKOUT_SORT_KEYS = [...BREAKOUT_COLUMN_KEYS, "period", "currency"] as const;
 export type BreakoutSortKey = (typeof BREAKOUT_SORT_KEYS)[number];
 
 /** The longest range one report covers: a year and a day (a leap year's whole span). */
 const MAX_RANGE_DAYS = 366;
 /** At most this many accounts in one customer or carrier filter. */
-const MAX_IDS = 50;
+export const MAX_IDS = 50;
 
 type RawValue = string | string[] | undefined;
 export type RawSearchParams = Record<string, RawValue>;

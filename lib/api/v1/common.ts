@@ -36,3 +36,42 @@ export const pageBody = <R, T>(
 
 /** A short list answered whole (no cursor): an account's ingress routes. */
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) });
+
+/** A query the caller may not run (a hidden column, a bad range): 400, the reason in words. */
+export const queryProblem = (detail: string) => problem({ status: 400, detail });
+
+/**
+ * The query parameters a page's parser could not read. The pages fall back on a malformed value
+ * (a mangled link still opens); the API says which parameter it could not read rather than
+ * answering another query than the one asked.
+ */
+export function unreadParams(
+  raw: Record<string, unknown>,
+  parsed: Record<string, unknown>,
+): Response | null {
+  const given = (v: unknown) =>
+    typeof v === "string" ? v.trim() !== "" : Array.isArray(v) ? v.length > 0 : v !== undefined;
+  const unread = Object.keys(raw).filter((k) => given(raw[k]) && !given(parsed[k]));
+  if (unread.length === 0) return null;
+  return problem({
+    status: 400,
+    detail: "Check the query parameters.",
+    errors: Object.fromEntries(unread.map((k) => [k, ["is not a value this parameter takes"]])),
+  });
+}
+
+/**
+ * The GET entry's message of a bulk read: how many rows, and what shaped the read by name
+ * only ("narrowed by text, Table"), never a value, so every staff member may read it.
+ */
+export function bulkReadMessage(
+  count: number,
+  [one, many]: [string, string],
+  shape: readonly string[],
+): string {
+  const qualifiers = shape.filter(Boolean);
+  return (
+    `Read ${count.toLocaleString("en-US")} ${count === 1 ? one : many} through the API` +
+    (qualifiers.length > 0 ? ` (${qualifiers.join(", ")})` : "")
+  );
+}
