@@ -12,6 +12,7 @@ import { countAuditEntries } from "@/lib/audit/queries/audit-log";
 import * as schema from "@/db/schema";
 import { isTearingDown } from "@/tools/process/teardown";
 import { cannedDb, type Statement } from "./lib/canned";
+import { runApiPart, withApiSection } from "./lib/api-mix";
 import { runCdrPart, withCdrPagesSection } from "./lib/cdr-mix";
 import { keepCdrSection } from "./lib/cdr-report";
 import { BenchError, openBenchDatabase } from "./lib/cluster";
@@ -59,8 +60,9 @@ import {
 /**
  * `npm run bench`: the audit page's query mix three ways (product functions, the same SQL raw,
  * the naive OFFSET + COUNT approach), then the signed-in page over HTTP; then the CDR pages and
- * the breakout report (bench/lib/cdr-mix.ts). Written to bench/RESULTS.md with the machine
- * description; BENCH_PART=audit or cdrs measures one half and keeps the other's section.
+ * the breakout report (bench/lib/cdr-mix.ts); then audited REST API mutations (bench/lib/api-mix.ts).
+ * Written to bench/RESULTS.md with the machine description; BENCH_PART=audit, cdrs or api
+ * measures one part and keeps the others' sections.
  * Starts the bench cluster and the app itself and
  * stops both at the end, also on errors and Ctrl-C.
  */
@@ -115,20 +117,28 @@ async function main() {
     const previous = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, "utf8") : "";
     let text = previous;
     let auditFailure: string | null = null;
-    if (part !== "cdrs") {
+    if (part === "audit" || part === "all") {
       const audit = await auditPart(bench.description, bench.url, app, client, raw, capture);
       // The CDR ingest section is bench:seed's (the load is its measurement): carried over.
       text = keepCdrSection(previous, audit.markdown);
       auditFailure = audit.httpError;
     }
     const cdrs =
-      part !== "audit" ? await runCdrPart(app.db, client, raw, capture, bench.url) : null;
+      part === "cdrs" || part === "all"
+        ? await runCdrPart(app.db, client, raw, capture, bench.url)
+        : null;
     text = withCdrPagesSection(text, cdrs?.section ?? null, previous);
+    // Last: its thousands of new accounts and entries must not be in what the others measure.
+    const api =
+      part === "api" || part === "all"
+        ? await runApiPart(app.db, raw, bench.url, bench.description)
+        : null;
+    text = withApiSection(text, api?.section ?? null, previous);
     // Formatted like every other file of the repository, so `prettier --check` passes on it.
     const style = await resolveConfig(RESULTS_FILE);
     writeFileSync(RESULTS_FILE, await format(text, { ...style, filepath: RESULTS_FILE }));
     console.log(`\nWrote ${path.relative(process.cwd(), RESULTS_FILE)}.`);
-    const failure = auditFailure ?? cdrs?.httpError;
+    const failure = auditFailure ?? cdrs?.httpError ?? api?.error;
     if (failure) {
       throw new BenchError(`the HTTP part failed (see above): ${failure.split("\n")[0]}`);
     }
@@ -138,11 +148,11 @@ async function main() {
   }
 }
 
-/** BENCH_PART: which half to measure; the other's section of RESULTS.md is kept as it is. */
-function benchPart(): "audit" | "cdrs" | "all" {
+/** BENCH_PART: which part to measure; the others' sections of RESULTS.md are kept as they are. */
+function benchPart(): "audit" | "cdrs" | "api" | "all" {
   const part = process.env.BENCH_PART?.trim() || "all";
-  if (part === "audit" || part === "cdrs" || part === "all") return part;
-  throw new BenchError(`BENCH_PART must be audit, cdrs or all: ${part}`);
+  if (part === "audit" || part === "cdrs" || part === "api" || part === "all") return part;
+  throw new BenchError(`BENCH_PART must be audit, cdrs, api or all: ${part}`);
 }
 
 /** The audit page's mix (issue 11): the RESULTS.md text it renders, and whether HTTP failed. */

@@ -88,10 +88,13 @@ const BUILD_ATTEMPTS = 20;
  * (an e2e run builds it too): when another `next build` holds it, wait for that one and retry,
  * within a bound, instead of failing the whole bench.
  */
-export async function startApp(databaseUrl: string): Promise<AppServer> {
+export async function startApp(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<AppServer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(databaseUrl);
+      return await startOnce(databaseUrl, env);
     } catch (err) {
       const busy = err instanceof Error && err.message.includes(BUILD_BUSY);
       if (!busy || attempt >= BUILD_ATTEMPTS) throw err;
@@ -101,7 +104,8 @@ export async function startApp(databaseUrl: string): Promise<AppServer> {
   }
 }
 
-async function startOnce(databaseUrl: string): Promise<AppServer> {
+/** `env`: settings for this run's app on top of the bench's own (the API part's rate limit). */
+async function startOnce(databaseUrl: string, env: Record<string, string>): Promise<AppServer> {
   const port = await freePort();
   return startServer({
     command: "npx",
@@ -113,6 +117,7 @@ async function startOnce(databaseUrl: string): Promise<AppServer> {
       DATABASE_URL: databaseUrl,
       AUTH_SECRET: randomBytes(32).toString("base64url"),
       NEXT_TELEMETRY_DISABLED: "1",
+      ...env,
     },
     port,
     // The first start after a source change runs `next build` (minutes on two cores).

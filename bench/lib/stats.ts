@@ -61,7 +61,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length, rank) - 1]!;
 }
 
-function summarize(samples: number[]): Timing {
+export function summarize(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     n: sorted.length,

@@ -26,6 +26,6 @@ export async function noteApiKeyUse(
     .onConflictDoUpdate({
       target: apiKeyUsage.keyId,
       set: { lastUsedAt: at, lastIp: ip },
-      setWhere: sql`${apiKeyUsage.lastUsedAt} < ${at}::timestamptz - interval '1 minute'`,
+      setWhere: sql`${apiKeyUsage.lastUsedAt} < ${at.toISOString()}::timestamptz - interval '1 minute'`,
     });
 }

@@ -6,6 +6,8 @@ export type AppServer = {
   baseUrl: string;
   /** The server's recent output, for diagnosing failures. */
   output: (maxLines?: number) => string;
+  /** The process group of the server and its children, for CPU accounting (the bench). */
+  processGroup: number | undefined;
   stop: () => Promise<void>;
 };
 
@@ -62,7 +64,7 @@ export async function startServer(options: StartOptions): Promise<AppServer> {
     if (groupAlive(pid)) process.kill(-pid, "SIGKILL");
   });
 
-  const server: AppServer = { baseUrl, output: (n) => output.text(n), stop };
+  const server: AppServer = { baseUrl, output: (n) => output.text(n), processGroup: pid, stop };
   const fail = async (why: string) => {
     await stop();
     const said = output.text(80);
