@@ -42,7 +42,7 @@ export const NOTHING_TO_SAVE_MESSAGE = "Nothing to save: the draft is unchanged.
 
 type DraftPatch = Partial<Pick<BrandingDraft, BrandingField>>;
 
-export type SaveDraftResult = {
+type SaveDraftResult = {
   /** Empty when the form matched the draft and nothing was written. */
   changed: BrandingField[];
   draft: BrandingDraft;
