@@ -3,13 +3,15 @@ import { AppShell, type NavItem } from "@/components/shell/app-shell";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { requireStaff } from "@/lib/auth/session";
 
-const NAV: (NavItem & { permission: Permission })[] = [
+// `permission: null`: every staff user (the API reference holds no data).
+const NAV: (NavItem & { permission: Permission | null })[] = [
   { href: "/audit-log", label: "Audit log", permission: "audit:read" },
   { href: "/accounts", label: "Accounts", permission: "accounts:read" },
   { href: "/cdrs", label: "CDRs", permission: "cdr:read" },
   { href: "/reports/breakout", label: "Breakout report", permission: "cdr:read" },
   { href: "/users", label: "Users", permission: "users:manage" },
   { href: "/api-keys", label: "API keys", permission: "api-keys:manage" },
+  { href: "/api-docs", label: "API reference", permission: null },
   { href: "/branding", label: "Branding", permission: "branding:manage" },
   { href: "/outbox", label: "Email outbox", permission: "outbox:read" },
   { href: "/settings/columns", label: "Column visibility", permission: "settings:manage" },
@@ -22,7 +24,7 @@ export default async function ControlPanelLayout({ children }: { children: React
     <AppShell
       title="Trunkline"
       homeHref="/audit-log"
-      nav={NAV.filter((item) => can(user.role, item.permission))}
+      nav={NAV.filter((item) => item.permission === null || can(user.role, item.permission))}
       navTestId="control-panel-nav"
       user={user}
       signOutAction={signOutAction}

@@ -18,8 +18,10 @@ import {
   describeBrandingFields,
   DRAFT_FORM_FIELDS,
   publishSchema,
+  replaceDraftSchema,
   restoreVersionSchema,
   saveDraftSchema,
+  type ReplaceDraftInput,
   type SaveDraftInput,
 } from "./schemas";
 import { operation } from "@/lib/actions/operation";
@@ -40,7 +42,7 @@ export const NOTHING_TO_SAVE_MESSAGE = "Nothing to save: the draft is unchanged.
 
 type DraftPatch = Partial<Pick<BrandingDraft, BrandingField>>;
 
-export type SaveDraftResult = {
+type SaveDraftResult = {
   /** Empty when the form matched the draft and nothing was written. */
   changed: BrandingField[];
   draft: BrandingDraft;
@@ -57,21 +59,25 @@ export type SaveDraftResult = {
 async function saveDraft(
   db: DbOrTx,
   actor: ActorContext,
-  input: SaveDraftInput,
+  input: SaveDraftInput | DraftReplacement,
   may: CodePermissions,
 ): Promise<SaveDraftResult> {
   const footer = sanitizeFooterHtml(input.edited.footerHtml);
   const edited = { ...input.edited, footerHtml: footer.html };
+  const expectedVersion = "version" in input ? input.version : undefined;
   let changed: BrandingField[] = [];
-  const { after } = await auditedMutation(db, actor, {
+  const save = auditedMutation(db, actor, {
     table: "portal_branding",
     action: "UPDATE",
     id: BRANDING_ID,
+    expectedVersion,
     change: async (tx, before) => {
       const patch: DraftPatch = {};
       const conflicts: Record<string, string[]> = {};
       for (const field of DRAFT_FORM_FIELDS) {
-        const [mine, base, stored] = [edited[field], input.base[field], before![field]];
+        // Under a version check the stored draft is what the editor saw: it is the base.
+        const base = "base" in input ? input.base[field] : before![field];
+        const [mine, stored] = [edited[field], before![field]];
         if (mine === base || mine === stored) continue;
         // Decided per field, like the merge: only a change this editor makes is refused.
         if (field === "customJs" && !may.editCustomJs) throw customJsRefused();
@@ -86,8 +92,17 @@ async function saveDraft(
       await tx.update(portalBranding).set(patch).where(eq(portalBranding.id, BRANDING_ID));
     },
   });
+  const { after } = await save.catch((err: unknown) => {
+    throw asStaleEdit(err, STALE_SAVE_MESSAGE);
+  });
   return { changed, draft: after!, footerSanitised: footer.removed };
 }
+
+/** The whole draft as it should be, given the draft's version the editor changed (the API). */
+type DraftReplacement = ReplaceDraftInput;
+
+const STALE_SAVE_MESSAGE =
+  "The branding draft was changed since that version, so nothing was saved. Read it again, then apply your changes.";
 
 /** What the editor's role allows beyond branding:manage (lib/auth/permissions.ts decides). */
 export type CodePermissions = { editCustomJs: boolean };
@@ -239,17 +254,36 @@ const FOOTER_NOTE = " Unsafe markup was removed from the footer.";
 // The draft's status line, the versions list and the preview all show the change.
 const BRANDING_PAGES = () => [{ layout: "/branding" }];
 
-/** `version` is the draft's version now, which the form submits next. */
+/** Saves either shape of the draft; `version` is the draft's version now. */
+async function runSave(
+  input: SaveDraftInput | ReplaceDraftInput,
+  { db, actor, user }: { db: DbOrTx; actor: ActorContext; user: { role: string } },
+) {
+  const { changed, draft, footerSanitised } = await saveDraft(db, actor, input, codeRights(user));
+  const note = footerSanitised ? FOOTER_NOTE : "";
+  const message = changed.length === 0 ? NOTHING_TO_SAVE_MESSAGE : "Draft saved.";
+  return { data: { version: draft.version }, message: message + note };
+}
+
+/** The form's save: merged field by field against the values the form was loaded with. */
 export const saveDraftOperation = operation({
   schema: saveDraftSchema,
   permission: "branding:manage",
   audience: "staff",
-  run: async (input, { db, actor, user }) => {
-    const { changed, draft, footerSanitised } = await saveDraft(db, actor, input, codeRights(user));
-    const note = footerSanitised ? FOOTER_NOTE : "";
-    const message = changed.length === 0 ? NOTHING_TO_SAVE_MESSAGE : "Draft saved.";
-    return { data: { version: draft.version }, message: message + note };
-  },
+  run: runSave,
+  revalidate: BRANDING_PAGES,
+});
+
+/**
+ * The REST API's PUT: the same save (fields, sanitising, the custom-JavaScript right, the audit
+ * entry), under the draft's version instead of the form's per-field merge (If-Match: a stale
+ * version is refused and nothing is written).
+ */
+export const replaceDraftOperation = operation({
+  schema: replaceDraftSchema,
+  permission: "branding:manage",
+  audience: "staff",
+  run: runSave,
   revalidate: BRANDING_PAGES,
 });
 

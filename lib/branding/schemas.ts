@@ -85,6 +85,19 @@ export const saveDraftSchema = z
 type DraftFormValues = { [F in DraftFormField]: z.output<(typeof draftFields)[F]> };
 export type SaveDraftInput = z.infer<typeof saveDraftSchema>;
 
+/**
+ * The REST API's PUT of the draft: every field as the draft should be, checked against the
+ * draft's version (If-Match) instead of the form's per-field base values. The same fields and
+ * rules as the form: a field left out is cleared, as an emptied form field is.
+ */
+export const replaceDraftSchema = z
+  .object({ ...draftFields, version: versionField() })
+  .transform(({ version, ...edited }) => ({ edited, version }));
+export type ReplaceDraftInput = z.infer<typeof replaceDraftSchema>;
+
+/** The fields a client sends to replace the draft (what the API documents as its body). */
+export const draftBodySchema = z.object(draftFields);
+
 export const publishSchema = z.object({
   // The draft version the publisher was looking at: publishing edits they have not seen is refused.
   version: versionField(),

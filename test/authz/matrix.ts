@@ -101,6 +101,8 @@ export const PAGE_ROWS = rows([
   ["page /branding",                          "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
   ["page /branding/versions",                 "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
   ["page /branding-preview",                  "login",  "ok",   "403",  "403",  "ok",    "home",  "home", "home"],
+  // The REST API's reference: every staff member (the document is public and holds no data).
+  ["page /api-docs",                          "login",  "ok",   "ok",   "ok",   "ok",    "home",  "home", "home"],
   // Every staff member's own password and sessions.
   ["page /profile",                           "login",  "ok",   "ok",   "ok",   "ok",    "home",  "home", "home"],
   // Customer Portal: account users only; staff are sent to the Control Panel.
@@ -140,6 +142,8 @@ export const HANDLER_ROWS = rows([
   // Published branding assets, addressed by content hash: public (the portal's frame links them).
   ["GET /portal-assets/custom/[file]",        "public", "public","public","public","public","public","public","public"],
   ["GET /portal-assets/images/[file]",        "public", "public","public","public","public","public","public","public"],
+  // The OpenAPI document: public, without a key or a session (it describes, it holds no data).
+  ["GET /api/v1/openapi.json",                "public", "public","public","public","public","public","public","public"],
 ]);
 
 // prettier-ignore
