@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { matrixProblems } from "./coverage";
 import { enumerateEntryPoints, keyOf } from "./enumerate";
-import { ACTION_ROWS, HANDLER_ROWS, MATRIX, PAGE_ROWS } from "./matrix";
+import { ACTION_ROWS, API_ROWS, HANDLER_ROWS, MATRIX, PAGE_ROWS } from "./matrix";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -30,7 +30,7 @@ describe("the authorization matrix covers the code", () => {
       actions: count("action"),
     }).toEqual({
       pages: PAGE_ROWS.length,
-      handlers: HANDLER_ROWS.length,
+      handlers: HANDLER_ROWS.length + API_ROWS.length,
       actions: ACTION_ROWS.length,
     });
   });
@@ -50,7 +50,7 @@ describe("the coverage check fails for an entry point without a row", () => {
   );
   write("app/(control-panel)/_components/not-a-route/page.tsx", "export default () => null;\n");
   write(
-    "app/api/v1/accounts/route.ts",
+    "app/api/v2/things/route.ts",
     "export async function GET() { return new Response(); }\nexport const { POST } = { POST: GET };\nexport const dynamic = 'force-dynamic';\n",
   );
   write(
@@ -66,8 +66,8 @@ describe("the coverage check fails for an entry point without a row", () => {
   it("names each missing row, and nothing else", () => {
     expect(matrixProblems([...enumerateEntryPoints(ROOT), ...extra])).toEqual([
       "page /reports/[id] (app/(control-panel)/reports/[id]/page.tsx) has no row in test/authz/matrix.ts",
-      "GET /api/v1/accounts (app/api/v1/accounts/route.ts) has no row in test/authz/matrix.ts",
-      "POST /api/v1/accounts (app/api/v1/accounts/route.ts) has no row in test/authz/matrix.ts",
+      "GET /api/v2/things (app/api/v2/things/route.ts) has no row in test/authz/matrix.ts",
+      "POST /api/v2/things (app/api/v2/things/route.ts) has no row in test/authz/matrix.ts",
       "action app/(control-panel)/reports/actions.ts#runReportAction (app/(control-panel)/reports/actions.ts) has no row in test/authz/matrix.ts",
       "action components/reports/inline.tsx#<inline save at line 1> (components/reports/inline.tsx) has no row in test/authz/matrix.ts",
       'action components/reports/inline.tsx#<inline save at line 1>: an inline "use server" function cannot be called by the matrix; move it to an actions module',

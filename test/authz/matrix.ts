@@ -43,9 +43,9 @@ export const AUDIENCES = [
  */
 export type Audience = (typeof AUDIENCES)[number];
 
-export type Outcome = "ok" | "public" | "login" | "home" | "403" | "404";
+export type Outcome = "ok" | "public" | "login" | "home" | "401" | "403" | "404";
 export const isRefusal = (o: Outcome) =>
-  o === "login" || o === "home" || o === "403" || o === "404";
+  o === "login" || o === "home" || o === "401" || o === "403" || o === "404";
 
 export type MatrixRow = { key: string; expect: Record<Audience, Outcome> };
 
@@ -203,7 +203,51 @@ export const ACTION_ROWS = rows([
   ["action lib/cdrs/save-preference-actions.ts#saveBreakoutColumnsPreferenceAction","login","ok","ok","ok","403","ok","ok","ok"],
 ]);
 
-export const MATRIX: readonly MatrixRow[] = [...PAGE_ROWS, ...HANDLER_ROWS, ...ACTION_ROWS];
+/**
+ * The REST API (/api/v1), run in-process by test/authz/api.test.ts. The audience is the role of
+ * the key's owner (each with a read-and-write key); `anonymous` sends no key (`401`). `ok` for a
+ * read is 200; for a change it is getting past authorization to the operation's own checks (a
+ * body of `{}` answers 422, a DELETE of a fresh record 204). A portal key's record of another
+ * account is a 404, like one that does not exist (SCOPED_CASES).
+ */
+// prettier-ignore
+export const API_ROWS = rows([
+  // API route                                anonymous admin   support auditor branding customer carrier member
+  // accounts:read for staff; a portal key reads its own account only.
+  ["GET /api/v1/accounts",                    "401",    "ok",   "ok",   "ok",   "403",   "ok",    "ok",   "ok"],
+  ["GET /api/v1/accounts/[id]",               "401",    "ok",   "ok",   "ok",   "403",   "ok",    "ok",   "ok"],
+  // accounts:manage — admin and support, as the forms.
+  ["POST /api/v1/accounts",                   "401",    "ok",   "ok",   "403",  "403",   "403",   "403",  "403"],
+  ["PUT /api/v1/accounts/[id]",               "401",    "ok",   "ok",   "403",  "403",   "403",   "403",  "403"],
+  ["DELETE /api/v1/accounts/[id]",            "401",    "ok",   "ok",   "403",  "403",   "403",   "403",  "403"],
+  // The portal shows no ingress routes: neither does the API to portal keys.
+  ["GET /api/v1/accounts/[id]/ingress",       "401",    "ok",   "ok",   "ok",   "403",   "403",   "403",  "403"],
+  ["POST /api/v1/accounts/[id]/ingress",      "401",    "ok",   "ok",   "403",  "403",   "403",   "403",  "403"],
+  ["GET /api/v1/ingress/[id]",                "401",    "ok",   "ok",   "ok",   "403",   "404",   "404",  "404"],
+  ["PUT /api/v1/ingress/[id]",                "401",    "ok",   "ok",   "403",  "403",   "403",   "403",  "403"],
+  ["DELETE /api/v1/ingress/[id]",             "401",    "ok",   "ok",   "403",  "403",   "403",   "403",  "403"],
+  // users:manage for staff (admin); a portal key reads its own account's users, as the portal.
+  ["GET /api/v1/users",                       "401",    "ok",   "403",  "403",  "403",   "ok",    "ok",   "ok"],
+  ["GET /api/v1/users/[id]",                  "401",    "ok",   "403",  "403",  "403",   "ok",    "ok",   "ok"],
+  // cdr:read — every role but branding, each within its CDR policy; ingest is cdr:ingest (admin).
+  ["GET /api/v1/cdrs",                        "401",    "ok",   "ok",   "ok",   "403",   "ok",    "ok",   "ok"],
+  ["POST /api/v1/cdrs/batches",               "401",    "ok",   "403",  "403",  "403",   "403",   "403",  "403"],
+  ["GET /api/v1/reports/breakout",            "401",    "ok",   "ok",   "ok",   "403",   "ok",    "ok",   "ok"],
+  // audit:read — everyone, within their scope (branding: the branding tables).
+  ["GET /api/v1/audit-log",                   "401",    "ok",   "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
+  ["GET /api/v1/audit-log/[id]",              "401",    "ok",   "ok",   "ok",   "404",   "ok",    "ok",   "ok"],
+  // branding:manage — admin and branding.
+  ["GET /api/v1/branding",                    "401",    "ok",   "403",  "403",  "ok",    "403",   "403",  "403"],
+  ["PUT /api/v1/branding",                    "401",    "ok",   "403",  "403",  "ok",    "403",   "403",  "403"],
+  ["POST /api/v1/branding/publish",           "401",    "ok",   "403",  "403",  "ok",    "403",   "403",  "403"],
+]);
+
+export const MATRIX: readonly MatrixRow[] = [
+  ...PAGE_ROWS,
+  ...HANDLER_ROWS,
+  ...API_ROWS,
+  ...ACTION_ROWS,
+];
 
 /**
  * What a page or handler row requests. `{name}` placeholders are filled per audience from the
@@ -230,6 +274,18 @@ export const SAMPLE_URLS: Readonly<Record<string, string>> = {
   "GET /portal/cdrs/export": "/portal/cdrs/export?sip=2xx",
   "GET /portal-assets/custom/[file]": "/portal-assets/custom/{publishedCss}",
   "GET /portal-assets/images/[file]": "/portal-assets/images/{publishedLogo}",
+  // API: `{ownAccount}` is the requester's account (staff: the customer account); `{fresh…}` a
+  // record made for this one request (a DELETE that is allowed deletes it).
+  "GET /api/v1/accounts/[id]": "/api/v1/accounts/{ownAccount}",
+  "PUT /api/v1/accounts/[id]": "/api/v1/accounts/{ownAccount}",
+  "DELETE /api/v1/accounts/[id]": "/api/v1/accounts/{freshAccount}",
+  "GET /api/v1/accounts/[id]/ingress": "/api/v1/accounts/{ownAccount}/ingress",
+  "POST /api/v1/accounts/[id]/ingress": "/api/v1/accounts/{ownAccount}/ingress",
+  "GET /api/v1/ingress/[id]": "/api/v1/ingress/{ownIngress}",
+  "PUT /api/v1/ingress/[id]": "/api/v1/ingress/{ownIngress}",
+  "DELETE /api/v1/ingress/[id]": "/api/v1/ingress/{freshIngress}",
+  "GET /api/v1/users/[id]": "/api/v1/users/{ownUser}",
+  "GET /api/v1/audit-log/[id]": "/api/v1/audit-log/{ownEntry}",
 };
 
 /**
@@ -246,6 +302,27 @@ export type ScopedCase = {
 };
 
 export const SCOPED_CASES: readonly ScopedCase[] = [
+  {
+    id: "api-account-of-another-account",
+    key: "GET /api/v1/accounts/[id]",
+    given: "another account's id, with a portal key",
+    sample: "/api/v1/accounts/{foreignAccount}",
+    expect: { customer: "404", carrier: "404", member: "404" },
+  },
+  {
+    id: "api-user-of-another-account",
+    key: "GET /api/v1/users/[id]",
+    given: "another account's user id, with a portal key",
+    sample: "/api/v1/users/{foreignUser}",
+    expect: { customer: "404", carrier: "404", member: "404" },
+  },
+  {
+    id: "api-entry-of-another-account",
+    key: "GET /api/v1/audit-log/[id]",
+    given: "another account's audit entry id, with a portal key",
+    sample: "/api/v1/audit-log/{foreignEntry}",
+    expect: { customer: "404", carrier: "404", member: "404" },
+  },
   {
     id: "portal-user-of-another-account",
     key: "page /portal/users/[id]",
