@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { cache } from "react";
-import { PORTAL_NAV } from "@/app/portal/nav";
+import { portalNavFor } from "@/app/portal/nav";
 import { PortalShell } from "@/components/portal/portal-shell";
 import { getDb } from "@/db/client";
 import { requirePermission } from "@/lib/auth/session";
@@ -48,7 +48,7 @@ export default async function BrandingPreviewPage() {
       </div>
       <PortalShell
         branding={branding}
-        nav={PORTAL_NAV}
+        nav={portalNavFor({ portalAdmin: true })}
         person={{ name: "Sample User", role: "Customer", accountName: "Sample Telecom" }}
         preview
       >

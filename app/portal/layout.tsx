@@ -8,7 +8,7 @@ import { findAccountSummary } from "@/lib/portal/account-summary";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { requirePortalUser } from "@/lib/auth/session";
 import { loadPublishedBranding } from "@/lib/branding/view";
-import { PORTAL_NAV } from "./nav";
+import { portalNavFor } from "./nav";
 
 // Metadata and layout read the same published branding once per request.
 const publishedBranding = cache(async () => loadPublishedBranding(await getDb()));
@@ -31,7 +31,7 @@ export default async function PortalLayout({ children }: { children: React.React
   return (
     <PortalShell
       branding={branding}
-      nav={PORTAL_NAV}
+      nav={portalNavFor(user)}
       person={{ name: user.name, role: ROLE_LABELS[user.role], accountName: account?.name }}
       signOutAction={signOutAction}
     >

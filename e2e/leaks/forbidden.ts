@@ -19,9 +19,9 @@ import type { ForbiddenKind, ForbiddenValue } from "./matcher";
  *   the admin-only outbox, the single-use tokens inside queued emails;
  * - without the IP column (column_permissions, else the role defaults of audit-columns.ts): every
  *   client IP of the audit log and of sign-in attempts;
- * - portal users: other accounts' names, emails, addresses, notes, portal users and ingress
- *   routes (names, CIDRs), staff users' emails, API key prefixes, and the forensics of entries
- *   (user agents, request ids: staff only);
+ * - portal users: other accounts' names, emails, addresses, notes, portal users, ingress
+ *   routes (names, CIDRs) and API keys (names), staff users' emails, API key prefixes but their
+ *   own account's, and the forensics of entries (user agents, request ids: staff only);
  * - branding: everything outside the branding tables (accounts, portal users, ingress routes,
  *   API keys, messages of other tables' entries);
  * - masked fields (AUDITED_TABLES maskedFields) for roles without `visibleWith`, current and past
@@ -232,12 +232,24 @@ export async function forbiddenFor(
       // A CIDR of another account's trunk: its text as stored (the host part may be shared).
       add("other-account", `ingress_routes.allowed_ips ${r.id} of account ${r.account}`, r.ips);
     }
-    const keys = await sql<{ prefix: string }[]>`select prefix from api_keys`;
+    // Keys of the viewer's own account are theirs (portal admins list them on /portal/api-keys);
+    // every other key's prefix is staff-only, and a key of another account is that account's.
+    const keys = await sql<{ name: string; prefix: string; account_id: string | null }[]>`
+      select k.name, k.prefix, u.account_id::text from api_keys k
+      join users u on u.id = k.owner_user_id`;
+    const notOwn = keys.filter(
+      (k) => k.account_id === null || Number(k.account_id) !== viewer.accountId,
+    );
     add(
       "staff-only",
       "api_keys.prefix",
-      keys.map((k) => k.prefix),
+      notOwn.map((k) => k.prefix),
     );
+    for (const k of notOwn) {
+      if (k.account_id !== null) {
+        add("other-account", `api key ${k.prefix} of account ${k.account_id}`, [k.name]);
+      }
+    }
     // Forensics of an entry (user agent, request id) are for staff (lib/audit/queries/audit-entry.ts).
     const forensics = await sql<{ user_agent: string | null; request_id: string | null }[]>`
       select distinct user_agent, request_id from audit_log where ${inScope}

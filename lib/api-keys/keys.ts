@@ -1,9 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
-import { API_KEY_SCOPES, apiKeys, apiKeyUsage, users } from "@/db/schema";
+import { accounts, API_KEY_SCOPES, apiKeys, apiKeyUsage, users } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
-import { auditedMutation } from "@/lib/audit/core";
+import { auditedMutation, RecordNotFoundError } from "@/lib/audit/core";
 import { AppError } from "@/lib/errors";
 import { z } from "zod";
 import { operation } from "@/lib/actions/operation";
@@ -31,14 +31,20 @@ export const generatedApiKeyMessage = (key: { name: string; prefix: string; scop
 export const revokedApiKeyMessage = (key: { name: string; prefix: string }) =>
   `Revoked API key ${key.name} (${key.prefix}…)`;
 
+/** Another account's key answers exactly as a key that does not exist: an id tells nothing. */
+export const API_KEY_NOT_FOUND = "That API key does not exist.";
+
 /**
  * Generates a key for the acting user. Only the prefix and a hash are stored (and the audit core
  * redacts the hash); the secret is returned once to be shown, never stored or logged.
+ * `accountId`: the owner's account, when a portal user owns the key, so the GENERATE entry is in
+ * that account's audit log (the row itself names only the owner).
  */
 export async function generateApiKey(
   db: Db,
   actor: ActorContext,
   input: { name: string; scope: ApiKeyScope; expiresAt: Date | null },
+  { accountId = null }: { accountId?: number | null } = {},
 ): Promise<{ id: number; prefix: string; secret: string }> {
   if (actor.userId === null) throw new AppError("An API key needs an owner.", "forbidden");
   const ownerUserId = actor.userId;
@@ -64,6 +70,7 @@ export async function generateApiKey(
           return row!.id;
         },
         message: () => generatedApiKeyMessage({ ...input, prefix }),
+        links: { accountId },
       });
       return { id: after!.id, prefix, secret };
     } catch (err) {
@@ -73,18 +80,43 @@ export async function generateApiKey(
   }
 }
 
-/** Revokes a key: it stops working at once; the row stays for the list and the audit trail. */
-async function revokeApiKey(db: Db, actor: ActorContext, id: number): Promise<void> {
-  await auditedMutation(db, actor, {
-    table: "api_keys",
-    action: "DELETE",
-    id,
-    change: async (tx, before) => {
-      if (before?.revokedAt) throw new AppError("This key is already revoked.", "conflict");
-      await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id));
-    },
-    message: (b) => revokedApiKeyMessage(b!),
-  });
+/**
+ * Revokes a key: it stops working at once; the row stays for the list and the audit trail.
+ * `scope.accountId` (the portal): only a key owned by a user of that account; any other id is
+ * "not found", nothing changed. The entry is linked to the owner's account, if any, so a portal
+ * key's revocation (by its admins or by staff) shows in that account's audit log.
+ */
+export async function revokeApiKey(
+  db: Db,
+  actor: ActorContext,
+  id: number,
+  scope: { accountId?: number } = {},
+): Promise<void> {
+  // The owner never changes, so reading it before the audited transaction is not a race.
+  const [key] = await db
+    .select({ accountId: users.accountId })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.ownerUserId))
+    .where(eq(apiKeys.id, id));
+  if (!key || (scope.accountId !== undefined && key.accountId !== scope.accountId)) {
+    throw new AppError(API_KEY_NOT_FOUND, "not_found");
+  }
+  try {
+    await auditedMutation(db, actor, {
+      table: "api_keys",
+      action: "DELETE",
+      id,
+      change: async (tx, before) => {
+        if (before?.revokedAt) throw new AppError("This key is already revoked.", "conflict");
+        await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id));
+      },
+      message: (b) => revokedApiKeyMessage(b!),
+      links: { accountId: key.accountId },
+    });
+  } catch (err) {
+    if (err instanceof RecordNotFoundError) throw new AppError(API_KEY_NOT_FOUND, "not_found");
+    throw err;
+  }
 }
 
 /**
@@ -121,8 +153,12 @@ export function apiKeyStatus(
   return "active";
 }
 
-/** The list page: everything but the hash, with the owner's name and the key's last use. */
-export function listApiKeys(db: DbOrTx) {
+/**
+ * The list pages: everything but the hash, with the owner's name and account and the key's last
+ * use. `accountId` (the portal's page): only keys owned by users of that account; without it
+ * (the Control Panel), every key, staff-owned ones with no account.
+ */
+export function listApiKeys(db: DbOrTx, { accountId }: { accountId?: number } = {}) {
   return db
     .select({
       id: apiKeys.id,
@@ -130,6 +166,7 @@ export function listApiKeys(db: DbOrTx) {
       prefix: apiKeys.prefix,
       scope: apiKeys.scope,
       ownerName: users.name,
+      accountName: accounts.name,
       createdAt: apiKeys.createdAt,
       expiresAt: apiKeys.expiresAt,
       lastUsedAt: apiKeyUsage.lastUsedAt,
@@ -138,11 +175,13 @@ export function listApiKeys(db: DbOrTx) {
     })
     .from(apiKeys)
     .leftJoin(users, eq(users.id, apiKeys.ownerUserId))
+    .leftJoin(accounts, eq(accounts.id, users.accountId))
     .leftJoin(apiKeyUsage, eq(apiKeyUsage.keyId, apiKeys.id))
+    .where(accountId === undefined ? undefined : eq(users.accountId, accountId))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
 }
 
-const generateApiKeySchema = z.object({
+export const generateApiKeySchema = z.object({
   name: z.string().trim().min(1, "Enter a name.").max(100, "Keep the name under 100 characters."),
   scope: z.enum(API_KEY_SCOPES, { error: "Choose a scope." }),
   // A date from <input type="date">: the key works through the end of that day (UTC).
@@ -164,13 +203,15 @@ const generateApiKeySchema = z.object({
     }),
 });
 
-const revokeApiKeySchema = z.object({
+export const revokeApiKeySchema = z.object({
   id: z.coerce.number({ error: "Choose a key." }).int().positive("Choose a key."),
 });
 
 export type GeneratedKey = { id: number; name: string; secret: string };
 
 // The list re-renders with the change; the new secret stays only in the form's action state.
+// The Control Panel's keys: admin only (`api-keys:manage`); portal admins have their own
+// operations for their account's keys (portal-keys.ts).
 export const generateApiKeyOperation = operation({
   schema: generateApiKeySchema,
   permission: "api-keys:manage",

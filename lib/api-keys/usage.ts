@@ -26,6 +26,7 @@ export async function noteApiKeyUse(
     .onConflictDoUpdate({
       target: apiKeyUsage.keyId,
       set: { lastUsedAt: at, lastIp: ip },
+      // As text: postgres-js (the server driver) cannot bind a Date inside raw sql, PGlite can.
       setWhere: sql`${apiKeyUsage.lastUsedAt} < ${at.toISOString()}::timestamptz - interval '1 minute'`,
     });
 }

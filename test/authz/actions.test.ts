@@ -17,7 +17,8 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import type * as DbClient from "@/db/client";
 import type { Db } from "@/db/client";
 import { accounts, auditLog, portalBranding, users } from "@/db/schema";
-import { generateApiKey } from "@/lib/api-keys/keys";
+import { API_KEY_NOT_FOUND, generateApiKey } from "@/lib/api-keys/keys";
+import { ONLY_ADMINS_MANAGE_API_KEYS } from "@/lib/api-keys/portal-keys";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 import { actorForUser } from "@/lib/auth/actor-for-user";
@@ -97,8 +98,12 @@ const REQUEST_UA = "vitest";
 
 const SESSION_ENDED = "Your session has ended. Sign in again.";
 const ROLE_REFUSED = "Your role does not allow this action.";
-const PORTAL_ADMIN_REFUSALS = [ONLY_ADMINS_MANAGE_USERS, ONLY_ADMINS_EDIT_CONTACT];
-const NOT_FOUND = [USER_NOT_FOUND, "That record no longer exists."];
+const PORTAL_ADMIN_REFUSALS = [
+  ONLY_ADMINS_MANAGE_USERS,
+  ONLY_ADMINS_EDIT_CONTACT,
+  ONLY_ADMINS_MANAGE_API_KEYS,
+];
+const NOT_FOUND = [USER_NOT_FOUND, API_KEY_NOT_FOUND, "That record no longer exists."];
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -258,6 +263,17 @@ async function changedDraft() {
 }
 const ownColleague = (a: Audience) =>
   String(a === "carrier" ? fx.colleague.carrier : fx.colleague.customer);
+/** A key of a portal admin's account (the carrier's for the carrier, else the customer's). */
+const portalKey = async (owner: "customer" | "carrier") => {
+  const user = fx.as[owner];
+  const key = await generateApiKey(
+    db,
+    actorForUser(user, REQUEST),
+    { name: unique("Key"), scope: "read", expiresAt: null },
+    { accountId: user.accountId },
+  );
+  return String(key.id);
+};
 const staffTarget = async () => String((await insertTestUser(db, { role: "support" })).id);
 const portalTarget = async () =>
   String((await insertTestUser(db, { role: "customer", accountId: fx.customerAccount })).id);
@@ -456,6 +472,13 @@ const INPUTS: Record<string, InputFor> = {
     userId: ownColleague(a),
     status: "disabled",
   }),
+  "app/portal/api-keys/actions.ts#generatePortalApiKeyAction": async () => ({
+    name: unique("Key"),
+    scope: "read_write",
+  }),
+  "app/portal/api-keys/actions.ts#revokePortalApiKeyAction": async (a) => ({
+    id: await portalKey(a === "carrier" ? "carrier" : "customer"),
+  }),
   "app/portal/contact/actions.ts#updateContactAction": async (a) => ({
     version: await versionOf("accounts", a === "carrier" ? fx.carrierAccount : fx.customerAccount),
     billingEmail: `${unique("billing")}@example.test`,
@@ -478,6 +501,10 @@ const SCOPED_INPUTS: Record<string, InputFor> = {
   "disable-user-of-another-account": async (a) => ({
     userId: String(a === "carrier" ? fx.colleague.customer : fx.colleague.carrier),
     status: "disabled",
+  }),
+  // The customer's admin names a key of the carrier's account, and the other way round.
+  "revoke-key-of-another-account": async (a) => ({
+    id: await portalKey(a === "carrier" ? "customer" : "carrier"),
   }),
   "invite-into-another-account": async (a) => ({
     name: "Smuggled",

@@ -117,6 +117,8 @@ export const PAGE_ROWS = rows([
   ["page /portal/users",                      "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/users/[id]",                 "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/contact",                    "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
+  // The account's API keys: its portal administrators only (lib/api-keys/portal-keys.ts).
+  ["page /portal/api-keys",                   "login",  "home", "home", "home", "home",  "ok",    "ok",   "403"],
 ]);
 
 // prettier-ignore
@@ -196,6 +198,9 @@ export const ACTION_ROWS = rows([
   ["action app/portal/users/actions.ts#invitePortalUserAction",            "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
   ["action app/portal/users/actions.ts#setPortalUserStatusAction",         "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
   ["action app/portal/contact/actions.ts#updateContactAction",             "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
+  // portal:self + portalAdmin — the account's own API keys (Control Panel keys stay admin-only)
+  ["action app/portal/api-keys/actions.ts#generatePortalApiKeyAction",     "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
+  ["action app/portal/api-keys/actions.ts#revokePortalApiKeyAction",       "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
   // audit:read, any audience — one's own column preference on the audit page
   ["action lib/visibility/save-columns-action.ts#saveAuditColumnsAction","login","ok", "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
   // The CDR pages' and breakout report's own choosers: cdr:read (every role but branding).
@@ -379,6 +384,12 @@ export const SCOPED_CASES: readonly ScopedCase[] = [
     id: "disable-user-of-another-account",
     key: "action app/portal/users/actions.ts#setPortalUserStatusAction",
     given: "another account's user id",
+    expect: { customer: "404", carrier: "404" },
+  },
+  {
+    id: "revoke-key-of-another-account",
+    key: "action app/portal/api-keys/actions.ts#revokePortalApiKeyAction",
+    given: "another account's API key id",
     expect: { customer: "404", carrier: "404" },
   },
   {
