@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
+import type { CurrentUser } from "@/lib/auth/session";
 import { accounts, API_KEY_SCOPES, apiKeys, apiKeyUsage, users } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation, RecordNotFoundError } from "@/lib/audit/core";
@@ -119,19 +120,39 @@ export async function revokeApiKey(
   }
 }
 
+/** The user a key acts as, when that user may still sign in (null otherwise). */
+export type ApiKeyOwner = Omit<CurrentUser, "sessionId">;
+
 /**
  * The key behind an `Authorization: Bearer …` value, or null when it is malformed, unknown,
- * revoked or expired. Hashes are compared in constant time.
+ * revoked or expired, with its owner as they are now (one statement: every API request asks).
+ * Hashes are compared in constant time.
  */
 export async function verifyApiKey(
   db: DbOrTx,
   bearer: string | null | undefined,
   now = new Date(),
-): Promise<ApiKeyRow | null> {
+): Promise<(ApiKeyRow & { owner: ApiKeyOwner | null }) | null> {
   const secret = (bearer ?? "").replace(/^Bearer\s+/i, "").trim();
   const match = SECRET_PATTERN.exec(secret);
   if (!match) return null;
-  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.prefix, match[1]!));
+  const [found] = await db
+    .select({
+      key: apiKeys,
+      owner: {
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        role: users.role,
+        accountId: users.accountId,
+        timeZone: users.timeZone,
+        portalAdmin: users.portalAdmin,
+      },
+    })
+    .from(apiKeys)
+    .leftJoin(users, and(eq(users.id, apiKeys.ownerUserId), eq(users.status, "active")))
+    .where(eq(apiKeys.prefix, match[1]!));
+  const row = found?.key;
   // Hash even for an unknown prefix, so timing does not tell which prefixes exist.
   const given = Buffer.from(sha256(secret), "hex");
   const stored = Buffer.from(row?.secretHash ?? "0".repeat(64), "hex");
@@ -139,7 +160,7 @@ export async function verifyApiKey(
   if (!row || !same) return null;
   if (row.revokedAt) return null;
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return null;
-  return row;
+  return { ...row, owner: found.owner };
 }
 
 export type ApiKeyStatus = "active" | "revoked" | "expired";

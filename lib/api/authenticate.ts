@@ -1,6 +1,4 @@
-import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { users } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { verifyApiKey, type ApiKeyRow } from "@/lib/api-keys/keys";
 import { noteApiKeyUse } from "@/lib/api-keys/usage";
@@ -33,30 +31,19 @@ export async function authenticateApiRequest(
   }
   const key = await verifyApiKey(db, authorization);
   if (!key) return unauthorized("The API key is not valid, or it was revoked or has expired.");
-  const [owner] = await db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      accountId: users.accountId,
-      timeZone: users.timeZone,
-      portalAdmin: users.portalAdmin,
-    })
-    .from(users)
-    .where(and(eq(users.id, key.ownerUserId), eq(users.status, "active")));
+  const { owner, ...keyRow } = key;
   if (!owner) return unauthorized("The API key's owner can no longer sign in.");
-  await noteApiKeyUse(db, key.id, request.ip);
+  await noteApiKeyUse(db, keyRow.id, request.ip);
   const user: CurrentUser = { ...owner, sessionId: null };
   return {
-    key,
+    key: keyRow,
     user,
     actor: {
       type: "api",
       userId: owner.id,
-      label: `${owner.name} · ${key.name}`,
+      label: `${owner.name} · ${keyRow.name}`,
       detail: owner.accountId === null ? null : `${owner.name} <${owner.email}>`,
-      apiKeyId: key.id,
+      apiKeyId: keyRow.id,
       channel: "api",
       ...request,
     },
