@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { AUDIT_ACTIONS } from "@/db/schema";
-import { recordAuditEvent } from "@/lib/audit/core";
 import { findAuditEntryForViewer } from "@/lib/audit/queries/audit-entry";
 import {
   AUDIT_SORT_KEYS,
@@ -19,7 +18,14 @@ import {
 } from "@/lib/visibility/viewer-policy";
 import { problem } from "@/lib/http/problem";
 import { readEndpoint, type ApiContext } from "../endpoint";
-import { bulkReadMessage, idParams, notFoundProblem, pageOf, queryProblem } from "./common";
+import {
+  idParams,
+  narrowedByShape,
+  notFoundProblem,
+  pageOf,
+  queryProblem,
+  recordBulkRead,
+} from "./common";
 
 /**
  * /audit-log: the audit page's read through a key, as the key's owner. The viewer policy built
@@ -186,15 +192,12 @@ const listAuditLogEndpoint = readEndpoint({
       columns: policy.visible,
       withData: true,
     });
-    await recordAuditEvent(ctx.db, ctx.actor, {
-      action: "GET",
+    await recordBulkRead(ctx, {
       tableName: "audit_log",
       accountId: policy.scope.kind === "account" ? policy.scope.accountId : null,
-      message: bulkReadMessage(
-        page.rows.length,
-        ["audit entry", "audit entries"],
-        narrowedBy.length > 0 ? [`narrowed by ${narrowedBy.join(", ")}`] : [],
-      ),
+      count: page.rows.length,
+      noun: ["audit entry", "audit entries"],
+      shape: narrowedByShape(narrowedBy),
     });
     return {
       body: {

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { recordAuditEvent } from "@/lib/audit/core";
 import { cdrViewerPolicy } from "@/lib/cdrs/viewer-policy";
 import { problem } from "@/lib/http/problem";
 import { findBreakoutReport } from "@/lib/reports/breakout";
@@ -12,7 +11,7 @@ import {
   parseBreakoutParams,
 } from "@/lib/reports/breakout-params";
 import { readEndpoint } from "../endpoint";
-import { bulkReadMessage, queryProblem } from "./common";
+import { queryProblem, recordBulkRead } from "./common";
 
 /**
  * /reports/breakout: the breakout report through a key, as the key's owner. The owner's CDR
@@ -118,15 +117,12 @@ const breakoutEndpoint = readEndpoint({
     if (result.refused.length > 0) return queryProblem(result.refused.join(" "));
     if (!result.ok) return queryProblem(result.error);
     const { report } = result;
-    await recordAuditEvent(ctx.db, ctx.actor, {
-      action: "GET",
+    await recordBulkRead(ctx, {
       tableName: "cdrs",
       accountId: policy.scope.kind === "all" ? null : policy.scope.accountId,
-      message: bulkReadMessage(
-        report.rows.length,
-        ["breakout row", "breakout rows"],
-        [breakoutShape(report.plan)],
-      ),
+      count: report.rows.length,
+      noun: ["breakout row", "breakout rows"],
+      shape: [breakoutShape(report.plan)],
     });
     return {
       body: {

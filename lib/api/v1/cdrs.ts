@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { recordAuditEvent } from "@/lib/audit/core";
 import { openCdrCursor } from "@/lib/cdrs/cdr-ref";
 import { CDR_FIELDS, type CdrField } from "@/lib/cdrs/fields";
 import { ingestCdrsOperation, MAX_CDR_BATCH } from "@/lib/cdrs/ingest";
@@ -8,7 +7,7 @@ import { findCdrPage } from "@/lib/cdrs/queries";
 import { cdrViewerPolicy } from "@/lib/cdrs/viewer-policy";
 import { problem } from "@/lib/http/problem";
 import { mutationEndpoint, readEndpoint } from "../endpoint";
-import { bulkReadMessage, pageOf, queryProblem, unreadParams } from "./common";
+import { narrowedByShape, recordBulkRead, pageOf, queryProblem, unreadParams } from "./common";
 
 /**
  * /cdrs: the CDR page's read through a key, as the key's owner. The owner's CDR policy decides
@@ -118,15 +117,12 @@ const listCdrsEndpoint = readEndpoint({
     // The refusal names the field or the range, never a value.
     if (!result.ok) return queryProblem(result.error);
     const { page } = result;
-    await recordAuditEvent(ctx.db, ctx.actor, {
-      action: "GET",
+    await recordBulkRead(ctx, {
       tableName: "cdrs",
       accountId: policy.scope.kind === "all" ? null : policy.scope.accountId,
-      message: bulkReadMessage(
-        page.rows.length,
-        ["CDR", "CDRs"],
-        result.narrowedBy.length > 0 ? [`narrowed by ${result.narrowedBy.join(", ")}`] : [],
-      ),
+      count: page.rows.length,
+      noun: ["CDR", "CDRs"],
+      shape: narrowedByShape(result.narrowedBy),
     });
     return {
       body: {

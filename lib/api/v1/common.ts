@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { recordAuditEvent } from "@/lib/audit/core";
 import { problem } from "@/lib/http/problem";
+import type { ApiContext } from "../endpoint";
 
 /** A numeric record id in the path; anything else names no record (404). */
 export const idParams = z.object({
@@ -61,17 +63,33 @@ export function unreadParams(
 }
 
 /**
- * The GET entry's message of a bulk read: how many rows, and what shaped the read by name
- * only ("narrowed by text, Table"), never a value, so every staff member may read it.
+ * The GET entry of a bulk read: how many rows, and what shaped the read by name only ("narrowed
+ * by text, Table"), never a value, so every staff member may read it. `accountId`: the portal
+ * scope the read was limited to, so the account's own users see it in their log.
  */
-export function bulkReadMessage(
-  count: number,
-  [one, many]: [string, string],
-  shape: readonly string[],
-): string {
+export async function recordBulkRead(
+  ctx: ApiContext,
+  read: {
+    tableName: "audit_log" | "cdrs";
+    accountId: number | null;
+    count: number;
+    noun: [string, string];
+    shape: readonly string[];
+  },
+): Promise<void> {
+  const { count, noun, shape } = read;
   const qualifiers = shape.filter(Boolean);
-  return (
-    `Read ${count.toLocaleString("en-US")} ${count === 1 ? one : many} through the API` +
-    (qualifiers.length > 0 ? ` (${qualifiers.join(", ")})` : "")
-  );
+  const message =
+    `Read ${count.toLocaleString("en-US")} ${count === 1 ? noun[0] : noun[1]} through the API` +
+    (qualifiers.length > 0 ? ` (${qualifiers.join(", ")})` : "");
+  await recordAuditEvent(ctx.db, ctx.actor, {
+    action: "GET",
+    tableName: read.tableName,
+    accountId: read.accountId,
+    message,
+  });
 }
+
+/** "narrowed by a, b" when anything narrowed the read, for `recordBulkRead`'s shape. */
+export const narrowedByShape = (names: readonly string[]) =>
+  names.length > 0 ? [`narrowed by ${names.join(", ")}`] : [];
