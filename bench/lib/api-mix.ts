@@ -13,9 +13,10 @@ import { fmtMs, summarize, type Timing } from "./stats";
 
 /**
  * The REST API half of `npm run bench` (issue 13): N clients, each with its own key, send PUTs
- * (If-Match from the previous answer's ETag, each client its own account, so none is stale) and
- * POSTs on /api/v1/accounts to the production build for a fixed time; then every 2xx answer's
- * X-Request-Id is looked up in audit_log: exactly one entry each, with the verb and the record.
+ * (If-Match from the previous answer's ETag, each client its own account and ingress route, so
+ * none is stale) and POSTs on /api/v1/accounts and an account's ingress routes to the production
+ * build for a fixed time; then every 2xx answer's X-Request-Id is looked up in audit_log: exactly
+ * one entry each, with the verb, the table and the record.
  * Written to bench/RESULTS.md between its own markers.
  */
 
@@ -23,20 +24,28 @@ const START = "<!-- api: written by npm run bench (bench/lib/api-mix.ts) -->";
 const END = "<!-- /api -->";
 
 const GOAL_PER_SECOND = 500;
-/** One mutation in this many is a POST (a new account); the rest PUT the client's account. */
-const POST_EVERY = 4;
+/**
+ * The mix, cycled by each client: PUT its account, PUT its ingress route, POST an ingress route on
+ * its account, PUT its account again, POST a new account. 3 in 5 are PUTs, 2 in 5 POSTs; 3 in 5
+ * touch accounts, 2 in 5 ingress routes.
+ */
+const MIX = ["PUT account", "PUT ingress", "POST ingress", "PUT account", "POST account"] as const;
 const WARMUP_PER_CLIENT = 25;
 const BENCH_API_EMAIL = "bench-api@example.com";
 
 type Raw = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 type Method = "POST" | "PUT";
 
+type Resource = "accounts" | "ingress_routes";
+
 type Sample = {
   method: Method;
+  table: Resource;
   status: number;
   ms: number;
   requestId: string | null;
-  accountId: number | null;
+  /** The record the entry must be about: the account or ingress route changed or created. */
+  recordId: number | null;
   name: string;
   /** Inside the timed window (not the warm-up). */
   timed: boolean;
@@ -70,7 +79,23 @@ const details = (name: string, n: number) => ({
   country: "GB",
 });
 
-type Client = { key: string; accountId: number; etag: string };
+const ingressDetails = (name: string, n: number) => ({
+  name,
+  techPrefix: `${100 + (n % 800)}#`,
+  allowedIps: ["198.51.100.0/24"],
+  channels: n % 1000,
+  cps: 5,
+  maxDurationS: 7200,
+  status: "active",
+});
+
+type Client = {
+  key: string;
+  accountId: number;
+  etag: string;
+  ingressId: number;
+  ingressEtag: string;
+};
 
 async function send(
   baseUrl: string,
@@ -113,27 +138,54 @@ async function clientLoop(
     if (stop.count !== undefined && i >= stop.count) return;
     if (stop.until !== undefined && performance.now() >= stop.until) return;
     const tag = `${index}-${randomUUID().slice(0, 8)}`;
-    if (i % POST_EVERY === POST_EVERY - 1) {
-      const name = `Bench API ${tag} new`;
-      const { res, json, ms } = await send(
-        baseUrl,
-        client.key,
-        "POST",
-        "/accounts",
-        newAccount(name),
-      );
+    const step = MIX[i % MIX.length]!;
+    const record = (
+      method: Method,
+      table: Resource,
+      sent: Awaited<ReturnType<typeof send>>,
+      recordId: number | null,
+      name: string,
+    ) =>
       out.push({
-        method: "POST",
-        status: res.status,
-        ms,
-        requestId: res.headers.get("x-request-id"),
-        accountId: json?.id ?? null,
+        method,
+        table,
+        status: sent.res.status,
+        ms: sent.ms,
+        requestId: sent.res.headers.get("x-request-id"),
+        recordId,
         name,
         timed,
       });
+    if (step === "POST account") {
+      const name = `Bench API ${tag} new`;
+      const sent = await send(baseUrl, client.key, "POST", "/accounts", newAccount(name));
+      record("POST", "accounts", sent, sent.json?.id ?? null, name);
+    } else if (step === "POST ingress") {
+      const name = `Bench trunk ${tag}`;
+      const sent = await send(
+        baseUrl,
+        client.key,
+        "POST",
+        `/accounts/${client.accountId}/ingress`,
+        ingressDetails(name, i),
+      );
+      record("POST", "ingress_routes", sent, sent.json?.id ?? null, name);
+    } else if (step === "PUT ingress") {
+      const name = `Bench trunk client ${tag}`;
+      const sent = await send(
+        baseUrl,
+        client.key,
+        "PUT",
+        `/ingress/${client.ingressId}`,
+        ingressDetails(name, i),
+        { "if-match": client.ingressEtag },
+      );
+      const etag = sent.res.headers.get("etag");
+      if (sent.res.ok && etag) client.ingressEtag = etag;
+      record("PUT", "ingress_routes", sent, client.ingressId, name);
     } else {
       const name = `Bench API client ${tag}`;
-      const { res, ms } = await send(
+      const sent = await send(
         baseUrl,
         client.key,
         "PUT",
@@ -141,17 +193,9 @@ async function clientLoop(
         details(name, i),
         { "if-match": client.etag },
       );
-      const etag = res.headers.get("etag");
-      if (res.ok && etag) client.etag = etag;
-      out.push({
-        method: "PUT",
-        status: res.status,
-        ms,
-        requestId: res.headers.get("x-request-id"),
-        accountId: client.accountId,
-        name,
-        timed,
-      });
+      const etag = sent.res.headers.get("etag");
+      if (sent.res.ok && etag) client.etag = etag;
+      record("PUT", "accounts", sent, client.accountId, name);
     }
   }
 }
@@ -217,7 +261,23 @@ async function measureApi(db: Db, raw: Raw, databaseUrl: string): Promise<ApiRes
       if (res.status !== 201 || !json?.id) {
         throw new BenchError(`creating client ${c}'s account answered ${res.status}`);
       }
-      list.push({ key, accountId: json.id, etag: res.headers.get("etag") ?? '"v1"' });
+      const trunk = await send(
+        server.baseUrl,
+        key,
+        "POST",
+        `/accounts/${json.id}/ingress`,
+        ingressDetails(`Bench trunk client ${c}`, c),
+      );
+      if (trunk.res.status !== 201 || !trunk.json?.id) {
+        throw new BenchError(`creating client ${c}'s ingress route answered ${trunk.res.status}`);
+      }
+      list.push({
+        key,
+        accountId: json.id,
+        etag: res.headers.get("etag") ?? '"v1"',
+        ingressId: trunk.json.id,
+        ingressEtag: trunk.res.headers.get("etag") ?? '"v1"',
+      });
     }
     const samples: Sample[] = [];
     console.log(`  ${clients} clients: ${WARMUP_PER_CLIENT} warm-up mutations each…`);
@@ -226,7 +286,7 @@ async function measureApi(db: Db, raw: Raw, databaseUrl: string): Promise<ApiRes
         clientLoop(server.baseUrl, client, c, { count: WARMUP_PER_CLIENT }, false, samples),
       ),
     );
-    console.log(`  timed: ${seconds} s of PUT/POST (1 in ${POST_EVERY} a POST)…`);
+    console.log(`  timed: ${seconds} s of ${MIX.join(", ")}…`);
     const [{ dir } = { dir: "" }] = await raw(`select current_setting('data_directory') as dir`);
     const group = server.processGroup;
     const cpuNow = () => ({
@@ -295,7 +355,7 @@ async function checkEntries(raw: Raw, samples: Sample[]): Promise<ApiResult["che
   const ids = ok.map((s) => s.requestId).filter((id): id is string => Boolean(id));
   const rows = await raw(
     `select request_id, count(*)::int as n, min(action::text) as action,
-       min(record_pk) as record, min(after->>'name') as name
+       min(table_name) as table_name, min(record_pk) as record, min(after->>'name') as name
      from audit_log where request_id = any($1::text[]) group by request_id`,
     [ids],
   );
@@ -307,7 +367,12 @@ async function checkEntries(raw: Raw, samples: Sample[]): Promise<ApiResult["che
     if (!row) continue;
     if (Number(row.n) === 1) once++;
     else problems.push(`${s.method} ${s.requestId}: ${String(row.n)} entries`);
-    if (row.action === s.method && row.record === String(s.accountId) && row.name === s.name) {
+    if (
+      row.action === s.method &&
+      row.table_name === s.table &&
+      row.record === String(s.recordId) &&
+      row.name === s.name
+    ) {
       matching++;
     } else if (problems.length < 20) {
       problems.push(`${s.method} ${s.requestId}: entry ${JSON.stringify(row)} does not match`);
@@ -364,7 +429,7 @@ export async function runApiPart(
         ? ` — not the ${fmtInt(TOTAL_ROWS)} rows of \`npm run bench:seed\`: on that table each insert also updates indexes of gigabytes, mostly cached (the audit section's data)`
         : ""),
     "",
-    `How it is measured: the production build (\`npm start\`) with \`API_RATE_LIMIT_PER_MINUTE=1000000\`, ${r.clients} clients in this process, each with its own read-write key of an admin and its own account, each sending one request at a time for ${r.seconds} s after ${WARMUP_PER_CLIENT} warm-up mutations: 3 in 4 a \`PUT /api/v1/accounts/{id}\` with \`If-Match\` from the previous answer's ETag, 1 in 4 a \`POST /api/v1/accounts\`. Each request goes through the whole door: key lookup and hash check, the key-usage note, the rate limiter's row in Postgres, body and If-Match, the operation's zod schema and permission, the change and its audit entry in one transaction, and the answer read back. Latency is the client's, from send to the last byte. Afterwards every 2xx answer's \`X-Request-Id\` is looked up in audit_log. Ingress routes are not in the mix: \`/api/v1/accounts/{id}/ingress\` is not on this branch.`,
+    `How it is measured: the production build (\`npm start\`) with \`API_RATE_LIMIT_PER_MINUTE=1000000\`, ${r.clients} clients in this process, each with its own read-write key of an admin and its own account and ingress route, each sending one request at a time for ${r.seconds} s after ${WARMUP_PER_CLIENT} warm-up mutations, cycling through \`PUT /api/v1/accounts/{id}\`, \`PUT /api/v1/ingress/{id}\` (both with \`If-Match\` from the previous answer's ETag), \`POST /api/v1/accounts/{id}/ingress\`, \`PUT /api/v1/accounts/{id}\` and \`POST /api/v1/accounts\`. Each request goes through the whole door: key lookup and hash check, the key-usage note, the rate limiter's row in Postgres, body and If-Match, the operation's zod schema and permission, the change and its audit entry in one transaction, and the answer read back. Latency is the client's, from send to the last byte. Afterwards every 2xx answer's \`X-Request-Id\` is looked up in audit_log.`,
     "",
     "| measure | value |",
     "| --- | --: |",
@@ -376,7 +441,7 @@ export async function runApiPart(
     `| POST: p50 / p95 / max (ms) | ${fmtT(r.byMethod.POST)} |`,
     ...cpuLines(r, ok),
     `| non-2xx answers | ${failures || "none"} |`,
-    `| 2xx answers (warm-up included) with exactly one entry of their verb and record | ${fmtInt(r.check.matching)} of ${fmtInt(r.check.expected)} |`,
+    `| 2xx answers (warm-up included) with exactly one entry of their verb, table and record | ${fmtInt(r.check.matching)} of ${fmtInt(r.check.expected)} |`,
     `| goal ≥ ${GOAL_PER_SECOND} audited mutations/s, none lost | ${met ? "met" : "**not met**"} |`,
     "",
     ...notes(r, ok).map((n) => `- ${n}`),
@@ -437,7 +502,8 @@ function notes(r: ApiResult, ok: number): string[] {
     );
   }
   out.push(
-    "A CPU profile of the app during a 10 s run of this bench (2026-11-30, load average about 10, so every figure inflated alike) split the app's busy time per mutation roughly: Next's route handling 3.5 ms, Drizzle building queries 3.0 ms (its `is()` entity checks alone 0.5 ms), postgres.js 3.0 ms, web streams and undici 1.4 ms, garbage collection 1.0 ms, gzip of the JSON answers 0.8 ms (the clients send Accept-Encoding: gzip, as fetch does), zod 0.2 ms, the rest (Node internals, the app's own code) 3.1 ms; no function of the door's own code (key hash, peer seal, limiter call) was among the top 25 by self time. The five Postgres transactions per mutation: the key lookup, the owner lookup, the limiter's upsert, the change with its entry, and the answer's read-back.",
+    "A CPU profile of the app during a 10 s run of an earlier version of this bench (2026-11-30, accounts only, load average about 10, so every figure inflated alike; then 9.5 ms per mutation) split the app's busy time per mutation roughly: Next's route handling 3.5 ms, Drizzle building queries 3.0 ms (its `is()` entity checks alone 0.5 ms), postgres.js 3.0 ms, web streams and undici 1.4 ms, garbage collection 1.0 ms, gzip of the JSON answers 0.8 ms (the clients send Accept-Encoding: gzip, as fetch does), zod 0.2 ms, the rest (Node internals, the app's own code) 3.1 ms; no function of the door's own code (key hash, peer seal, limiter call) was among the top 25 by self time. Since then the key and its owner are read in one statement and the proxy no longer runs on /api/v1. The four Postgres transactions per mutation: the key lookup, the limiter's upsert, the change with its entry, and the answer's read-back.",
+    `So the goal of ${GOAL_PER_SECOND}/s is out of reach on this machine whatever the door does: app and Postgres together spend the CPU per mutation above, and 2 cores give ${fmtInt(1000 * os.cpus().length)} ms of CPU a second. It needs more cores for more app instances (the app keeps no state between requests; every shared counter is in Postgres), measured in the scaling work of issue 14.`,
   );
   return out;
 }
