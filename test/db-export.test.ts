@@ -301,6 +301,19 @@ async function addAwkwardRows(db: Db) {
     sql`insert into login_attempts (email, ip, outcome, attempted_at)
         values ('v6@example.test', '2001:db8::1', 'invalid', '2026-06-01 12:00:00.123456+00')`,
   );
+  // The REST API's bookkeeping, as a request leaves it: a rate-limit counter and an
+  // idempotency claim with its stored answer (headers as JSON, the body as text).
+  await db.execute(
+    sql`insert into api_rate_limits (key, points, expire)
+        select 'api-key:' || id, 7, '2026-06-01 12:01:00+00' from api_keys order by id limit 1`,
+  );
+  const headers = JSON.stringify({ "content-type": "application/json", etag: '"v1"' });
+  await db.execute(
+    sql`insert into api_idempotency (key_id, idempotency_key, fingerprint, status, headers, body)
+        select id, 'order-7781', 'POST /api/v1/accounts abc', 201, ${headers}::jsonb,
+               ${'{"id": 1, "name": "a\\b"}'}
+        from api_keys order by id limit 1`,
+  );
 }
 
 /** The audit log in id order, each entry whole, as JSON text printed by its own server. */

@@ -11,6 +11,7 @@ import type { AccountType, AuditAction, UserRole } from "@/db/schema";
 import { accountStatusMessage } from "@/lib/accounts/set-account-status";
 import { generatedApiKeyMessage, revokedApiKeyMessage } from "@/lib/api-keys/keys";
 import { auditExportMessage } from "@/lib/audit-http/export-message";
+import { bulkReadMessage } from "@/lib/api/v1/common";
 import { describeChange } from "@/lib/audit/messages";
 import { AUDITED_TABLES, type AuditedTableName } from "@/lib/audit/tables";
 import {
@@ -244,6 +245,17 @@ function candidates(e: Entry, earlier: Entry[]): string[] {
         }
       }
       break;
+    case "cdrs:GET": {
+      // A bulk read through the API (lib/api/v1/cdrs.ts): the count and the CDR page's own
+      // narrowing names (lib/cdrs/queries.ts), never values.
+      const m = /^Read ([\d,]+) CDRs? through the API(?: \(narrowed by (.+)\))?$/.exec(e.message);
+      const names = m?.[2]?.split(", ") ?? [];
+      if (m && names.every((n) => CDR_NARROWING_NAMES.includes(n))) {
+        const shape = names.length > 0 ? [`narrowed by ${names.join(", ")}`] : [];
+        out.push(bulkReadMessage(Number(m[1]!.replace(/,/g, "")), ["CDR", "CDRs"], shape));
+      }
+      break;
+    }
     case "audit_log:GENERATE": {
       // The names come from the exporter's query; each must be one the product gives.
       const names = /\(narrowed by (.+)\)$/.exec(e.message)?.[1]?.split(", ") ?? [];
@@ -255,6 +267,9 @@ function candidates(e: Entry, earlier: Entry[]): string[] {
   }
   return out;
 }
+
+// The names lib/cdrs/queries.ts gives the filters that narrowed a CDR read (besides field labels).
+const CDR_NARROWING_NAMES = ["destination", "SIP code", "connected only", "number"];
 
 describe("the demo seed's audit messages", () => {
   it("are all built by the product's message builders", () => {

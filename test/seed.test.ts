@@ -160,7 +160,7 @@ describe("seedDemo", () => {
 });
 
 describe("the seeded audit history", () => {
-  it("covers all nine actions and all four kinds of actor", async () => {
+  it("covers all ten actions and all four kinds of actor", async () => {
     const actions = await queryRows<{ v: string }>(
       database.db,
       sql`select distinct action::text as v from audit_log order by 1`,
@@ -182,7 +182,7 @@ describe("the seeded audit history", () => {
           or actor_detail !~ '^.+ <[^>]+@[^>]+>$'))::int
           as portal,
         count(*) filter (where actor_type = 'api' and (channel <> 'api' or api_key_id is null
-          or actor_label not like '% · %' or action not in ('POST', 'PUT', 'DELETE')))::int as api,
+          or actor_label not like '% · %' or action not in ('POST', 'PUT', 'DELETE', 'GET')))::int as api,
         count(*) filter (where actor_type = 'user' and channel <> 'control_panel')::int as staff,
         count(*) filter (where actor_type = 'system' and channel <> 'system')::int as system,
         count(*) filter (where message like 'Saved % with no changes')::int as no_op

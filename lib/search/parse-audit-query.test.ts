@@ -121,7 +121,7 @@ describe("qualifiers", () => {
       expect(criteria(`action:${action.toLowerCase()}`).actions).toEqual([action]);
     }
     expect(errorOf("action:CRAETE")).toBe(
-      'Unknown action "CRAETE". Use one of: CREATE, DELETE, GENERATE, LOGIN, POST, PUBLISH, ' +
+      'Unknown action "CRAETE". Use one of: CREATE, DELETE, GENERATE, GET, LOGIN, POST, PUBLISH, ' +
         "PUT, SEND, UPDATE",
     );
   });

@@ -129,6 +129,7 @@ export async function seedDemo(
     await timeline.play((done, total) => log(`  ${done} / ${total}`));
     await insertLoginAttempts(tx, ctx);
     await insertSessions(tx, ctx);
+    await insertApiKeyUsage(tx);
 
     const cdrCount = Math.max(0, Math.round(options.cdrCount ?? 100_000));
     log(`Loading ${cdrCount} CDRs…`);
@@ -154,6 +155,16 @@ async function insertSessions(db: DbOrTx, ctx: SeedContext): Promise<void> {
   for (let i = 0; i < rows.length; i += 1_000) {
     await db.insert(userSessions).values(rows.slice(i, i + 1_000));
   }
+}
+
+/** Each key's last use, as the API notes it (kept apart from the audited key row). */
+async function insertApiKeyUsage(db: DbOrTx): Promise<void> {
+  await db.execute(sql`
+    insert into api_key_usage (key_id, last_used_at, last_ip)
+    select distinct on (a.api_key_id) a.api_key_id, a.occurred_at, host(a.ip)
+    from audit_log a join api_keys k on k.id = a.api_key_id
+    where a.actor_type = 'api'
+    order by a.api_key_id, a.occurred_at desc`);
 }
 
 async function hasDemoAdmin(db: DbOrTx): Promise<boolean> {

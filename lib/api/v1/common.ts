@@ -63,9 +63,24 @@ export function unreadParams(
 }
 
 /**
- * The GET entry of a bulk read: how many rows, and what shaped the read by name only ("narrowed
- * by text, Table"), never a value, so every staff member may read it. `accountId`: the portal
- * scope the read was limited to, so the account's own users see it in their log.
+ * The GET entry's message of a bulk read: how many rows, and what shaped the read by name only
+ * ("narrowed by text, Table"), never a value, so every staff member may read it.
+ */
+export function bulkReadMessage(
+  count: number,
+  [one, many]: [string, string],
+  shape: readonly string[],
+): string {
+  const qualifiers = shape.filter(Boolean);
+  return (
+    `Read ${count.toLocaleString("en-US")} ${count === 1 ? one : many} through the API` +
+    (qualifiers.length > 0 ? ` (${qualifiers.join(", ")})` : "")
+  );
+}
+
+/**
+ * Writes the GET entry of a bulk read. `accountId`: the portal scope the read was limited to, so
+ * the account's own users see it in their log.
  */
 export async function recordBulkRead(
   ctx: ApiContext,
@@ -77,16 +92,11 @@ export async function recordBulkRead(
     shape: readonly string[];
   },
 ): Promise<void> {
-  const { count, noun, shape } = read;
-  const qualifiers = shape.filter(Boolean);
-  const message =
-    `Read ${count.toLocaleString("en-US")} ${count === 1 ? noun[0] : noun[1]} through the API` +
-    (qualifiers.length > 0 ? ` (${qualifiers.join(", ")})` : "");
   await recordAuditEvent(ctx.db, ctx.actor, {
     action: "GET",
     tableName: read.tableName,
     accountId: read.accountId,
-    message,
+    message: bulkReadMessage(read.count, read.noun, read.shape),
   });
 }
 
