@@ -72,7 +72,9 @@ export function ApiKeysTable({
                   <span className="block font-mono text-xs text-slate-500">{k.lastUsedIp}</span>
                 ) : null}
               </td>
-              <td className="py-2 pr-3">{status}</td>
+              <td className="py-2 pr-3" data-testid="key-status">
+                {status}
+              </td>
               <td className="py-2 pr-3">
                 {status === "revoked" ? null : (
                   <RevokeForm action={revokeAction} id={k.id} name={k.name} />
