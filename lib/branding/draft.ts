@@ -59,7 +59,7 @@ type SaveDraftResult = {
 async function saveDraft(
   db: DbOrTx,
   actor: ActorContext,
-  input: SaveDraftInput | DraftReplacement,
+  input: SaveDraftInput | ReplaceDraftInput,
   may: CodePermissions,
 ): Promise<SaveDraftResult> {
   const footer = sanitizeFooterHtml(input.edited.footerHtml);
@@ -97,9 +97,6 @@ async function saveDraft(
   });
   return { changed, draft: after!, footerSanitised: footer.removed };
 }
-
-/** The whole draft as it should be, given the draft's version the editor changed (the API). */
-type DraftReplacement = ReplaceDraftInput;
 
 const STALE_SAVE_MESSAGE =
   "The branding draft was changed since that version, so nothing was saved. Read it again, then apply your changes.";
