@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { connection } from "next/server";
 import { GenerateForm } from "@/components/api-keys/generate-form";
 import { ApiKeysTable } from "@/components/api-keys/keys-table";
@@ -21,7 +22,11 @@ export default async function ApiKeysPage() {
         <p className="text-sm text-slate-600">
           Keys for the REST API. A key is shown once when generated; only its prefix and a hash are
           kept. A key acts as the user who generated it: keys of an account&apos;s portal
-          administrators see only that account.
+          administrators see only that account. The endpoints are described in the{" "}
+          <Link href="/api-docs" className="underline">
+            API reference
+          </Link>
+          .
         </p>
       </header>
 
