@@ -55,7 +55,12 @@ describe("sessionTokenFrom", () => {
       async () => [
         {
           name: "authjs.session-token",
-          value: (await seal("authjs.session-token")).replace(/.$/, (c) => (c === "A" ? "B" : "A")),
+          // The first character of the authentication tag: all six of its bits are data (the
+          // last character's low bits are base64url padding, so changing it may change nothing).
+          value: (await seal("authjs.session-token")).replace(
+            /\.(.)([^.]*)$/,
+            (_, c: string, rest) => `.${c === "A" ? "B" : "A"}${rest}`,
+          ),
         },
       ],
     ],
