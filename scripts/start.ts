@@ -11,7 +11,9 @@ import { migrateDatabase } from "@/db/migrate";
 import { DEMO_SIGN_INS, DEMO_PASSWORD, seedDemo } from "@/seed/demo/demo";
 import { hasDemoData, hasAnyUser } from "@/seed/demo/status";
 import { readConfig } from "@/lib/config";
+import { parseTrustedProxies } from "@/lib/http/client-ip";
 import { createPeerSealSecret, sealPeerHeaders } from "@/lib/http/peer-seal";
+import { securityHeaders, servedOverHttps } from "@/lib/http/security-headers";
 import { buildIsCurrent, sourceFingerprint, stampFile } from "./build-fingerprint";
 
 /**
@@ -146,7 +148,20 @@ async function main() {
   const app = next({ dev, dir: root, hostname: "localhost", port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const trusted = parseTrustedProxies(config.TRUSTED_PROXIES);
   const server = createServer((req, res) => {
+    // Set here, before Next answers, so they are on every response, its static files included
+    // (the proxy does not run for those or for /api/v1); lib/http/security-headers.ts says why.
+    const https = servedOverHttps(
+      {
+        peer: req.socket.remoteAddress,
+        host: req.headers.host,
+        forwardedProto: req.headers["x-forwarded-proto"],
+      },
+      trusted,
+      config.APP_URL,
+    );
+    for (const [name, value] of securityHeaders(https)) res.setHeader(name, value);
     // Whatever a client sends in these headers is replaced: they are facts about this connection,
     // sealed so the app can tell them from a client's copy (lib/http/peer-seal.ts).
     sealPeerHeaders(req.headers, req.socket.remoteAddress ?? "", randomUUID());
