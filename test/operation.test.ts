@@ -94,6 +94,19 @@ describe("runOperation", () => {
     expect(await counts()).toEqual(before);
   });
 
+  // Found by test/properties/schemas.test.ts: Postgres refuses U+0000 in text, so a NUL that
+  // passed the schema used to fail the INSERT and answer 500 (the API) or "Something went wrong".
+  it("refuses a NUL character as a field error before anything is written", async () => {
+    const before = await counts();
+    const result = await run(person("admin"), { name: "Nul\u0000Telecom", channels: "1" });
+    expect(result).toMatchObject({
+      status: "error",
+      error: "Check the highlighted fields.",
+      fieldErrors: { name: ["Contains a NUL character (U+0000), which cannot be stored."] },
+    });
+    expect(await counts()).toEqual(before);
+  });
+
   it("turns a non-number into a field error rather than NaN", async () => {
     const result = await run(person("admin"), { name: "NaN Telecom", channels: "lots" });
     expect(result).toMatchObject({

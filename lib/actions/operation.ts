@@ -111,6 +111,39 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   return fieldErrors;
 }
 
+const NUL_MESSAGE = "Contains a NUL character (U+0000), which cannot be stored.";
+
+/**
+ * Postgres refuses U+0000 in text and jsonb, so a NUL that passed the schema failed the
+ * statement later as a 500. Checked here, on the validated input (what would be stored), it is
+ * a field error for every operation and door. Iterative: a JSON body may nest deeply.
+ */
+function nulErrorsOf(input: unknown): Record<string, string[]> {
+  const fieldErrors: Record<string, string[]> = {};
+  const flag = (path: readonly string[]) => {
+    const errors = (fieldErrors[path.join(".") || "_form"] ??= []);
+    if (errors.length === 0) errors.push(NUL_MESSAGE);
+  };
+  const stack: [unknown, string[]][] = [[input, []]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [value, path] = item;
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) flag(path);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push([v, [...path, String(i)]]));
+    } else if (value !== null && typeof value === "object") {
+      // Plain objects only: files, dates and buffers are not text.
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) continue;
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes("\u0000")) flag([...path, k]);
+        stack.push([v, [...path, k]]);
+      }
+    }
+  }
+  return fieldErrors;
+}
+
 /**
  * Session → audience and permission → zod (every field error at once) → actor → the domain
  * call. Expected failures come back as values for the caller to show; what the door's
@@ -144,6 +177,18 @@ export async function performOperation<S extends z.ZodType, T>(
     };
   }
   const input = parsed.data;
+  const nulErrors = nulErrorsOf(input);
+  if (Object.keys(nulErrors).length > 0) {
+    return {
+      result: {
+        status: "error",
+        error: "Check the highlighted fields.",
+        fieldErrors: nulErrors,
+        values,
+      },
+      failure: "invalid",
+    };
+  }
   try {
     const actor = await caller.actor(user);
     const { data, message } = await op.run(input, {

@@ -34,4 +34,16 @@ describe("splitForDiff", () => {
       json: { before: '{\n  "a": 1\n}', after: "" },
     });
   });
+
+  // Found by test/properties/diff.test.ts: a side without the key read Object.prototype's
+  // method (JSON.stringify gave undefined and short() threw), and "__proto__" vanished.
+  it("reads only a record's own fields, whatever they are called", () => {
+    const before = JSON.parse('{"toString": "a", "__proto__": "p"}') as Record<string, unknown>;
+    const { changes, json } = splitForDiff(before, {});
+    expect(changes).toEqual([
+      { field: "__proto__", before: "p", after: "—" },
+      { field: "toString", before: "a", after: "—" },
+    ]);
+    expect(JSON.parse(json.before)).toEqual(before);
+  });
 });

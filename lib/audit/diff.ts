@@ -19,6 +19,9 @@ function short(value: unknown): string {
   return json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }
 
+const own = (row: Record<string, unknown> | null, key: string): unknown =>
+  row && Object.hasOwn(row, key) ? row[key] : undefined;
+
 const isMultiline = (v: unknown) => typeof v === "string" && v.includes("\n");
 
 export function splitForDiff(
@@ -30,16 +33,18 @@ export function splitForDiff(
   const texts: TextDiff[] = [];
   const replaceText = (row: Record<string, unknown> | null) => {
     if (!row) return row;
-    const out: Record<string, unknown> = {};
-    // Alphabetical: Postgres stores jsonb keys by length, which reads as random.
-    for (const [k, v] of Object.entries(row).sort(([a], [b]) => a.localeCompare(b))) {
-      out[k] = isMultiline(v) ? `(${(v as string).split("\n").length} lines)` : v;
-    }
-    return out;
+    // Alphabetical: Postgres stores jsonb keys by length, which reads as random. fromEntries
+    // defines own properties, so even a "__proto__" key is shown rather than swallowed.
+    return Object.fromEntries(
+      Object.entries(row)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, isMultiline(v) ? `(${(v as string).split("\n").length} lines)` : v]),
+    );
   };
   for (const key of keys) {
-    const b = before?.[key];
-    const a = after?.[key];
+    // Own fields only: a key one side lacks is absent there, not Object.prototype's "toString".
+    const b = own(before, key);
+    const a = own(after, key);
     const changed = before !== null && after !== null && JSON.stringify(b) !== JSON.stringify(a);
     if (changed && !IGNORED.has(key))
       changes.push({ field: key, before: short(b), after: short(a) });
