@@ -120,6 +120,15 @@ const NUL_MESSAGE = "Contains a NUL character (U+0000), which cannot be stored."
  */
 function nulErrorsOf(input: unknown): Record<string, string[]> {
   const fieldErrors: Record<string, string[]> = {};
+  // One native pass first (JSON writes U+0000 as \u0000): a CDR batch is a million values, and
+  // almost never holds a NUL, so the walk that names the fields runs only when one is there.
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(input ?? null);
+  } catch {
+    // Not JSON-able (a BigInt): walk it.
+  }
+  if (json !== undefined && !json.includes("\\u0000")) return fieldErrors;
   const flag = (path: readonly string[]) => {
     const errors = (fieldErrors[path.join(".") || "_form"] ??= []);
     if (errors.length === 0) errors.push(NUL_MESSAGE);
