@@ -1,6 +1,4 @@
-import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import path from "node:path";
 import {
   expect,
   test,
@@ -10,6 +8,7 @@ import {
 } from "@playwright/test";
 import type postgres from "postgres";
 import { auditDbForSpec } from "./audit-db";
+import { issueApiKey } from "./api-keys";
 import { DEMO, pageAs } from "./fixtures";
 
 /**
@@ -39,25 +38,9 @@ async function generateInBrowser(page: Page, name: string, scope: Scope): Promis
   return { name, secret };
 }
 
-/**
- * A key for an owner /api-keys refuses: api-keys:manage is admin only, so support cannot generate
- * one in the browser (users.spec.ts shows /api-keys is a 403 to support). The harness helper
- * calls the product's generateApiKey against the e2e database, acting as the owner.
- */
+/** A key for an owner /api-keys refuses (support): see e2e/api-keys.ts. */
 function generateAs(email: string, scope: Scope, name: string): Key {
-  const root = path.resolve(__dirname, "..");
-  const out = execFileSync(
-    path.join(root, "node_modules", ".bin", "tsx"),
-    ["--conditions=react-server", "e2e/harness/issue-api-key.ts", email, scope, name],
-    {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL },
-      encoding: "utf8",
-    },
-  );
-  const secret = out.trim().split("\n").at(-1)!;
-  expect(secret).toMatch(/^tl_[0-9a-f]{8}_/);
-  return { name, secret };
+  return { name, secret: issueApiKey(email, scope, name) };
 }
 
 const keys = {} as { write: Key; read: Key; support: Key };

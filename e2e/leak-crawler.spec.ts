@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { auditDbForSpec } from "./audit-db";
+import { issueApiKey } from "./api-keys";
 import { contextAs, DEMO, signIn, type DemoUser } from "./fixtures";
 import { crawl, fetchAndScan, Scanner, setBaseOrigin, type Leak } from "./leaks/crawler";
 import { auditScopeSql, forbiddenFor, type ForbiddenSet } from "./leaks/forbidden";
@@ -284,6 +285,27 @@ for (const user of Object.values(DEMO) as DemoUser[]) {
       const res = await fetchAndScan(request, scanner, url, "export");
       exportStatus.push(`${res.status}`);
     }
+    // 5. The REST API with the user's own read key: what a key of theirs may take out is what
+    // their pages show (the API ignores the session cookie the crawl above carried).
+    const key = issueApiKey(user.email, "read", `Leak crawler key of ${user.email}`);
+    const apiUrls = [
+      ...routes.api,
+      ...(hiddenIp
+        ? [
+            `/api/v1/audit-log?sort=ip`,
+            `/api/v1/audit-log?q=${encodeURIComponent("ip:192.0.2.0/24")}`,
+            `/api/v1/audit-log?ip=${encodeURIComponent("198.51.0.0/16")}`,
+          ]
+        : []),
+    ];
+    const apiStatus = new Map<number, number>();
+    await inBatches(apiUrls, 4, async (url) => {
+      const res = await fetchAndScan(request, scanner, url, "json", {
+        authorization: `Bearer ${key}`,
+      });
+      apiStatus.set(res.status, (apiStatus.get(res.status) ?? 0) + 1);
+    });
+    expect(apiStatus.get(200) ?? 0, "API reads answered 200").toBeGreaterThan(0);
     await context.close();
 
     const summary = {
@@ -300,6 +322,7 @@ for (const user of Object.values(DEMO) as DemoUser[]) {
       browserResponses: browserCount,
       entries: { fetched: entryIds.length, byStatus: Object.fromEntries(entryStatus) },
       exports: exportStatus.join(" "),
+      api: { requests: apiUrls.length, byStatus: Object.fromEntries(apiStatus) },
       responsesScanned: scanner.responses,
       megabytesScanned: Number((scanner.bytes / 1e6).toFixed(1)),
       skippedRoutes: routes.skipped.length,

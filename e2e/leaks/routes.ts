@@ -87,15 +87,15 @@ async function sampleIds(sql: postgres.Sql, viewer: Viewer): Promise<Ids> {
 export async function routeUrls(
   sql: postgres.Sql,
   viewer: Viewer,
-): Promise<{ urls: string[]; skipped: string[] }> {
+): Promise<{ urls: string[]; api: string[]; skipped: string[] }> {
   const ids = await sampleIds(sql, viewer);
   const urls: string[] = ["/api/auth/session"];
+  const api: string[] = [];
   const skipped: string[] = [];
   for (const { template } of appRoutes()) {
     if (template.startsWith("/api/v1/")) {
-      // The crawler holds a session cookie, which the API ignores (401 without a key): what a
-      // key may read is the API's own tests' subject (test/api-door.test.ts, e2e/portal-api-keys).
-      skipped.push(`${template}: REST API, Bearer keys only`);
+      // The API ignores the crawler's session cookie: these are read with the user's own key.
+      api.push(...apiUrls(template, ids));
       continue;
     }
     if (template in NOT_CRAWLED) {
@@ -133,5 +133,25 @@ export async function routeUrls(
       );
     }
   }
-  return { urls, skipped };
+  return { urls, api, skipped };
+}
+
+/**
+ * A REST API route's URLs for a key's GET: the viewer's own records and another account's (a
+ * 404 for portal keys), and the bulk reads at their largest page. Routes with no GET (a POST
+ * answers 405) are requested too: their refusal is scanned like any answer.
+ */
+function apiUrls(template: string, ids: Ids): string[] {
+  const fill = (id: number) => template.replace("[id]", String(id));
+  if (/^\/api\/v1\/(accounts\/\[id\](\/ingress)?)$/.test(template)) return ids.accounts.map(fill);
+  if (template === "/api/v1/ingress/[id]") return ids.ingress.map((r) => fill(r.id));
+  if (template === "/api/v1/users/[id]") return ids.users.map(fill);
+  if (template === "/api/v1/audit-log/[id]") return ids.entries.map(fill);
+  if (template.includes("[")) {
+    throw new Error(`The leak crawler does not know how to fill the API route ${template}.`);
+  }
+  if (template === "/api/v1/audit-log" || template === "/api/v1/cdrs") {
+    return [template, `${template}?size=1000`];
+  }
+  return [template];
 }
