@@ -1,7 +1,15 @@
-import { and, asc, desc, eq, gt, ilike, inArray, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { can } from "@/lib/auth/permissions";
 import { escapeLike } from "@/lib/audit/queries/audit-criteria";
-import { ACCOUNT_STATUSES, ACCOUNT_TYPES, accounts, auditLog, ingressRoutes } from "@/db/schema";
+import {
+  ACCOUNT_STATUSES,
+  ACCOUNT_TYPES,
+  accounts,
+  auditLog,
+  ingressRoutes,
+  type UserRole,
+} from "@/db/schema";
 
 const ACCOUNTS_PAGE_SIZE = 50;
 
@@ -32,8 +40,67 @@ export function accountListFilters(
   };
 }
 
-/** One page of accounts by ascending id (keyset), plus the cursor of the next page. */
-export async function listAccounts(db: DbOrTx, filters: AccountListFilters) {
+/** What the accounts list page shows. */
+const LIST_COLUMNS = {
+  id: accounts.id,
+  name: accounts.name,
+  type: accounts.type,
+  status: accounts.status,
+  currency: accounts.currency,
+  creditLimit: accounts.creditLimit,
+  channels: accounts.channels,
+  cps: accounts.cps,
+};
+
+/**
+ * An account's columns as `viewer` may read them, for the REST API: the balance only with
+ * accounts:read-balance (a portal user's only when theirs is a customer account: a carrier's is
+ * the operator's figure), the private notes only with accounts:read-private, and never a
+ * carrier's portal credentials. What a viewer may not read is selected as null, never fetched.
+ */
+function readableAccountColumns(viewer: { role: UserRole; accountId: number | null }) {
+  const nothing = sql<string | null>`null`;
+  const balance = !can(viewer.role, "accounts:read-balance")
+    ? nothing
+    : viewer.accountId === null
+      ? sql<string | null>`${accounts.balance}::text`
+      : sql<
+          string | null
+        >`case when ${accounts.type} = 'customer' then ${accounts.balance}::text end`;
+  return {
+    id: accounts.id,
+    type: accounts.type,
+    name: accounts.name,
+    status: accounts.status,
+    currency: accounts.currency,
+    balance,
+    creditLimit: accounts.creditLimit,
+    channels: accounts.channels,
+    cps: accounts.cps,
+    billingEmail: accounts.billingEmail,
+    country: accounts.country,
+    notesPublic: accounts.notesPublic,
+    notesPrivate: can(viewer.role, "accounts:read-private") ? accounts.notesPrivate : nothing,
+    version: accounts.version,
+    createdAt: accounts.createdAt,
+    updatedAt: accounts.updatedAt,
+  };
+}
+
+/** One account, with only what `viewer` may read (readableAccountColumns). */
+export async function findReadableAccount(
+  db: DbOrTx,
+  id: number,
+  viewer: { role: UserRole; accountId: number | null },
+) {
+  const [row] = await db
+    .select(readableAccountColumns(viewer))
+    .from(accounts)
+    .where(eq(accounts.id, id));
+  return row ?? null;
+}
+
+function listConditions(filters: AccountListFilters): SQL | undefined {
   const conditions: (SQL | undefined)[] = [];
   if (filters.q) {
     const asId = /^\d{1,15}$/.test(filters.q) ? Number(filters.q) : null;
@@ -48,16 +115,42 @@ export async function listAccounts(db: DbOrTx, filters: AccountListFilters) {
   if (filters.status) conditions.push(eq(accounts.status, filters.status));
   if (filters.id) conditions.push(eq(accounts.id, filters.id));
   if (filters.after) conditions.push(gt(accounts.id, filters.after));
-  // Whole rows: the REST API answers with the same page (the list page shows a few columns).
-  const rows = await db
-    .select()
-    .from(accounts)
-    .where(and(...conditions))
-    .orderBy(asc(accounts.id))
-    .limit(ACCOUNTS_PAGE_SIZE + 1);
+  return and(...conditions);
+}
+
+/** A page from one row past it (`ACCOUNTS_PAGE_SIZE + 1` read), and the next page's cursor. */
+function keysetPage<R extends { id: number }>(rows: R[]) {
   const more = rows.length > ACCOUNTS_PAGE_SIZE;
   const page = more ? rows.slice(0, ACCOUNTS_PAGE_SIZE) : rows;
   return { rows: page, nextAfter: more ? page[page.length - 1]!.id : null };
+}
+
+/** One page of accounts by ascending id (keyset), as the list page shows them. */
+export async function listAccounts(db: DbOrTx, filters: AccountListFilters) {
+  return keysetPage(
+    await db
+      .select(LIST_COLUMNS)
+      .from(accounts)
+      .where(listConditions(filters))
+      .orderBy(asc(accounts.id))
+      .limit(ACCOUNTS_PAGE_SIZE + 1),
+  );
+}
+
+/** The same page with what `viewer` may read of each account (readableAccountColumns). */
+export async function listReadableAccounts(
+  db: DbOrTx,
+  filters: AccountListFilters,
+  viewer: { role: UserRole; accountId: number | null },
+) {
+  return keysetPage(
+    await db
+      .select(readableAccountColumns(viewer))
+      .from(accounts)
+      .where(listConditions(filters))
+      .orderBy(asc(accounts.id))
+      .limit(ACCOUNTS_PAGE_SIZE + 1),
+  );
 }
 
 export async function findAccount(db: DbOrTx, id: number) {

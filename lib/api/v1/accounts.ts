@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ACCOUNT_STATUSES, ACCOUNT_TYPES } from "@/db/schema";
 import { createAccountOperation } from "@/lib/accounts/create-account";
 import { deleteAccountOperation } from "@/lib/accounts/delete-account";
-import { findAccount, listAccounts, type AccountRow } from "@/lib/accounts/queries";
+import { findReadableAccount, listReadableAccounts } from "@/lib/accounts/queries";
 import { createAccountSchema, updateAccountSchema } from "@/lib/accounts/schemas";
 import { updateAccountOperation } from "@/lib/accounts/update-account";
 import { can } from "@/lib/auth/permissions";
@@ -39,8 +39,13 @@ const accountSchema = z
   })
   .meta({ id: "Account" });
 
-/** An account as this caller may see it: private notes and balances only where the role allows. */
-function accountResource(row: AccountRow, user: CurrentUser): z.infer<typeof accountSchema> {
+type ReadableAccount = NonNullable<Awaited<ReturnType<typeof findReadableAccount>>>;
+
+/**
+ * An account as this caller may see it: the balance and private notes only where the role
+ * allows (and then they were the only ones selected: readableAccountColumns).
+ */
+function accountResource(row: ReadableAccount, user: CurrentUser): z.infer<typeof accountSchema> {
   const balanceVisible =
     can(user.role, "accounts:read-balance") && (user.accountId === null || row.type === "customer");
   return {
@@ -49,7 +54,7 @@ function accountResource(row: AccountRow, user: CurrentUser): z.infer<typeof acc
     name: row.name,
     status: row.status,
     currency: row.currency,
-    ...(balanceVisible ? { balance: row.balance } : {}),
+    ...(balanceVisible && row.balance !== null ? { balance: row.balance } : {}),
     creditLimit: row.creditLimit,
     channels: row.channels,
     cps: row.cps,
@@ -66,7 +71,7 @@ function accountResource(row: AccountRow, user: CurrentUser): z.infer<typeof acc
 /** The account when this caller may see it, else null (a 404 to them). */
 async function visibleAccount(ctx: ApiContext, id: number) {
   if (ctx.user.accountId !== null && ctx.user.accountId !== id) return null;
-  return findAccount(ctx.db, id);
+  return findReadableAccount(ctx.db, id, ctx.user);
 }
 
 async function accountReply(ctx: ApiContext, id: number) {
@@ -93,7 +98,11 @@ const listAccountsEndpoint = readEndpoint({
   read: async (ctx, { query }) => {
     // A portal key's list is its own account, when the filters match it.
     const own = ctx.user.accountId ?? undefined;
-    const page = await listAccounts(ctx.db, { ...query, id: own, after: query.cursor });
+    const page = await listReadableAccounts(
+      ctx.db,
+      { ...query, id: own, after: query.cursor },
+      ctx.user,
+    );
     return { body: pageBody(page, (r) => accountResource(r, ctx.user)) };
   },
 });
