@@ -8,6 +8,7 @@ import { systemActor } from "@/lib/audit/actor";
 import { recordAuditEvent } from "@/lib/audit/core";
 import { readCheckpoints, type CheckpointTargets } from "@/lib/audit/chain/checkpoints";
 import { GENESIS_HASH, linkHash } from "@/lib/audit/chain/links";
+import { checkSignature, signEntry } from "@/lib/audit/chain/signing";
 import { sealAuditLog } from "@/lib/audit/chain/seal";
 import {
   lastVerification,
@@ -154,6 +155,32 @@ describe("tampering a superuser can do is named", () => {
     expect(report.problems[0]!.detail).toContain(`between entries ${ids[0]} and ${ids[2]}`);
   });
 
+  it("an entry appended in SQL is 'inserted' before any seal, and stays so once sealed", async () => {
+    const ids = await writeEntries(2);
+    await sealAndCheckpoint(database.db, targets);
+    const forge = (message: string) =>
+      asSuperuser(
+        sql`insert into audit_log (actor_type, actor_label, channel, action, table_name, message)
+            values ('user', 'Alice', 'control_panel', 'UPDATE', 'accounts', ${message})`,
+      );
+    await forge("Forged after the last seal");
+    const [{ id }] = (await queryRows<{ id: string }>(
+      database.db,
+      sql`select max(id) as id from audit_log`,
+    )) as [{ id: string }];
+    const forged = Number(id);
+    expect(forged).toBeGreaterThan(ids[1]!);
+    expect(kinds(await verify())).toEqual([["inserted", forged]]);
+
+    // a forger who copies a real signature gains nothing: it signs another id and content
+    await asSuperuser(
+      sql`insert into audit_signatures select ${forged}, signature from audit_signatures where entry_id = ${ids[1]!}`,
+    );
+    await sealAuditLog(database.db);
+    const report = await verify();
+    expect(kinds(report)).toEqual([["changed", forged]]);
+  });
+
   it("an entry inserted into the sealed range is 'inserted'", async () => {
     const [first] = await writeEntries(1);
     // a rolled-back write leaves its id unused, as happens in production
@@ -193,19 +220,24 @@ describe("tampering a superuser can do is named", () => {
     expect(report.problems[0]!.detail).toBe(`entry ${a} holds what was sealed as entry ${b}`);
   });
 
-  it("a chain rewritten consistently after an edit passes the links but not the checkpoint", async () => {
+  it("a chain rewritten consistently after an edit passes the links but not the signature or the checkpoint", async () => {
     const ids = await writeEntries(4);
     await sealAndCheckpoint(database.db, targets);
     await asSuperuser(sql`update audit_log set message = 'Nothing happened' where id = ${ids[2]!}`);
     // the attacker recomputes every link from the edited entry on
     await asSuperuser(sql`delete from audit_chain where entry_id >= ${ids[2]!}`);
     await sealAuditLog(database.db);
+    // the links agree again; the entry's signature, made with a key the database never held, does not
     const withoutCheckpoint = await verifyAuditChain(database.db);
-    expect(withoutCheckpoint.ok).toBe(true);
+    expect(kinds(withoutCheckpoint)).toEqual([["changed", ids[2]]]);
+    expect(withoutCheckpoint.problems[0]!.detail).toContain("signature does not verify");
 
     const report = await verify();
-    expect(kinds(report)).toEqual([["checkpoint-mismatch", ids[3]]]);
-    expect(report.problems[0]!.detail).toContain("the chain was rewritten");
+    expect(kinds(report)).toEqual([
+      ["changed", ids[2]],
+      ["checkpoint-mismatch", ids[3]],
+    ]);
+    expect(report.problems[1]!.detail).toContain("the chain was rewritten");
   });
 
   it("removing the newest entries with their links is caught by the checkpoint", async () => {
@@ -261,5 +293,18 @@ describe("recording a verification", () => {
       action: "GENERATE",
       message: "Verified the audit log: 3 sealed entries intact",
     });
+  });
+});
+
+describe("signatures", () => {
+  it("tells a signature under another key from a forged one", () => {
+    const hash = "a".repeat(64);
+    const own = signEntry(7, hash);
+    expect(checkSignature(7, hash, own)).toBe("valid");
+    expect(checkSignature(8, hash, own)).toBe("invalid");
+    expect(checkSignature(7, "b".repeat(64), own)).toBe("invalid");
+    expect(checkSignature(7, hash, `00000000:${own.split(":")[1]}`)).toBe("other-key");
+    expect(checkSignature(7, hash, undefined)).toBe("missing");
+    expect(checkSignature(7, hash, `${own.slice(0, -1)}`)).toBe("invalid");
   });
 });

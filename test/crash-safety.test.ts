@@ -159,11 +159,12 @@ describe.concurrent("the embedded database killed with SIGKILL", () => {
         expect(rowToJson(account!)).toEqual(entries.at(-1)!.after);
 
         // Nothing else changed: every table has the rows it had before this run's first write,
-        // the audit log exactly one more per write.
+        // the audit log exactly one more per write, each with its signature.
         const counts = await tableCounts(db);
         expect(counts).toEqual({
           ...ready.counts,
           "public.audit_log": ready.counts["public.audit_log"]! + entries.length,
+          "public.audit_signatures": ready.counts["public.audit_signatures"]! + entries.length,
         });
         console.info(
           `writer round ${round}: acks ${ready.next}..${lastAck} (${acked.length}), ` +

@@ -25,8 +25,11 @@ import {
 import { pgErrorOf } from "@/db/errors";
 import { migrateDatabase } from "@/db/migrate";
 import { queryRows } from "@/db/raw";
-import { accounts } from "@/db/schema";
+import { accounts, auditRetentionCuts, auditSigningStart, auditVerifications } from "@/db/schema";
 import { seedDemo } from "@/seed/demo/demo";
+import { GENESIS_HASH } from "@/lib/audit/chain/links";
+import { sealAuditLog } from "@/lib/audit/chain/seal";
+import { verifyAuditChain } from "@/lib/audit/chain/verify";
 import { findPostgresBinaries } from "@/tools/postgres/binaries";
 import { startPostgresCluster, type PostgresCluster } from "@/tools/postgres/throwaway";
 import { SERVER_CONDITION } from "@/tools/process/server-condition";
@@ -94,6 +97,7 @@ describe.skipIf(!binaries)("exportToPostgres", { timeout: 60_000 }, () => {
     await migrateDatabase(source);
     await seedDemo(source.db, SEED);
     await addAwkwardRows(source.db);
+    await fillChainTables(source.db);
     report = await exportToPostgres(source, cluster.url);
     target = await open(cluster.url);
   }, 120_000);
@@ -280,6 +284,29 @@ describe.skipIf(!binaries)("exportToPostgres", { timeout: 60_000 }, () => {
 });
 
 /** Rows the demo seed leaves empty or plain: every table should hold something worth comparing. */
+/** The chain's tables hold rows too, so their copy is compared like every other table's. */
+async function fillChainTables(db: Db) {
+  await sealAuditLog(db);
+  await verifyAuditChain(db).then((report) =>
+    db.insert(auditVerifications).values({
+      startedAt: new Date(),
+      ok: report.ok,
+      checkedEntries: report.checkedEntries,
+      unsealedEntries: report.unsealedEntries,
+      problems: [],
+      requestedBy: "test",
+    }),
+  );
+  // as a log carried over from before signing, and once cut by retention (nothing removed)
+  await db.insert(auditSigningStart).values({ firstSignedId: 1 });
+  await db.insert(auditRetentionCuts).values({
+    lastRemovedId: 0,
+    anchorHash: GENESIS_HASH,
+    removedEntries: 0,
+    removedBefore: new Date("2020-01-01T00:00:00Z"),
+  });
+}
+
 async function addAwkwardRows(db: Db) {
   await auditedMutation(db, systemActor("test"), {
     table: "accounts",

@@ -8,7 +8,7 @@ import { format, resolveConfig } from "prettier";
  * every other one as it was.
  */
 
-export const RESULTS_FILE = path.join(process.cwd(), "bench", "RESULTS.md");
+const RESULTS_FILE = path.join(process.cwd(), "bench", "RESULTS.md");
 
 const SECTION = /<!-- ([a-z][a-z0-9-]*): written by [^>]*-->[\s\S]*?<!-- \/\1 -->/g;
 
@@ -17,7 +17,7 @@ function sectionsOf(text: string): Map<string, string> {
 }
 
 /** `text` with the named section replaced by `section` (which carries its markers), or appended. */
-export function withSection(text: string, name: string, section: string): string {
+function withSection(text: string, name: string, section: string): string {
   const current = sectionsOf(text).get(name);
   if (current) return text.replace(current, () => section);
   return `${text.trimEnd()}\n\n${section}\n`;
@@ -33,7 +33,7 @@ export function keepSections(text: string, previous: string): string {
   return result;
 }
 
-export function sectionMarkers(name: string, writer: string): { start: string; end: string } {
+function sectionMarkers(name: string, writer: string): { start: string; end: string } {
   return { start: `<!-- ${name}: written by ${writer} -->`, end: `<!-- /${name} -->` };
 }
 

@@ -14,6 +14,15 @@ CREATE TABLE "audit_retention_cuts" (
 	"cut_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "audit_signatures" (
+	"entry_id" bigint PRIMARY KEY NOT NULL,
+	"signature" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "audit_signing_start" (
+	"first_signed_id" bigint PRIMARY KEY NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "audit_verifications" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "audit_verifications_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"started_at" timestamp with time zone NOT NULL,
@@ -67,6 +76,9 @@ ALTER TABLE "audit_log" ALTER COLUMN "id" DROP IDENTITY;--> statement-breakpoint
 CREATE SEQUENCE "audit_log_id_seq" OWNED BY "audit_log"."id";--> statement-breakpoint
 SELECT setval('audit_log_id_seq', coalesce(max(id), 0) + 1, false) FROM audit_log;--> statement-breakpoint
 ALTER TABLE "audit_log" ALTER COLUMN "id" SET DEFAULT trunkline_audit_next_id();--> statement-breakpoint
+-- Entries from here on are signed by the application; those before had no signing to do (on
+-- an empty log no row: every entry is signed).
+INSERT INTO "audit_signing_start" SELECT max(id) + 1 FROM audit_log HAVING max(id) IS NOT NULL;--> statement-breakpoint
 -- Append-only, except retention (lib/audit/retention.ts, as the owner role on a real server)
 -- removing entries up to the id it set for its own transaction.
 CREATE OR REPLACE FUNCTION trunkline_audit_log_append_only() RETURNS trigger
@@ -76,7 +88,7 @@ DECLARE
 BEGIN
   IF TG_OP = 'DELETE' THEN
     -- (separate branches: a field is looked up only on the table that has it)
-    IF TG_TABLE_NAME = 'audit_chain' THEN
+    IF TG_TABLE_NAME IN ('audit_chain', 'audit_signatures') THEN
       IF OLD.entry_id <= through THEN RETURN OLD; END IF;
     ELSIF TG_TABLE_NAME = 'audit_log' THEN
       IF OLD.id <= through THEN RETURN OLD; END IF;
@@ -95,3 +107,10 @@ CREATE TRIGGER audit_retention_cuts_no_update_delete BEFORE UPDATE OR DELETE ON 
 --> statement-breakpoint
 CREATE TRIGGER audit_retention_cuts_no_truncate BEFORE TRUNCATE ON audit_retention_cuts
   FOR EACH STATEMENT EXECUTE FUNCTION trunkline_audit_log_append_only();
+--> statement-breakpoint
+CREATE TRIGGER audit_signatures_no_update_delete BEFORE UPDATE OR DELETE ON audit_signatures
+  FOR EACH ROW EXECUTE FUNCTION trunkline_audit_log_append_only();--> statement-breakpoint
+CREATE TRIGGER audit_signatures_no_truncate BEFORE TRUNCATE ON audit_signatures
+  FOR EACH STATEMENT EXECUTE FUNCTION trunkline_audit_log_append_only();--> statement-breakpoint
+CREATE TRIGGER audit_signing_start_no_update_delete BEFORE UPDATE OR DELETE ON audit_signing_start
+  FOR EACH ROW EXECUTE FUNCTION trunkline_audit_log_append_only();

@@ -53,3 +53,18 @@ export const auditVerifications = pgTable(
   },
   (t) => [index("audit_verifications_finished_idx").on(t.finishedAt.desc())],
 );
+
+/**
+ * Each entry's signature (lib/audit/chain/signing.ts): HMAC-SHA256 under a key the database
+ * never holds, over the entry's id and content hash, written with the entry. An entry added in
+ * SQL, even after the newest one, has none that verifies.
+ */
+export const auditSignatures = pgTable("audit_signatures", {
+  entryId: bigint({ mode: "number" }).primaryKey(),
+  signature: text().notNull(),
+});
+
+/** The first entry written with a signature: older entries (from before signing) have none. */
+export const auditSigningStart = pgTable("audit_signing_start", {
+  firstSignedId: bigint({ mode: "number" }).primaryKey(),
+});

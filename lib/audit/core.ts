@@ -3,8 +3,9 @@ import "server-only";
 import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { DbOrTx, Tx } from "@/db/client";
-import { auditLog, type AuditAction } from "@/db/schema";
+import { auditLog, auditSignatures, type AuditAction } from "@/db/schema";
 import type { ActorContext } from "./actor";
+import { signEntry } from "./chain/signing";
 import { describeChange } from "./messages";
 import { redactPair } from "./redact";
 import { AUDITED_TABLES, type AuditedTableName } from "./tables";
@@ -216,7 +217,11 @@ async function insertAuditEntry(tx: Tx, actor: ActorContext, entry: AuditEvent):
       before: entry.before ?? null,
       after: entry.after ?? null,
     })
-    .returning({ id: auditLog.id });
+    // the content hash as stored (every column, as the database encodes it) is what is signed
+    .returning({ id: auditLog.id, hash: sql<string>`trunkline_audit_entry_hash(audit_log)` });
   if (!row) throw new Error("audit entry was not written");
+  await tx
+    .insert(auditSignatures)
+    .values({ entryId: row.id, signature: signEntry(row.id, row.hash) });
   return row.id;
 }

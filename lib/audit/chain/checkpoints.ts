@@ -9,7 +9,7 @@ import { z } from "zod";
  * make the head agree with what was recorded elsewhere before.
  */
 
-export const checkpointSchema = z.object({
+const checkpointSchema = z.object({
   lastId: z.number().int().nonnegative(),
   headHash: z.string().regex(/^[0-9a-f]{64}$/),
   at: z.iso.datetime(),

@@ -16,7 +16,7 @@ export type ChainHead = { entryId: number; chainHash: string };
 const BATCH = 2_000;
 
 /** The last link, or where retention left the chain (its anchor), or the genesis. */
-export async function chainHead(db: DbOrTx): Promise<ChainHead> {
+async function chainHead(db: DbOrTx): Promise<ChainHead> {
   const [link] = await queryRows<{ entry_id: string | number; chain_hash: string }>(
     db,
     sql`select entry_id, chain_hash from audit_chain order by entry_id desc limit 1`,

@@ -4,6 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { queryRows } from "@/db/raw";
 import type { Checkpoint, CheckpointLog } from "./checkpoints";
 import { GENESIS_HASH, linkHash } from "./links";
+import { checkSignature } from "./signing";
 
 /**
  * Verification: recomputes every entry's hash from its stored columns and walks the chain's
@@ -16,11 +17,12 @@ export type ProblemKind =
   | "deleted"
   | "inserted"
   | "chain-broken"
+  | "signature-key"
   | "checkpoint-mismatch"
   | "checkpoint-file"
   | "cut-mismatch";
 
-export type ChainProblem = { kind: ProblemKind; entryId: number | null; detail: string };
+type ChainProblem = { kind: ProblemKind; entryId: number | null; detail: string };
 
 export type VerificationReport = {
   ok: boolean;
@@ -48,7 +50,7 @@ const PAGE = 5_000;
 const MAX_LISTED = 1_000;
 
 type Link = { entry_id: string | number; entry_hash: string; chain_hash: string };
-type Entry = { id: string | number; entry_hash: string };
+type Entry = { id: string | number; entry_hash: string; signature: string | null };
 type Cut = { last_removed_id: string | number; anchor_hash: string };
 
 class Findings {
@@ -104,6 +106,12 @@ export async function verifyAuditChain(
   );
   const sealedHeadId = Number(head?.head ?? cut?.lastRemovedId ?? 0);
   const fromId = Math.max(options.fromId ?? 1, (cut?.lastRemovedId ?? 0) + 1);
+  const [signing] = await queryRows<{ first: string | number | null }>(
+    db,
+    sql`select min(first_signed_id) as first from audit_signing_start`,
+  );
+  // no row: someone removed it, so every entry must be signed
+  const firstSignedId = Number(signing?.first ?? 0);
   const toId = options.toId ?? null;
   const upTo = toId ?? Number.MAX_SAFE_INTEGER;
 
@@ -116,8 +124,9 @@ export async function verifyAuditChain(
     const [entries, links] = await Promise.all([
       queryRows<Entry>(
         db,
-        sql`select id, trunkline_audit_entry_hash(a) as entry_hash from audit_log a
-            where id >= ${lo} and id <= ${upTo} order by id limit ${PAGE}`,
+        sql`select a.id, trunkline_audit_entry_hash(a) as entry_hash, s.signature
+            from audit_log a left join audit_signatures s on s.entry_id = a.id
+            where a.id >= ${lo} and a.id <= ${upTo} order by a.id limit ${PAGE}`,
       ),
       queryRows<Link>(
         db,
@@ -133,6 +142,7 @@ export async function verifyAuditChain(
       lastOf(links, (i) => Number(links[i]!.entry_id)),
     );
     const actual = new Map(entries.map((e) => [Number(e.id), e.entry_hash]));
+    const signatures = new Map(entries.map((e) => [Number(e.id), e.signature ?? undefined]));
     const sealedAs = new Map(links.map((l) => [l.entry_hash, Number(l.entry_id)]));
     const ids = [...new Set([...actual.keys(), ...links.map((l) => Number(l.entry_id))])]
       .filter((id) => id <= bound)
@@ -142,6 +152,11 @@ export async function verifyAuditChain(
     for (const id of ids) {
       const link = linkOf.get(id);
       const hash = actual.get(id);
+      // one finding an entry: the seal's, when it has one to give
+      const signatureDecides = link ? hash === link.entry_hash : id > sealedHeadId;
+      if (hash !== undefined && signatureDecides && id >= firstSignedId) {
+        checkEntrySignature(findings, id, hash, signatures.get(id));
+      }
       if (!link) {
         if (id <= sealedHeadId) {
           findings.add("inserted", id, `entry ${id} is not in the chain: inserted out of band`);
@@ -190,6 +205,31 @@ export async function verifyAuditChain(
     problems: findings.listed,
     problemCount: findings.count,
   };
+}
+
+/** An entry the application wrote carries a signature no one without its key can make. */
+function checkEntrySignature(
+  findings: Findings,
+  id: number,
+  hash: string,
+  signature: string | undefined,
+) {
+  const check = checkSignature(id, hash, signature);
+  if (check === "missing") {
+    findings.add("inserted", id, `entry ${id} has no signature: inserted out of band`);
+  } else if (check === "invalid") {
+    findings.add(
+      "changed",
+      id,
+      `entry ${id}'s signature does not verify: changed since it was written, or forged`,
+    );
+  } else if (check === "other-key") {
+    findings.add(
+      "signature-key",
+      id,
+      `entry ${id} is signed with another key than AUDIT_SIGNING_KEY: cannot be checked`,
+    );
+  }
 }
 
 /**
