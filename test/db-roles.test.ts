@@ -4,12 +4,20 @@ import { promisify } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPostgres, type Database, type Db } from "@/db/client";
+import {
+  DatabaseUnavailableError,
+  openDatabase,
+  openPostgres,
+  type Database,
+  type Db,
+} from "@/db/client";
+import { readDatabaseConfig } from "@/db/config";
 import { migrateDatabase } from "@/db/migrate";
 import { queryRows } from "@/db/raw";
 import {
   APPEND_ONLY_TABLES,
   RuntimeRoleError,
+  runtimeRoleFor,
   runtimeRoleProblems,
   setUpRuntimeRole,
 } from "@/db/roles";
@@ -90,6 +98,66 @@ async function privileges(db: Db, role: string, table: string): Promise<string[]
   );
   return row!.privileges;
 }
+
+describe("which runtime role db:migrate sets up", () => {
+  const config = (env: Record<string, string>) =>
+    readDatabaseConfig({ NODE_ENV: "test", PGLITE_DIR: "x", ...env });
+  const OWNER = "postgres://owner:own%20pw@db.internal:5432/trunkline";
+  const APP = "postgres://trunkline_app:app%20pw@db.internal:5432/trunkline";
+
+  it("the one asked for, whose password is reset only when RUNTIME_DATABASE_PASSWORD says so", () => {
+    expect(runtimeRoleFor(config({ DATABASE_URL: OWNER }), "trunkline_app")).toEqual({
+      name: "trunkline_app",
+      password: undefined,
+      resetPassword: false,
+    });
+    expect(
+      runtimeRoleFor(
+        config({
+          DATABASE_URL: OWNER,
+          MIGRATION_DATABASE_URL: OWNER,
+          RUNTIME_DATABASE_PASSWORD: "s",
+        }),
+        "other",
+      ),
+    ).toEqual({ name: "other", password: "s", resetPassword: true });
+  });
+
+  it("else DATABASE_URL's user when MIGRATION_DATABASE_URL connects as another", () => {
+    expect(runtimeRoleFor(config({ DATABASE_URL: APP, MIGRATION_DATABASE_URL: OWNER }))).toEqual({
+      name: "trunkline_app",
+      password: "app pw",
+      resetPassword: false,
+    });
+    expect(runtimeRoleFor(config({ DATABASE_URL: APP }))).toBeUndefined();
+    expect(
+      runtimeRoleFor(config({ DATABASE_URL: OWNER, MIGRATION_DATABASE_URL: OWNER })),
+    ).toBeUndefined();
+    const sameUserOtherHost = OWNER.replace("db.internal", "pgbouncer.internal");
+    expect(
+      runtimeRoleFor(config({ DATABASE_URL: sameUserOtherHost, MIGRATION_DATABASE_URL: OWNER })),
+    ).toBeUndefined();
+  });
+
+  it("refuses what is no role name, before connecting", () => {
+    expect(() => runtimeRoleFor(config({}), "pg_monitor")).toThrow(RuntimeRoleError);
+    expect(() => runtimeRoleFor(config({}), "app; drop table audit_log")).toThrow(
+      'Runtime role "app; drop table audit_log": not a role name.',
+    );
+  });
+
+  it("will not run the app on the embedded database while migrations go to a server", async () => {
+    const err = await openDatabase({
+      NODE_ENV: "test",
+      MIGRATION_DATABASE_URL: OWNER,
+      PGLITE_DIR: "x",
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatabaseUnavailableError);
+    expect((err as Error).message).toContain(
+      "MIGRATION_DATABASE_URL is set but DATABASE_URL is not",
+    );
+  });
+});
 
 describe.skipIf(!postgresBinaries)("database roles (real Postgres)", { timeout: 60_000 }, () => {
   let server: RealPostgres;
