@@ -104,7 +104,7 @@ async function createOrUpdateRole(tx: Tx, role: RuntimeRole): Promise<void> {
     throw new RuntimeRoleError(
       `Cannot ${exists ? "set the password of" : "create"} role ${role.name} (${reason}). ` +
         `Give the migration role CREATEROLE, or as a superuser run: ` +
-        `CREATE ROLE ${ident(role.name)} LOGIN PASSWORD '…'`,
+        `${exists ? "ALTER" : "CREATE"} ROLE ${ident(role.name)} ${exists ? "" : "LOGIN "}PASSWORD '…'`,
     );
   }
 }
