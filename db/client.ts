@@ -72,14 +72,17 @@ export async function openPglite(dir: string): Promise<EmbeddedDatabase> {
 }
 
 /** Connects to a real Postgres server and fails fast, with a readable message, if it cannot. */
-export async function openPostgres(url: string): Promise<ServerDatabase> {
-  let where = "the DATABASE_URL server";
+export async function openPostgres(
+  url: string,
+  variable = "DATABASE_URL",
+): Promise<ServerDatabase> {
+  let where = `the ${variable} server`;
   try {
     const u = new URL(url);
     if (u.protocol !== "postgres:" && u.protocol !== "postgresql:") throw new Error(u.protocol);
     where = `${u.hostname}:${u.port || 5432}${u.pathname}`;
   } catch {
-    throw new DatabaseUnavailableError("DATABASE_URL is not a valid postgres:// URL.");
+    throw new DatabaseUnavailableError(`${variable} is not a valid postgres:// URL.`);
   }
   const sql = postgres(url, {
     max: 10,
@@ -99,8 +102,26 @@ export async function openPostgres(url: string): Promise<ServerDatabase> {
 }
 
 /** Picks the driver: postgres.js when DATABASE_URL is set, the embedded PGlite otherwise. */
-export function openDatabase(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
+export async function openDatabase(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
   const config = readDatabaseConfig(env);
+  if (!config.DATABASE_URL && config.MIGRATION_DATABASE_URL) {
+    // Otherwise the app would run on the embedded database while migrations went to the server.
+    throw new DatabaseUnavailableError(
+      "MIGRATION_DATABASE_URL is set but DATABASE_URL is not: set both to use a Postgres server.",
+    );
+  }
+  return config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : openPglite(config.PGLITE_DIR);
+}
+
+/**
+ * The database as the role that owns the schema, for migrations: MIGRATION_DATABASE_URL, else
+ * DATABASE_URL, else the embedded PGlite (whose only role owns everything).
+ */
+export function openOwnerDatabase(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
+  const config = readDatabaseConfig(env);
+  if (config.MIGRATION_DATABASE_URL) {
+    return openPostgres(config.MIGRATION_DATABASE_URL, "MIGRATION_DATABASE_URL");
+  }
   return config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : openPglite(config.PGLITE_DIR);
 }
 

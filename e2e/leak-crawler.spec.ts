@@ -185,6 +185,7 @@ for (const user of Object.values(DEMO) as DemoUser[]) {
     const forbidden = await forbiddenFor(sql, user, {
       authSecret: process.env.E2E_AUTH_SECRET,
       databaseUrl: process.env.E2E_DATABASE_URL,
+      appDatabaseUrl: process.env.E2E_APP_DATABASE_URL,
       browserUserAgent,
     });
     expect(forbidden.values.length, "no forbidden values gathered").toBeGreaterThan(0);

@@ -59,6 +59,8 @@ async function main(): Promise<number> {
   // The children must never pick up the developer's own database from the environment.
   const baseEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   delete baseEnv.DATABASE_URL;
+  delete baseEnv.MIGRATION_DATABASE_URL;
+  delete baseEnv.RUNTIME_DATABASE_PASSWORD;
   delete baseEnv.PGLITE_DIR;
 
   const db = await phase("database", chooseDatabase, (d) => d.description);
@@ -98,6 +100,7 @@ async function main(): Promise<number> {
     ...baseEnv,
     E2E_BASE_URL: server.baseUrl,
     E2E_DATABASE_URL: db.url ?? "",
+    E2E_APP_DATABASE_URL: "DATABASE_URL" in db.env ? db.env.DATABASE_URL : "",
     E2E_DATABASE_KIND: db.kind,
     E2E_AUTH_SECRET: authSecret,
     E2E_CHROMIUM: browser.executablePath ?? "",

@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { DatabaseUnavailableError, openDatabase } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
+import { DatabaseUnavailableError } from "@/db/client";
+import { openMigratedDatabase } from "@/db/migrate";
+import { RuntimeRoleError } from "@/db/roles";
 import { users } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
@@ -37,9 +38,8 @@ async function main() {
     process.exit(2);
   }
   const { email, name, password } = parsed.data;
-  const database = await openDatabase();
+  const database = await openMigratedDatabase();
   try {
-    await migrateDatabase(database);
     const [existing] = await database.db
       .select({ id: users.id })
       .from(users)
@@ -69,6 +69,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof DatabaseUnavailableError ? `Cannot connect: ${err.message}` : err);
+  const known = err instanceof DatabaseUnavailableError || err instanceof RuntimeRoleError;
+  console.error(known ? `Cannot connect: ${err.message}` : err);
   process.exit(1);
 });

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { DatabaseUnavailableError, openDatabase, type Db } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
+import { DatabaseUnavailableError, type Db } from "@/db/client";
+import { openMigratedDatabase } from "@/db/migrate";
 import { queryRows } from "@/db/raw";
+import { RuntimeRoleError } from "@/db/roles";
 import { DEMO_PASSWORD, DEMO_SIGN_INS, seedDemo } from "@/seed/demo/demo";
 
 /**
@@ -9,9 +10,8 @@ import { DEMO_PASSWORD, DEMO_SIGN_INS, seedDemo } from "@/seed/demo/demo";
  * or DATABASE_URL), unless it is already there. Stop `npm start` first when using PGlite.
  */
 async function main() {
-  const database = await openDatabase();
+  const database = await openMigratedDatabase();
   try {
-    await migrateDatabase(database);
     const started = Date.now();
     const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     const { seeded } = await seedDemo(database.db, {
@@ -57,7 +57,7 @@ async function printSummary(db: Db) {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DatabaseUnavailableError) {
+  if (err instanceof DatabaseUnavailableError || err instanceof RuntimeRoleError) {
     console.error(`Cannot seed: ${err.message}`);
   } else {
     console.error(err);

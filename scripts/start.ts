@@ -5,9 +5,17 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import path from "node:path";
 import next from "next";
-import { DatabaseUnavailableError, openDatabase, setDatabase, type Database } from "@/db/client";
+import {
+  DatabaseUnavailableError,
+  openDatabase,
+  openOwnerDatabase,
+  setDatabase,
+  type Database,
+} from "@/db/client";
+import type { DatabaseConfig } from "@/db/config";
 import { serveBackups } from "@/db/embedded/control-socket";
-import { migrateDatabase } from "@/db/migrate";
+import { connectsSeparately, migrateAsOwner } from "@/db/migrate";
+import { RuntimeRoleError } from "@/db/roles";
 import { startAuditSealer } from "@/lib/audit/chain/sealer";
 import { DEMO_SIGN_INS, DEMO_PASSWORD, seedDemo } from "@/seed/demo/demo";
 import { hasDemoData, hasAnyUser } from "@/seed/demo/status";
@@ -80,8 +88,27 @@ function startBuild(): Build | undefined {
 /** Whether the demo seed is being written: stopping then must not wait for it (see stop). */
 let seeding = false;
 
-async function prepareDatabase(database: Database): Promise<void> {
-  await migrateDatabase(database);
+/**
+ * Migrates as the owner, then connects as the app's runtime role when DATABASE_URL names another
+ * (`switchTo` hands the new connection over for closing), and seeds an empty embedded database.
+ */
+async function prepareDatabase(
+  owner: Database,
+  config: DatabaseConfig,
+  switchTo: (database: Database) => void,
+): Promise<void> {
+  await migrateAsOwner(owner, config);
+  let database = owner;
+  if (connectsSeparately(config)) {
+    await owner.close();
+    database = await openDatabase();
+    switchTo(database);
+  } else if (database.kind === "postgres") {
+    console.log(
+      "The app connects as the role that runs the migrations and owns the tables: see " +
+        '"Database roles" in the README to connect as a role that cannot alter them.',
+    );
+  }
   if (await hasAnyUser(database.db)) return;
   if (database.kind === "pglite") {
     console.log("Empty embedded database: loading the demo data (about a minute)…");
@@ -101,9 +128,9 @@ async function main() {
   const config = readConfig();
   ensureAuthSecret(path.join(root, ".data"));
 
-  // The database is opened first, so an unreachable server or a folder in use fails in seconds;
-  // the build then runs beside the migrations and the seed.
-  const database = await openDatabase();
+  // The database is opened first (as its owner, to migrate), so an unreachable server or a
+  // folder in use fails in seconds; the build then runs beside the migrations and the seed.
+  let database = await openOwnerDatabase();
   const build = dev ? undefined : startBuild();
   // Undone in reverse order on stop: the database closes last.
   const cleanups: (() => Promise<void>)[] = [() => database.close()];
@@ -132,7 +159,7 @@ async function main() {
   process.on("SIGTERM", onSignal);
 
   try {
-    await Promise.all([prepareDatabase(database), build?.done]);
+    await Promise.all([prepareDatabase(database, config, (app) => (database = app)), build?.done]);
   } catch (err) {
     build?.cancel();
     // Closing would wait for a seed still running; exiting discards it (one transaction).
@@ -212,7 +239,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DatabaseUnavailableError) {
+  if (err instanceof DatabaseUnavailableError || err instanceof RuntimeRoleError) {
     console.error(`Cannot start: ${err.message}`);
   } else {
     console.error(err);

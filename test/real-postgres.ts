@@ -10,7 +10,13 @@ import { startPostgresCluster, type PostgresCluster } from "@/tools/postgres/thr
  */
 export const postgresBinaries = findPostgresBinaries();
 
-export type RealPostgres = { database: Database; stop: () => Promise<void> };
+export type RealPostgres = {
+  /** Connected as the cluster's superuser, which owns the schema it migrated. */
+  database: Database;
+  /** postgres://postgres@127.0.0.1:PORT/name, trust authentication on loopback. */
+  url: string;
+  stop: () => Promise<void>;
+};
 
 export async function startRealPostgres(name: string): Promise<RealPostgres> {
   if (!postgresBinaries) throw new Error("no Postgres server binaries");
@@ -20,6 +26,7 @@ export async function startRealPostgres(name: string): Promise<RealPostgres> {
     await migrateDatabase(database);
     return {
       database,
+      url: cluster.url,
       stop: async () => {
         await database.close().catch(() => {});
         await cluster.stop();

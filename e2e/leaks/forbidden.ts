@@ -56,7 +56,10 @@ export type ForbiddenSet = {
 
 export type Extras = {
   authSecret?: string;
+  /** The owner's URL the harness migrates with (MIGRATION_DATABASE_URL). */
   databaseUrl?: string;
+  /** The runtime role's URL the app connects with (DATABASE_URL), password included. */
+  appDatabaseUrl?: string;
   /** The crawler's own browser User-Agent: the user sends it, it is theirs. */
   browserUserAgent?: string;
 };
@@ -167,7 +170,11 @@ export async function forbiddenFor(
     add("secret", `accounts.carrier_portal_password of ${a.name}`, [a.carrier_portal_password]);
   }
   add("secret", "AUTH_SECRET of the server", [extras.authSecret]);
-  add("secret", "DATABASE_URL of the server", [extras.databaseUrl]);
+  add("secret", "MIGRATION_DATABASE_URL of the server", [extras.databaseUrl]);
+  add("secret", "DATABASE_URL of the server and its password", [
+    extras.appDatabaseUrl,
+    extras.appDatabaseUrl ? decodeURIComponent(new URL(extras.appDatabaseUrl).password) : undefined,
+  ]);
   // Queued emails carry single-use links; the outbox page (admin only) shows them by design.
   if (viewer.role !== "admin") {
     for (const m of await sql<{ id: string; body_text: string }[]>`
