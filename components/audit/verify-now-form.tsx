@@ -1,0 +1,22 @@
+"use client";
+
+import { useActionState } from "react";
+import { FormStatus } from "@/components/forms/form-status";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
+import type { VerifyNowResult } from "@/lib/audit-integrity/verify-operation";
+
+/** "Verify now": runs the chain's verification; the page re-renders with the new result. */
+export function VerifyNowForm({ action }: { action: FormAction<VerifyNowResult> }) {
+  const [state, formAction] = useActionState<ActionResult<VerifyNowResult>, FormData>(action, IDLE);
+  return (
+    <form action={formAction} aria-label="Verify the audit log" className="space-y-3">
+      <p className="text-sm text-slate-600">
+        Recomputes every sealed entry&rsquo;s hash and the chain&rsquo;s links, then compares the
+        head with the latest external checkpoint. The run is recorded in the audit log.
+      </p>
+      <SubmitButton pendingText="Verifying…">Verify now</SubmitButton>
+      <FormStatus state={state} />
+    </form>
+  );
+}
