@@ -87,8 +87,8 @@ test("[auditor] verifies the audit log, then a changed entry is named", async ({
 
   // The run is itself an entry: a GENERATE on audit_log, the auditor's, saying what was found.
   const [entry] = await sql<{ id: string; message: string; label: string; after: unknown }[]>`
-    select id::text, message, actor_label as label, after from audit_log
-    where action = 'GENERATE' and table_name = 'audit_log' order by id desc limit 1`;
+    select a.id::text, a.message, a.actor_label as label, a.after from audit_log a
+    where a.action = 'GENERATE' and a.table_name = 'audit_log' order by a.id desc limit 1`;
   expect(entry).toMatchObject({
     message: `Verified the audit log: ${checked} sealed entries intact`,
     label: auditor!.name,
