@@ -4,7 +4,8 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { findChromium } from "./harness/chromium";
 import { chooseDatabase } from "./harness/database";
@@ -14,7 +15,7 @@ import { run } from "@/tools/process/exec";
 import { freePort } from "@/tools/process/free-port";
 import { ToolError, indent } from "@/tools/process/output";
 import { SERVER_CONDITION } from "@/tools/process/server-condition";
-import { isTearingDown, tearDown } from "@/tools/process/teardown";
+import { isTearingDown, onTeardown, tearDown } from "@/tools/process/teardown";
 
 const ROOT = path.resolve(__dirname, "..");
 const SERVER_TIMEOUT_MS = 240_000; // the first start may run `next build`
@@ -70,6 +71,14 @@ async function main(): Promise<number> {
     run(bin("tsx"), [SERVER_CONDITION, "scripts/seed.ts"], { cwd: ROOT, env: dbEnv }),
   );
 
+  // The audit chain's checkpoints of this run's database only: a file shared with earlier runs
+  // (other databases) would hold heads this chain never had, and verification would say so.
+  const checkpointDir = mkdtempSync(path.join(tmpdir(), "trunkline-e2e-checkpoints-"));
+  onTeardown("checkpoint folder", async () =>
+    rmSync(checkpointDir, { recursive: true, force: true }),
+  );
+  const checkpointFile = path.join(checkpointDir, "audit-checkpoints.jsonl");
+
   const port = await freePort();
   // Also given to Playwright: the leak crawler checks that no page ever sends it.
   const authSecret = randomBytes(32).toString("base64url");
@@ -85,6 +94,7 @@ async function main(): Promise<number> {
           PORT: String(port),
           AUTH_SECRET: authSecret,
           AUTH_TRUST_HOST: "true",
+          AUDIT_CHECKPOINT_FILE: checkpointFile,
         },
         port,
         timeoutMs: SERVER_TIMEOUT_MS,
@@ -103,6 +113,7 @@ async function main(): Promise<number> {
     E2E_APP_DATABASE_URL: "DATABASE_URL" in db.env ? db.env.DATABASE_URL : "",
     E2E_DATABASE_KIND: db.kind,
     E2E_AUTH_SECRET: authSecret,
+    E2E_AUDIT_CHECKPOINT_FILE: checkpointFile,
     E2E_CHROMIUM: browser.executablePath ?? "",
   });
   log(`playwright: exited with code ${code} (${seconds(started)})`);

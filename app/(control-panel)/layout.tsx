@@ -5,7 +5,9 @@ import { requireStaff } from "@/lib/auth/session";
 
 // `permission: null`: every staff user (the API reference holds no data).
 const NAV: (NavItem & { permission: Permission | null })[] = [
-  { href: "/audit-log", label: "Audit log", permission: "audit:read" },
+  // Exact: the integrity page below it has its own link.
+  { href: "/audit-log", label: "Audit log", permission: "audit:read", exact: true },
+  { href: "/audit-log/integrity", label: "Audit integrity", permission: "audit:verify" },
   { href: "/accounts", label: "Accounts", permission: "accounts:read" },
   { href: "/cdrs", label: "CDRs", permission: "cdr:read" },
   { href: "/reports/breakout", label: "Breakout report", permission: "cdr:read" },

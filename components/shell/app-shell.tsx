@@ -32,7 +32,7 @@ export function AppShell({
         </Link>
         <nav data-testid={navTestId} aria-label="Main" className="flex flex-col gap-0.5 px-2">
           {nav.map((item) => (
-            <NavLink key={item.href} href={item.href}>
+            <NavLink key={item.href} href={item.href} exact={item.exact}>
               {item.label}
             </NavLink>
           ))}

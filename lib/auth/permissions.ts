@@ -8,6 +8,8 @@ const PERMISSIONS = [
   "audit:read",
   "audit:read-all-tables",
   "audit:export",
+  // Run the audit chain's verification from the Control Panel and read its results: admin, auditor.
+  "audit:verify",
   "accounts:read",
   // Internal notes, a carrier's portal credentials and its account manager: the operator's own.
   "accounts:read-private",
@@ -50,6 +52,7 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
     "audit:read",
     "audit:read-all-tables",
     "audit:export",
+    "audit:verify",
     "accounts:read",
     "accounts:read-private",
     "accounts:read-balance",

@@ -421,6 +421,7 @@ const INPUTS: Record<string, InputFor> = {
     });
     return { surface: "breakout", userId };
   },
+  "app/(control-panel)/audit-log/integrity/actions.ts#verifyAuditLogAction": async () => ({}),
   "app/(control-panel)/branding/actions.ts#saveDraftAction": async () =>
     draftForm({ portalName: unique("Portal") }),
   "app/(control-panel)/branding/actions.ts#publishAction": async () => {

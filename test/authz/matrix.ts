@@ -79,6 +79,8 @@ export const PAGE_ROWS = rows([
   // Control Panel: staff only; portal users are sent to the portal.
   ["page /",                                  "login",  "home", "home", "home", "home",  "home",  "home", "home"],
   ["page /audit-log",                         "login",  "ok",   "ok",   "ok",   "ok",    "home",  "home", "home"],
+  // audit:verify — the chain's last verification and "Verify now": admin and auditor.
+  ["page /audit-log/integrity",               "login",  "ok",   "403",  "ok",   "403",   "home",  "home", "home"],
   ["page /accounts",                          "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
   ["page /accounts/new",                      "login",  "ok",   "ok",   "403",  "403",   "home",  "home", "home"],
   ["page /accounts/[id]",                     "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
@@ -157,6 +159,8 @@ export const ACTION_ROWS = rows([
   // profile:self — everyone's own sign-in; the staff password form is the staff audience's.
   ["action app/(auth)/actions.ts#signOutOtherSessionsAction",              "login",  "ok",  "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
   ["action app/(control-panel)/profile/actions.ts#changeOwnPasswordAction", "login", "ok",  "ok",   "ok",   "ok",    "403",   "403",  "403"],
+  // audit:verify — admin and auditor; an allowed run writes its result and a GENERATE entry
+  ["action app/(control-panel)/audit-log/integrity/actions.ts#verifyAuditLogAction","login","ok","403","ok","403","403","403","403"],
   // accounts:manage — admin and support
   ["action app/(control-panel)/accounts/actions.ts#createAccountAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
   ["action app/(control-panel)/accounts/actions.ts#updateAccountAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
