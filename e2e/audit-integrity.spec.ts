@@ -105,7 +105,7 @@ test("[auditor] verifies the audit log, then a changed entry is named", async ({
   try {
     await page.goto(PAGE);
     await expect(await verifyNow(page)).toHaveText(
-      /^Verified the audit log: 1 problems in [\d,]+ sealed entries$/,
+      /^Verified the audit log: 1 problem in [\d,]+ sealed entries$/,
     );
     const problems = page.getByTestId("verification-problems");
     await expect(problems.getByRole("row")).toHaveCount(2);

@@ -157,7 +157,7 @@ describe("verify now", () => {
       status: "ok",
       data: { ok: false, problemCount: 1 },
       message: expect.stringMatching(
-        /^Verified the audit log: 1 problems in [\d,]+ sealed entries$/,
+        /^Verified the audit log: 1 problem in [\d,]+ sealed entries$/,
       ),
     });
     const status = await loadIntegrityStatus(database.db);

@@ -82,7 +82,8 @@ export function verificationMessage(report: VerificationReport): string {
   const checked = `${report.checkedEntries.toLocaleString("en-US")} sealed entries`;
   return report.ok
     ? `Verified the audit log: ${checked} intact`
-    : `Verified the audit log: ${report.problemCount.toLocaleString("en-US")} problems in ${checked}`;
+    : `Verified the audit log: ${report.problemCount.toLocaleString("en-US")} ` +
+        `${report.problemCount === 1 ? "problem" : "problems"} in ${checked}`;
 }
 
 export async function lastVerification(db: DbOrTx) {
