@@ -666,7 +666,12 @@ function phaseLines(p: PhaseResult): string[] {
     `- Entries on accounts written in the phase: ${fmtInt(i.entries)}, of which ${fmtInt(i.unacknowledged)} for requests that were never acknowledged (cut off by a fault or by the end of the phase, committed all the same); accounts whose row holds their newest entry's values: **${fmtInt(i.recordsAgree)} of ${fmtInt(i.records)}**; accounts created without an entry: ${i.problems.filter((x) => x.includes("without an entry")).length}`,
     ...(i.problems.length ? ["- Problems:", ...i.problems.map((x) => `  - ${x}`)] : []),
     ...p.events.map((e) => `- ${e}`),
-    ...(p.name === "fault" ? [`- Answered well, second by second: ${timeline(p)}`] : []),
+    ...(p.name === "fault"
+      ? [
+          `- Answered well, second by second: ${timeline(p)}`,
+          "- The seconds of near silence after Postgres is back are postgres.js' reconnect backoff, grown during the outage (README, Scaling): requests wait for a connection meanwhile.",
+        ]
+      : []),
   ];
 }
 
