@@ -132,13 +132,18 @@ async function checkSessions(a: string, b: string, adminPassword: string): Promi
     ok: bWorks,
     detail: bWorks ? "B rendered the audit page" : "B refused the cookie",
   });
-  // Sign out on B; the copy of the same cookie must stop working on A too.
+  // Sign out on B; the copy of the same cookie, working on A until then, must stop working there.
+  const aBefore = await works(onA);
   await onB.signOut();
   const aAfter = await works(onA);
   checks.push({
     name: "a sign-out on B ends the session on A",
-    ok: !aAfter,
-    detail: aAfter ? "A still served the page with the signed-out cookie" : "A refused it",
+    ok: aBefore && !aAfter,
+    detail: !aBefore
+      ? "A refused the cookie before the sign-out"
+      : aAfter
+        ? "A still served the page with the signed-out cookie"
+        : "A served the page before the sign-out on B, and refused the cookie after it",
   });
   return checks;
 }
