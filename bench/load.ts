@@ -2,11 +2,10 @@
 import "./lib/rsc-aliases";
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { format, resolveConfig } from "prettier";
 import { openPostgres, type Db } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { generateApiKey } from "@/lib/api-keys/keys";
@@ -19,10 +18,12 @@ import { freePort } from "@/tools/process/free-port";
 import { SERVER_CONDITION } from "@/tools/process/server-condition";
 import { onTeardown } from "@/tools/process/teardown";
 import { BenchError } from "./lib/cluster";
+import { writeResultsSection } from "./lib/sections";
 import { ensureBenchAdmin, ensureBenchUser, BENCH_ADMIN_EMAIL, Session } from "./lib/http";
 import {
   checkIntegrity,
-  verifyAuditChain,
+  verifyChain,
+  verifyChainAcrossInstances,
   type ChainCheck,
   type IntegrityCheck,
 } from "./lib/load-checks";
@@ -45,9 +46,7 @@ import { fmtMs, summarize } from "./lib/stats";
  * bench/RESULTS.md.
  */
 
-const RESULTS_FILE = path.join(process.cwd(), "bench", "RESULTS.md");
-const START = "<!-- load: written by npm run bench:load (bench/load.ts) -->";
-const END = "<!-- /load -->";
+const WRITER = "npm run bench:load (bench/load.ts)";
 const DATABASE = "trunkline_load";
 
 function intEnv(name: string, fallback: number, min: number, max: number): number {
@@ -80,6 +79,10 @@ type Check = { name: string; ok: boolean; detail: string };
 
 type Instance = { name: string; port: number; server: AppServer };
 
+/** Each instance's chain checkpoints, in a file of its own, as on separate machines. */
+let checkpointDir = "";
+const checkpointFile = (name: string) => path.join(checkpointDir, `checkpoints-${name}.jsonl`);
+
 function startInstance(
   name: string,
   port: number,
@@ -89,7 +92,12 @@ function startInstance(
     command: path.join(process.cwd(), "node_modules", ".bin", "tsx"),
     args: [SERVER_CONDITION, "scripts/start.ts"],
     cwd: process.cwd(),
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      AUDIT_CHECKPOINT_FILE: checkpointFile(name),
+    },
     port,
     // The first start after a source change runs `next build` (minutes on two cores); only the
     // first instance can, and the second starts once it is up.
@@ -362,6 +370,10 @@ async function main() {
   const t0 = performance.now();
   console.log("Postgres: a throwaway cluster (synchronous commits)…");
   const cluster: LoadCluster = await startLoadCluster(DATABASE);
+  checkpointDir = mkdtempSync(path.join(os.tmpdir(), "trunkline-load-checkpoints-"));
+  onTeardown("remove the checkpoint files", async () =>
+    rmSync(checkpointDir, { recursive: true, force: true }),
+  );
   const openRaw = async () => {
     const client = postgres(cluster.url, { max: 2, onnotice: () => {}, connect_timeout: 10 });
     const raw: Raw = (text, params = []) =>
@@ -542,17 +554,32 @@ async function main() {
     console.log(`A's output:\n${a.server.output(30)}`);
   }
 
-  // Fresh after the crash: the runtime's own clients reconnect on their own.
-  const chain: ChainCheck = await verifyAuditChain(cluster.url);
-  console.log(
-    `Chain: ${chain.ran ? (chain.ok ? "verified" : "FAILED") : "not verified"}: ${chain.detail}`,
-  );
-
+  // Stopped first: each seals and writes a last checkpoint on the way out.
   await a.server.stop();
   await b.server.stop();
   await database.close();
-  // Last, as it edits the log: the check must see a change made behind the audit's back.
-  const control = await negativeControl(openRaw, recorder, fault);
+  // A fresh pool: the one open through the Postgres kill would wait out its reconnect backoff.
+  const verifier = await openPostgres(cluster.url);
+  let chain: ChainCheck[];
+  let control: Check;
+  try {
+    const sealFile = checkpointFile("seal");
+    chain = await verifyChainAcrossInstances(verifier.db, sealFile, [
+      { instance: "A", file: checkpointFile("A") },
+      { instance: "B", file: checkpointFile("B") },
+    ]);
+    for (const c of chain) console.log(`  ${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`);
+    // Last, as it edits the log: the checks must see a change made behind the audit's back.
+    control = await negativeControl(
+      openRaw,
+      recorder,
+      fault,
+      (file) => verifyChain(verifier.db, file),
+      sealFile,
+    );
+  } finally {
+    await verifier.close();
+  }
   console.log(`  ${control.ok ? "ok  " : "FAIL"} ${control.name}: ${control.detail}`);
   const totalSeconds = since(t0);
   const section = render({
@@ -566,13 +593,8 @@ async function main() {
     phases: [load, fault],
     chain,
   });
-  const previous = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, "utf8") : "";
-  const text = withSection(previous, section);
-  const style = await resolveConfig(RESULTS_FILE);
-  writeFileSync(RESULTS_FILE, await format(text, { ...style, filepath: RESULTS_FILE }));
-  console.log(
-    `\nWrote ${path.relative(process.cwd(), RESULTS_FILE)} (whole run ${totalSeconds.toFixed(0)} s).`,
-  );
+  await writeResultsSection("load", WRITER, section);
+  console.log(`\nWrote bench/RESULTS.md (whole run ${totalSeconds.toFixed(0)} s).`);
 
   const failed = [
     ...[...checks, control].filter((c) => !c.ok).map((c) => c.name),
@@ -581,7 +603,7 @@ async function main() {
         (p) => p.integrity.problems.length > 0 || p.integrity.matching < p.integrity.acknowledged,
       )
       .map((p) => `${p.name}: ${p.integrity.problems[0] ?? "mismatched entries"}`),
-    ...(chain.ran && !chain.ok ? ["the chain did not verify"] : []),
+    ...chain.filter((c) => !c.ok).map((c) => c.name),
   ];
   if (failed.length) throw new BenchError(`failed: ${failed.join("; ")}`);
 }
@@ -595,19 +617,24 @@ async function negativeControl(
   openRaw: () => Promise<{ raw: Raw; client: postgres.Sql; end: () => Promise<void> }>,
   recorder: Recorder,
   fault: PhaseResult,
+  verify: (checkpointFile: string) => ReturnType<typeof verifyChain>,
+  checkpoints: string,
 ): Promise<Check> {
   const acks = recorder.acks.filter((x) => x.phase === "fault");
   const put = acks.findLast((x) => x.method === "PUT");
   const post = acks.find((x) => x.method === "POST" && x.accountId !== put?.accountId);
-  const name = "the integrity check finds a change without its entry and an entry deleted";
+  const name =
+    "the integrity check finds a change without its entry and an entry deleted, and the chain's verification names the deleted entry";
   if (!put || !post)
     return { name, ok: false, detail: "no acknowledged PUT and POST to tamper with" };
   const { raw, client, end } = await openRaw();
   try {
-    await client.begin(async (tx) => {
+    const deleted = await client.begin(async (tx) => {
       await tx`set local session_replication_role = replica`;
       await tx`update accounts set name = name || ' (tampered)' where id = ${put.accountId}`;
-      await tx`delete from audit_log where request_id = ${post.requestId}`;
+      const rows =
+        await tx`delete from audit_log where request_id = ${post.requestId} returning id`;
+      return rows.map((r) => Number(r.id));
     });
     const again = await checkIntegrity(raw, acks, fault.marks.entry, fault.marks.account);
     const saw = (needle: string) => again.problems.some((p) => p.includes(needle));
@@ -615,13 +642,22 @@ async function negativeControl(
     const foundMissing = saw(
       `${post.requestId} (account ${post.accountId}): acknowledged, no entry`,
     );
+    const report = await verify(checkpoints);
+    const chainNamed =
+      !report.ok &&
+      deleted.length > 0 &&
+      deleted.every((id) => report.problems.some((p) => p.entryId === id));
     return {
       name,
-      ok: foundChange && foundMissing,
+      ok: foundChange && foundMissing && chainNamed,
       detail:
         `account ${put.accountId} renamed and the entry of POST ${post.requestId} deleted as the superuser with triggers off: ` +
         `${foundChange ? "the rename was reported" : "**the rename was not reported**"}, ` +
-        `${foundMissing ? "the missing entry was reported" : "**the missing entry was not reported**"}`,
+        `${foundMissing ? "the missing entry was reported" : "**the missing entry was not reported**"}; ` +
+        `the chain's verification ${chainNamed ? `failed naming entry ${deleted.join(", ")}` : `**did not name entry ${deleted.join(", ")}**`} (${report.problems
+          .slice(0, 2)
+          .map((p) => `${p.kind}: ${p.detail}`)
+          .join("; ")})`,
     };
   } finally {
     await end();
@@ -704,12 +740,10 @@ function render(r: {
   checks: Check[];
   control: Check;
   phases: PhaseResult[];
-  chain: ChainCheck;
+  chain: ChainCheck[];
 }): string {
   const m = r.machine;
   return [
-    START,
-    "",
     "## Two app instances: load and faults",
     "",
     "Written by `npm run bench:load` (bench/load.ts; `LOAD_SECONDS`, `LOAD_FAULT_SECONDS`, `LOAD_CONNECTIONS`).",
@@ -747,18 +781,10 @@ function render(r: {
     "",
     "### The chain",
     "",
-    `- ${r.chain.ran ? (r.chain.ok ? "`audit:verify` passed" : "**`audit:verify` failed**") : "Not verified"}: ${r.chain.detail}`,
+    "Both instances sealed new entries into the chain on their own timers (`AUDIT_SEAL_INTERVAL_SECONDS`, default 5 s), through both kills, each writing its checkpoints to a file of its own; after they stopped, what was left was sealed (`npm run audit:seal`) and the whole log verified (`npm run audit:verify`) against each instance's latest checkpoint, through the functions those scripts call.",
     "",
-    END,
+    ...r.chain.map((c) => `- ${c.ok ? "Passed" : "**Failed**"}: ${c.name}. ${c.detail}.`),
   ].join("\n");
-}
-
-function withSection(text: string, section: string): string {
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  if (start !== -1 && end !== -1)
-    return text.slice(0, start) + section + text.slice(end + END.length);
-  return `${text.trimEnd()}\n\n${section}\n`;
 }
 
 runScript("bench:load", main);

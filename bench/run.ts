@@ -13,6 +13,7 @@ import * as schema from "@/db/schema";
 import { isTearingDown } from "@/tools/process/teardown";
 import { cannedDb, type Statement } from "./lib/canned";
 import { runApiPart, withApiSection } from "./lib/api-mix";
+import { keepSections } from "./lib/sections";
 import { runCdrPart, withCdrPagesSection } from "./lib/cdr-mix";
 import { keepCdrSection } from "./lib/cdr-report";
 import { BenchError, openBenchDatabase } from "./lib/cluster";
@@ -134,6 +135,8 @@ async function main() {
         ? await runApiPart(app.db, raw, bench.url, bench.description)
         : null;
     text = withApiSection(text, api?.section ?? null, previous);
+    // Sections other measurements own (bench:chain, bench:load, retention) stay as they were.
+    text = keepSections(text, previous);
     // Formatted like every other file of the repository, so `prettier --check` passes on it.
     const style = await resolveConfig(RESULTS_FILE);
     writeFileSync(RESULTS_FILE, await format(text, { ...style, filepath: RESULTS_FILE }));

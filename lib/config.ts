@@ -28,6 +28,17 @@ const envSchema = databaseEnvSchema.extend({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(43_200).default(30),
   // Requests per minute per API key, counted in the database so every app instance shares them.
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  // Where the audit chain's checkpoints are written outside the database (lib/audit/chain/):
+  // a JSON-lines file, and an HTTP endpoint that receives each one as a POST when set.
+  AUDIT_CHECKPOINT_FILE: z.string().trim().min(1).default("./.data/audit-checkpoints.jsonl"),
+  AUDIT_CHECKPOINT_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .pipe(z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional()),
+  // How often each app instance seals new audit entries into the chain.
+  AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -8,6 +8,7 @@ import next from "next";
 import { DatabaseUnavailableError, openDatabase, setDatabase, type Database } from "@/db/client";
 import { serveBackups } from "@/db/embedded/control-socket";
 import { migrateDatabase } from "@/db/migrate";
+import { startAuditSealer } from "@/lib/audit/chain/sealer";
 import { DEMO_SIGN_INS, DEMO_PASSWORD, seedDemo } from "@/seed/demo/demo";
 import { hasDemoData, hasAnyUser } from "@/seed/demo/status";
 import { readConfig } from "@/lib/config";
@@ -142,6 +143,12 @@ async function main() {
   if (database.kind === "pglite") {
     cleanups.push(await serveBackups(database.client, database.lock));
   }
+
+  const sealer = startAuditSealer(database.db, {
+    intervalMs: config.AUDIT_SEAL_INTERVAL_SECONDS * 1000,
+    targets: { file: config.AUDIT_CHECKPOINT_FILE, url: config.AUDIT_CHECKPOINT_URL },
+  });
+  cleanups.push(() => sealer.stop());
 
   // Before Next loads: the app trusts only peer headers sealed with this process's secret.
   createPeerSealSecret();

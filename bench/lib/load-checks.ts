@@ -1,7 +1,9 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { SERVER_CONDITION } from "@/tools/process/server-condition";
-import { run } from "@/tools/process/exec";
+import type { Db } from "@/db/client";
+import {
+  runVerification,
+  sealAndCheckpoint,
+  verificationMessage,
+} from "@/lib/audit/chain/verification";
 import type { Ack } from "./load-traffic";
 
 type Raw = (text: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
@@ -111,35 +113,47 @@ export async function checkIntegrity(
   };
 }
 
-export type ChainCheck = { ran: boolean; ok: boolean; detail: string };
+export type ChainCheck = { name: string; ok: boolean; detail: string };
 
 /**
- * LEAD: the single call site of the tamper-evidence chain's verification (issue 14 item 2). It
- * runs `scripts/audit-verify.ts` (what `npm run audit:verify` runs) against the load test's
- * database when that script exists in this checkout, and reports its exit code and last lines.
- * Until then it reports plainly that the chain was not verified: nothing here pretends it was.
- * If verify needs the pending entries sealed first (`npm run audit:seal`), call that here too.
+ * The tamper-evidence chain across both instances (issue 14 item 2): each instance sealed on its
+ * own timer and wrote its checkpoints to its own file, as two machines would. Seals what is left
+ * (what `npm run audit:seal` does), then verifies the whole log against each instance's latest
+ * checkpoint (what `npm run audit:verify -- --checkpoints FILE` does), through the same library
+ * functions the two scripts call. Passes when nothing is wrong, nothing is left unsealed and each
+ * instance's checkpoint was found and agrees.
  */
-export async function verifyAuditChain(databaseUrl: string): Promise<ChainCheck> {
-  const script = path.join(process.cwd(), "scripts", "audit-verify.ts");
-  if (!existsSync(script)) {
-    return {
-      ran: false,
-      ok: false,
+export async function verifyChainAcrossInstances(
+  db: Db,
+  sealFile: string,
+  checkpointFiles: { instance: string; file: string }[],
+): Promise<ChainCheck[]> {
+  const sealed = await sealAndCheckpoint(db, { file: sealFile }, { always: true });
+  const checks: ChainCheck[] = [];
+  for (const { instance, file } of checkpointFiles) {
+    const { report } = await runVerification(db, { file }, { label: "npm run bench:load" });
+    checks.push({
+      name: `the chain verifies against instance ${instance}'s latest checkpoint`,
+      ok: report.ok && report.unsealedEntries === 0 && report.checkpoint !== null,
       detail:
-        "not run: scripts/audit-verify.ts (`npm run audit:verify`) is not in this checkout yet",
-    };
-  }
-  const tsx = path.join(process.cwd(), "node_modules", ".bin", "tsx");
-  try {
-    const out = await run(tsx, [SERVER_CONDITION, script], {
-      cwd: process.cwd(),
-      env: { ...process.env, DATABASE_URL: databaseUrl },
+        `${verificationMessage(report)}; sealed up to entry ${report.sealedHeadId} ` +
+        `(${sealed.sealed} sealed after the instances stopped), ${report.unsealedEntries} not sealed; ` +
+        (report.checkpoint
+          ? `${instance}'s checkpoint: entry ${report.checkpoint.lastId} at ${report.checkpoint.at}`
+          : `no checkpoint from ${instance}`) +
+        (report.problems.length
+          ? `; ${report.problems
+              .slice(0, 5)
+              .map((p) => `${p.kind}: ${p.detail}`)
+              .join("; ")}`
+          : ""),
     });
-    return { ran: true, ok: true, detail: lastLines(String(out)) };
-  } catch (err) {
-    return { ran: true, ok: false, detail: lastLines((err as Error).message) };
   }
+  return checks;
 }
 
-const lastLines = (text: string) => text.trim().split("\n").slice(-3).join(" / ");
+/** Verification of the whole log against `file`, for the negative control after tampering. */
+export async function verifyChain(db: Db, file: string) {
+  const { report } = await runVerification(db, { file }, { label: "npm run bench:load (control)" });
+  return report;
+}

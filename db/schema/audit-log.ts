@@ -9,7 +9,10 @@ import { actorType, auditAction, channel } from "./enums";
 export const auditLog = pgTable(
   "audit_log",
   {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    // Drawn under the sealing horizon's shared lock (migration 0013, lib/audit/chain/seal.ts).
+    id: bigint({ mode: "number" })
+      .primaryKey()
+      .default(sql`trunkline_audit_next_id()`),
     occurredAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     actorType: actorType().notNull(),
     actorUserId: bigint({ mode: "number" }),

@@ -11,3 +11,4 @@ export * from "./cdrs";
 export * from "./audit-log";
 export * from "./email-outbox";
 export * from "./app-settings";
+export * from "./audit-chain";

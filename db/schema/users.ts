@@ -11,7 +11,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts";
 import { timestamps, version } from "./columns";
-import { userRole, userStatus } from "./enums";
+import { actorType, userRole, userStatus } from "./enums";
 
 /** Staff users and portal users (a customer's or carrier's contacts); portal roles need an account. */
 export const users = pgTable(
@@ -23,6 +23,9 @@ export const users = pgTable(
     role: userRole().notNull(),
     accountId: bigint({ mode: "number" }).references(() => accounts.id, { onDelete: "restrict" }),
     status: userStatus().notNull().default("invited"),
+    // Who disabled the user (staff or the account's own portal admin): a permission decision
+    // (the portal may undo only its own), so it lives on the row, not in the audit log.
+    disabledBy: actorType(),
     // A customer's own administrator: manages the account's portal users and contact details.
     portalAdmin: boolean().notNull().default(false),
     passwordHash: text(),

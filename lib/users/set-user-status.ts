@@ -1,6 +1,6 @@
-import { and, desc, eq, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
-import { auditLog, users } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { users } from "@/db/schema";
 import { operation } from "@/lib/actions/operation";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
@@ -43,18 +43,23 @@ export async function setUserStatus(
         }
         await tx
           .update(users)
-          .set({ status: "disabled", passwordTokenHash: null, passwordTokenExpiresAt: null })
+          .set({
+            status: "disabled",
+            disabledBy: actor.type,
+            passwordTokenHash: null,
+            passwordTokenExpiresAt: null,
+          })
           .where(eq(users.id, userId));
         // Ended, not merely refused while disabled: enabling the user again revives no cookie.
         await endUserSessions(tx, userId, "disabled");
       } else {
         if (before.status !== "disabled") throw new AppError("This user is not disabled.");
-        if (scope && (await disabledBy(tx, userId)) !== "portal") {
+        if (scope && before.disabledBy !== "portal") {
           throw new AppError(DISABLED_BY_STAFF, "forbidden");
         }
         await tx
           .update(users)
-          .set({ status: before.passwordHash ? "active" : "invited" })
+          .set({ status: before.passwordHash ? "active" : "invited", disabledBy: null })
           .where(eq(users.id, userId));
       }
     },
@@ -64,27 +69,6 @@ export async function setUserStatus(
 
 export const DISABLED_BY_STAFF =
   "Your provider's staff disabled this user: ask them if they should be enabled again.";
-
-/**
- * Who disabled a user last, from the audit log (the entry that moved status to disabled): a
- * portal admin may undo their own account's decision, not one the platform's staff took.
- */
-async function disabledBy(tx: Tx, userId: number) {
-  const [entry] = await tx
-    .select({ actorType: auditLog.actorType })
-    .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.tableName, "users"),
-        eq(auditLog.recordPk, String(userId)),
-        sql`${auditLog.after}->>'status' = 'disabled'`,
-        sql`coalesce(${auditLog.before}->>'status', '') <> 'disabled'`,
-      ),
-    )
-    .orderBy(desc(auditLog.occurredAt), desc(auditLog.id))
-    .limit(1);
-  return entry?.actorType ?? null;
-}
 
 export const setUserStatusOperation = operation({
   schema: setStatusSchema,
