@@ -775,15 +775,15 @@ function render(r: {
       ...phaseLines(p),
       "",
     ]),
-    "### The check itself",
-    "",
-    `- ${r.control.ok ? "Passed" : "**Failed**"}: ${r.control.name}. ${r.control.detail}.`,
-    "",
     "### The chain",
     "",
-    "Both instances sealed new entries into the chain on their own timers (`AUDIT_SEAL_INTERVAL_SECONDS`, default 5 s), through both kills, each writing its checkpoints to a file of its own; after they stopped, what was left was sealed (`npm run audit:seal`) and the whole log verified (`npm run audit:verify`) against each instance's latest checkpoint, through the functions those scripts call.",
+    "Both instances sealed new entries into the chain on their own timers (`AUDIT_SEAL_INTERVAL_SECONDS`, default 5 s), through both kills, each writing its checkpoints to a file of its own; after they stopped, what was left was sealed (`npm run audit:seal`) and the whole log verified (`npm run audit:verify`) against each instance's latest checkpoint, through the functions those scripts call. Sealed entries and the head's id differ by ids with no entry: drawn by transactions that rolled back (such as requests that failed in the faults), since a sequence does not give ids back; the chain links the entries that exist when it seals.",
     "",
     ...r.chain.map((c) => `- ${c.ok ? "Passed" : "**Failed**"}: ${c.name}. ${c.detail}.`),
+    "",
+    "### The checks themselves",
+    "",
+    `- ${r.control.ok ? "Passed" : "**Failed**"}: ${r.control.name}. ${r.control.detail}.`,
   ].join("\n");
 }
 
