@@ -139,7 +139,15 @@ export class Session {
     }
   }
 
-  private header(): string {
+  /** The same cookies sent to another server (another app instance of the same deployment). */
+  on(baseUrl: string): Session {
+    const copy = new Session(baseUrl);
+    for (const [k, v] of this.cookies) copy.cookies.set(k, v);
+    return copy;
+  }
+
+  /** The Cookie header this session sends: the load test replays it from another client. */
+  header(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   }
 
@@ -170,6 +178,19 @@ export class Session {
         `sign-in as ${email} failed: ${res.status} ${res.headers.get("location") ?? ""}`,
       );
     }
+  }
+
+  /** Auth.js sign-out (CSRF token, then the form): the app ends the session row. */
+  async signOut(): Promise<void> {
+    const csrf = await this.fetch("/api/auth/csrf");
+    const { csrfToken } = (await csrf.json()) as { csrfToken?: string };
+    if (!csrfToken) throw new BenchError(`/api/auth/csrf answered ${csrf.status} without a token`);
+    const res = await this.fetch("/api/auth/signout", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken, callbackUrl: "/login" }),
+    });
+    await res.arrayBuffer();
   }
 
   /** One audit page, read to the end; refuses anything but the rendered page. */
