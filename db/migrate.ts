@@ -3,6 +3,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import type { Sql } from "postgres";
 import { openDatabase, openOwnerDatabase, type Database } from "./client";
 import { readDatabaseConfig, type DatabaseConfig } from "./config";
 import { regrantRuntimeRoles, runtimeRoleFor, RuntimeRoleError, setUpRuntimeRole } from "./roles";
@@ -20,7 +21,18 @@ export async function migrateDatabase(database: Database): Promise<string[]> {
     await migratePglite(database.db as unknown as PgliteDatabase, config);
     return [];
   }
-  await migratePostgres(database.db as unknown as PostgresJsDatabase, config);
+  const db = database.db as unknown as PostgresJsDatabase;
+  // Instances started together on a database that needs a migration would each apply it:
+  // one at a time, and the later ones find it done. A session lock on a connection of its own.
+  const { $client } = database.db as unknown as { $client: Sql };
+  const session = await $client.reserve();
+  try {
+    await session`select pg_advisory_lock(7301, 0)`;
+    await migratePostgres(db, config);
+  } finally {
+    await session`select pg_advisory_unlock(7301, 0)`.catch(() => {});
+    session.release();
+  }
   return regrantRuntimeRoles(database.db);
 }
 
