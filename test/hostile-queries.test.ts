@@ -11,6 +11,9 @@ import { systemActor } from "@/lib/audit/actor";
 import { recordAuditEvent } from "@/lib/audit/core";
 import { accountListFilters, listAccounts } from "@/lib/accounts/queries";
 import { ingestCdrs } from "@/lib/cdrs/ingest";
+import { parseCdrPageParams } from "@/lib/cdrs/page-params";
+import { parseBreakoutParams } from "@/lib/reports/breakout-params";
+import { parseAuditPageParams } from "@/lib/search/audit-page-params";
 import { callApi, keyFor } from "./api-support";
 import { setUpTestDatabase } from "./db";
 import { insertTestAccount, insertTestUser } from "./factories";
@@ -258,6 +261,27 @@ describe("text searches match literally", () => {
       }
       const page = await json(await read(cdrEndpoints.list, who, "?dest=%25%00"));
       expect(page.data, `${who} NUL`).toEqual([]);
+    }
+  });
+});
+
+describe("the pages' URL parsers", () => {
+  // The pages fall back on what they cannot read; a throw here was a 500 (breakout from/to).
+  const dates = [...PAYLOADS, "2026-13-45", "2026-02-30", "0000-00-00", "9999-99-99"];
+  it("read every payload in every parameter without throwing", () => {
+    for (const value of dates) {
+      const raw = (keys: string[]) => Object.fromEntries(keys.map((k) => [k, value]));
+      const breakout = parseBreakoutParams(
+        raw(["from", "to", "group", "period", "customer", "carrier", "sort", "dir"]),
+        "UTC",
+      );
+      // Unread dates fall back on the default range, as with none given.
+      const { from, to } = parseBreakoutParams({}, "UTC");
+      expect(breakout, JSON.stringify(value)).toMatchObject({ from, to });
+      parseCdrPageParams(
+        raw(["from", "to", "account", "dest", "sip", "number", "order", "cursor"]),
+      );
+      parseAuditPageParams(raw(["q", "action", "table", "user", "ip", "pk", "from", "to", "size"]));
     }
   });
 });
