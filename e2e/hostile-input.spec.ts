@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { auditDbForSpec } from "./audit-db";
-import { signInAs, type DemoRole } from "./fixtures";
+import { signInAs, submitLogin, type DemoRole } from "./fixtures";
 
 /**
  * Hostile input over HTTP (issue 14): SQL- and LIKE-looking text in every search box and filter
@@ -382,5 +382,70 @@ test("[admin] markup in the portal name shows as text in the preview; the footer
     await footer.fill(original.footer);
     await page.getByRole("button", { name: "Save draft" }).click();
     await expect(page.getByText("Draft saved")).toBeVisible();
+  }
+});
+
+test("[admin → portal] markup in an account's name and public notes and its user's name shows as text in the outbox and in that account's portal", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const fired = noDialogs(page);
+  const stamp = randomBytes(4).toString("hex");
+  const text = markup(stamp);
+  const email = `hostile-portal-${stamp}@example.test`;
+  const password = `hostile portal ${randomBytes(6).toString("hex")}`;
+  await signInAs(page, "admin");
+
+  await page.goto("/accounts/new");
+  await page.getByLabel("Type").selectOption("customer");
+  await page.getByLabel("Name", { exact: true }).fill(text);
+  await page.getByLabel("Currency").fill("USD");
+  await page.getByLabel("Public notes").fill(`public ${text}`);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/accounts\/\d+$/);
+
+  await page.goto("/users");
+  const invite = page.getByRole("form", { name: "Invite a user" });
+  await invite.getByLabel("Name").fill(text);
+  await invite.getByLabel("Email").fill(email);
+  await invite.getByLabel("Role").selectOption("customer");
+  const account = invite.getByLabel("Account");
+  await account.selectOption(
+    await account.locator("option", { hasText: stamp }).getAttribute("value"),
+  );
+  await invite.getByRole("button", { name: "Send invitation" }).click();
+  await expect(invite.getByTestId("form-success")).toContainText(`Invited ${email}`);
+
+  // The invitation in the outbox names the user and the account as typed.
+  await page.goto("/outbox");
+  const mail = page.getByTestId("outbox-message").filter({ hasText: email }).first();
+  await expect(mail).toContainText(stamp);
+  await shownLiterally(page, stamp);
+  const token = /\/set-password\?token=([\w-]+)/.exec(await mail.innerText())![1]!;
+  expect(fired).toEqual([]);
+
+  const context = await browser.newContext();
+  try {
+    const portal = await context.newPage();
+    const portalFired = noDialogs(portal);
+    await portal.goto(`/set-password?token=${token}`);
+    await portal.getByLabel("New password", { exact: true }).fill(password);
+    await portal.getByLabel("Repeat the password", { exact: true }).fill(password);
+    await portal.getByRole("button", { name: "Set password" }).click();
+    await expect(portal.getByText("Your password is set.")).toBeVisible();
+    await submitLogin(portal, email, password);
+    await expect(portal).toHaveURL(/\/portal$/);
+    await expect(portal.getByRole("heading", { level: 1 })).toHaveText(text);
+    await expect(portal.getByText(`public ${text}`)).toBeVisible();
+    await shownLiterally(portal, text);
+    await portal.goto(`/portal/audit-log?q=${encodeURIComponent(stamp)}`);
+    await expect(portal.getByTestId("audit-table").locator("tbody tr").first()).toBeVisible();
+    await shownLiterally(portal, stamp);
+    await portal.goto("/portal/profile");
+    await shownLiterally(portal, stamp);
+    expect(portalFired).toEqual([]);
+  } finally {
+    await context.close();
   }
 });
