@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { ACTION_BODY_LIMIT_BYTES } from "./lib/http/action-body-limit";
 
 const nextConfig: NextConfig = {
   // PGlite loads its wasm and extensions from its own package folder; bundling breaks those paths.
@@ -16,9 +17,8 @@ const nextConfig: NextConfig = {
   // forbidden() renders app/forbidden.tsx with a 403 for signed-in users lacking a role.
   experimental: {
     authInterrupts: true,
-    // Logo and favicon uploads go through server actions; the branding checks refuse anything
-    // over their own limits with a clear message, so this only has to let those sizes through.
-    serverActions: { bodySizeLimit: "2mb" },
+    // Logo and favicon uploads go through server actions (see lib/http/action-body-limit.ts).
+    serverActions: { bodySizeLimit: ACTION_BODY_LIMIT_BYTES },
   },
 };
 

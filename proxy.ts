@@ -1,10 +1,11 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { ACTION_BODY_LIMIT_BYTES } from "@/lib/http/action-body-limit";
 import { contentSecurityPolicy, newNonce, NONCE_HEADER } from "@/lib/http/csp";
 
 /**
  * Two jobs, both without reading the session: every page gets a per-request CSP nonce (Next
  * reads it from the request's policy header and puts it on its own scripts), and a visitor
- * without a session cookie is sent to /login. It writes no cookie (a proxy that refreshed the
+ * without a session cookie is sent to /login. (Also: a server action's oversized body is refused.) It writes no cookie (a proxy that refreshed the
  * session could re-issue it while sign-out clears it). Every page, action and API handler
  * checks the session and role again on the server.
  */
@@ -16,8 +17,25 @@ const PUBLIC_PATHS = [
 ];
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 
+/**
+ * A server action's body over the limit, refused by its declared length before anything reads
+ * it. Next refuses it too, but answers 500 (its 413 is thrown as an error); a body without a
+ * length (chunked, which browsers do not send for forms) is still left to Next's own check.
+ */
+function actionBodyTooLarge(req: NextRequest): Response | null {
+  if (req.method !== "POST" || !req.headers.has("next-action")) return null;
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (!(length > ACTION_BODY_LIMIT_BYTES)) return null;
+  return new Response(
+    `The request is ${Math.ceil(length / 1024)} KB; the limit is ${ACTION_BODY_LIMIT_BYTES / 1024} KB.`,
+    { status: 413, headers: { "content-type": "text/plain; charset=utf-8" } },
+  );
+}
+
 export default function proxy(req: NextRequest) {
   const { pathname, search } = req.nextUrl;
+  const tooLarge = actionBodyTooLarge(req);
+  if (tooLarge) return tooLarge;
   const signedIn = SESSION_COOKIES.some((name) => req.cookies.has(name));
   if (!signedIn && !PUBLIC_PATHS.some((p) => p.test(pathname))) {
     const login = new URL("/login", req.nextUrl);

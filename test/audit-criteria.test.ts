@@ -1,7 +1,8 @@
 import { asc } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
-import { auditCriteriaCondition, escapeLike } from "@/lib/audit/queries/audit-criteria";
+import { auditCriteriaCondition } from "@/lib/audit/queries/audit-criteria";
+import { escapeLike } from "@/lib/search/like";
 import { auditLog, type AuditAction } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/core";
 import type { ActorContext } from "@/lib/audit/actor";

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
-import { escapeLike } from "@/lib/audit/queries/audit-criteria";
+import { matchesText } from "@/lib/search/like";
 import {
   ACCOUNT_STATUSES,
   ACCOUNT_TYPES,
@@ -106,7 +106,7 @@ function listConditions(filters: AccountListFilters): SQL | undefined {
     const asId = /^\d{1,15}$/.test(filters.q) ? Number(filters.q) : null;
     conditions.push(
       or(
-        ilike(accounts.name, `%${escapeLike(filters.q)}%`),
+        matchesText(accounts.name, filters.q, "contains"),
         asId === null ? undefined : eq(accounts.id, asId),
       ),
     );

@@ -1,4 +1,4 @@
-import { stringify } from "csv-stringify/sync";
+import { csvText } from "@/lib/http/csv";
 import { downloadResponse, exportRefused } from "@/lib/http/download";
 import { getDb } from "@/db/client";
 import { decodeCursor, findAuditPage, type AuditListRow } from "@/lib/audit/queries/audit-log";
@@ -9,7 +9,6 @@ import { parseAuditPageParams } from "@/lib/search/audit-page-params";
 import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-columns";
 import { loadAuditViewer } from "@/lib/visibility/current-policy";
 import { auditQueryFor, maskedData, type AuditViewerPolicy } from "@/lib/visibility/viewer-policy";
-import { neutraliseFormula } from "./csv";
 
 /**
  * Streams the current view of the audit log as CSV or NDJSON, page by page through the same
@@ -108,16 +107,14 @@ export async function auditExportResponse(
       const rows = page.rows.map((r) => cellValues(r, visible, policy));
       let chunk: string;
       if (format === "csv") {
-        chunk = stringify(
+        chunk = csvText(
           rows.map((r) =>
             headers.map((h) => {
               const v = r[h.key];
-              return neutraliseFormula(
-                typeof v === "string" ? v : v === undefined ? "" : JSON.stringify(v),
-              );
+              return typeof v === "string" ? v : v === undefined ? "" : JSON.stringify(v);
             }),
           ),
-          first ? { header: true, columns: headers.map((h) => h.header) } : {},
+          first ? headers.map((h) => h.header) : undefined,
         );
       } else {
         chunk = rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");

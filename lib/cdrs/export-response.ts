@@ -1,9 +1,8 @@
-import { stringify } from "csv-stringify/sync";
+import { csvText } from "@/lib/http/csv";
 import { downloadResponse, exportRefused } from "@/lib/http/download";
 import { getDb, type DbOrTx } from "@/db/client";
 import type { ActorContext } from "@/lib/audit/actor";
 import { recordAuditEvent } from "@/lib/audit/core";
-import { neutraliseFormula } from "@/lib/audit-http/csv";
 import { actorFor } from "@/lib/auth/session";
 import type { CdrFieldKey } from "./fields";
 import { parseCdrPageParams, type RawSearchParams } from "./page-params";
@@ -22,7 +21,7 @@ const BATCH = 1000;
 function cell(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) return value.toISOString();
-  return neutraliseFormula(String(value));
+  return String(value);
 }
 
 const csvRows = (rows: readonly CdrRow[], fields: readonly CdrFieldKey[]) =>
@@ -58,10 +57,7 @@ export async function streamCdrExport(
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!page) return controller.close();
-      const chunk = stringify(
-        csvRows(page.rows, fields),
-        headed ? {} : { header: true, columns: header },
-      );
+      const chunk = csvText(csvRows(page.rows, fields), headed ? undefined : header);
       headed = true;
       if (chunk) controller.enqueue(encoder.encode(chunk));
       const cursor = page.nextCursor;

@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { accounts, cdrs, ingressRoutes } from "@/db/schema";
 import { openCdrCursor, openCdrRef, sealCdrCursor, sealCdrRefs, type CdrCursor } from "./cdr-ref";
+import { matchesText } from "@/lib/search/like";
 import { cdrField, type CdrFieldKey } from "./fields";
 import { resolveCdrRange, type CdrPageParams, type CdrRange } from "./page-params";
 import type { CdrScope, CdrViewerPolicy } from "./viewer-policy";
@@ -57,8 +58,6 @@ const mayUse = (policy: CdrViewerPolicy, key: CdrFieldKey) => policy.fields.allo
 /** The refusal of a filter on a field the viewer may not use: the label, never the value. */
 const refusal = (key: CdrFieldKey) => `${cdrField(key).label} is not among your fields.`;
 
-const likeEscape = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * The filters of the params as one condition, each checked against the policy first. A filter on
  * a field the viewer is not allowed refuses the whole query (showing unfiltered calls instead
@@ -89,7 +88,7 @@ function cdrFiltersFor(
   if (params.dest) {
     const key = destFieldOf(policy);
     if (!mayUse(policy, key)) return { ok: false, error: refusal(key) };
-    conditions.push(sql`${cdrField(key).column} ilike ${`${likeEscape(params.dest)}%`}`);
+    conditions.push(matchesText(cdrField(key).column, params.dest, "prefix"));
     narrowedBy.push("destination");
   }
   if (params.sip) {

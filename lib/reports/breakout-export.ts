@@ -1,9 +1,8 @@
-import { stringify } from "csv-stringify/sync";
+import { csvText } from "@/lib/http/csv";
 import { downloadResponse, exportRefused } from "@/lib/http/download";
 import { getDb, type DbOrTx } from "@/db/client";
 import type { ActorContext } from "@/lib/audit/actor";
 import { recordAuditEvent } from "@/lib/audit/core";
-import { neutraliseFormula } from "@/lib/audit-http/csv";
 import { actorFor } from "@/lib/auth/session";
 import { loadCdrViewer, type CdrViewerPolicy } from "@/lib/cdrs/viewer-policy";
 import {
@@ -50,7 +49,7 @@ const breakoutExportMessage = (plan: BreakoutPlan) =>
 /** The CSV text: header, rows, then the totals (a "Total" row per currency when money shows). */
 function breakoutCsv(report: BreakoutReport): string {
   const { columns } = report.plan;
-  const cell = (v: unknown) => neutraliseFormula(v === null || v === undefined ? "" : String(v));
+  const cell = (v: unknown) => (v === null || v === undefined ? "" : String(v));
   const lines = report.rows.map((row) => columns.map((c) => cell(row[c.key])));
   // Without period or groups the rows are the totals already.
   const keyed = columns.some((c) => c.kind === "group" || c.kind === "period");
@@ -59,7 +58,7 @@ function breakoutCsv(report: BreakoutReport): string {
       lines.push(columns.map((c, i) => (i === 0 ? "Total" : cell(total[c.key]))));
     }
   }
-  return stringify(lines, { header: true, columns: columns.map((c) => c.label) });
+  return csvText(lines, columns.map((c) => c.label));
 }
 
 /** Runs the export for a viewer whose policy is known; `url` carries the report's parameters. */

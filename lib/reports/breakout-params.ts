@@ -37,10 +37,16 @@ const values = (v: RawValue) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+/** A real calendar day. zod runs the refinement even after the regex failed, so it must not throw. */
+const isRealDay = (s: string) => {
+  const at = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(s);
+};
+
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s))
+  .refine(isRealDay)
   .optional()
   .catch(undefined);
 

@@ -2,6 +2,7 @@ import { and, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { auditLog } from "@/db/schema";
 import type { AuditCriteria } from "@/lib/search/criteria";
+import { matchesText } from "@/lib/search/like";
 import { normalizeIpOrCidr } from "@/lib/search/normalize-ip";
 import type { AuditColumnKey } from "@/lib/visibility/audit-columns";
 
@@ -18,17 +19,9 @@ import type { AuditColumnKey } from "@/lib/visibility/audit-columns";
  * are common, the whole table when they are rare) until those indexes exist.
  */
 
-/** Makes `%`, `_` and `\` literal inside a LIKE pattern whose escape character is `\`. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, "\\$&");
-}
-
 /** `column ILIKE '%term%'` with the term taken literally. */
-function containsText(column: AnyPgColumn, term: string): SQL {
-  // The ESCAPE clause is Postgres' default, spelled out so the escaping above is visibly tied
-  // to it (standard_conforming_strings: '\' is one backslash).
-  return sql`${column} ilike ${`%${escapeLike(term)}%`} escape '\\'`;
-}
+const containsText = (column: AnyPgColumn, term: string): SQL =>
+  matchesText(column, term, "contains");
 
 /**
  * `ip = addr` for an address, `ip <<= cidr` for a network: both are answered by the btree on
@@ -56,7 +49,7 @@ function anyOf(conditions: SQL[]): SQL {
  */
 function userCondition(users: string[]): SQL {
   return anyOf([
-    ...users.map((u) => sql`${auditLog.actorLabel} ilike ${escapeLike(u)} escape '\\'`),
+    ...users.map((u) => matchesText(auditLog.actorLabel, u, "whole")),
     ...users.map((u) => containsText(auditLog.actorDetail, u)),
   ]);
 }
