@@ -30,6 +30,7 @@ import {
   type Scenario,
 } from "./lib/mix";
 import { fmtInt, runScript } from "./lib/process";
+import { keepRetentionSection } from "./lib/retention-report";
 import {
   HTTP_P95_TARGET_MS,
   PAGE_GOAL_KB,
@@ -134,6 +135,7 @@ async function main() {
         ? await runApiPart(app.db, raw, bench.url, bench.description)
         : null;
     text = withApiSection(text, api?.section ?? null, previous);
+    text = keepRetentionSection(previous, text);
     // Formatted like every other file of the repository, so `prettier --check` passes on it.
     const style = await resolveConfig(RESULTS_FILE);
     writeFileSync(RESULTS_FILE, await format(text, { ...style, filepath: RESULTS_FILE }));

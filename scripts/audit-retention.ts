@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { DatabaseUnavailableError, openDatabase } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
 import { systemActor } from "@/lib/audit/actor";
 import {
   DEFAULT_RETENTION_BATCH,
   RETENTION_ACTOR_LABEL,
+  RetentionPrivilegeError,
   monthsBefore,
   runAuditRetention,
 } from "@/lib/audit/chain/retention";
@@ -64,11 +64,11 @@ async function main() {
   const config = readConfig();
 
   // The runtime role may not delete from audit_log (on a server it has SELECT and INSERT only):
-  // retention connects as the owner, like migrations.
+  // retention connects as the owner, like migrations. It does not migrate: the server does at
+  // start, and a schema change is not something a retention job should bring about.
   const ownerUrl = process.env.MIGRATION_DATABASE_URL?.trim() || process.env.DATABASE_URL?.trim();
   const database = await openDatabase({ ...process.env, DATABASE_URL: ownerUrl ?? "" });
   try {
-    await migrateDatabase(database);
     const now = new Date();
     // One actor for the run: its entries share a request id.
     const actor = systemActor(RETENTION_ACTOR_LABEL);
@@ -119,7 +119,9 @@ async function main() {
 
 main().catch((err: unknown) => {
   console.error(
-    err instanceof DatabaseUnavailableError ? `Cannot run retention: ${err.message}` : err,
+    err instanceof DatabaseUnavailableError || err instanceof RetentionPrivilegeError
+      ? `Cannot run retention: ${err.message}`
+      : err,
   );
   process.exit(1);
 });

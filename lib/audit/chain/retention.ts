@@ -244,11 +244,33 @@ async function deleteThrough(
   return deleted;
 }
 
+/** Thrown before anything is cut when the connection's role may not delete from the log. */
+export class RetentionPrivilegeError extends Error {}
+
+/**
+ * On a server the app's role may insert into audit_log but not delete from it: finding that out
+ * at the first batch would leave a cut recorded that this connection cannot carry out.
+ */
+async function assertMayDelete(db: DbOrTx): Promise<void> {
+  const [row] = await queryRows<{ may: boolean }>(
+    db,
+    sql`select has_table_privilege('audit_log', 'DELETE')
+           and has_table_privilege('audit_chain', 'DELETE') as may`,
+  );
+  if (!row?.may) {
+    throw new RetentionPrivilegeError(
+      "the database role this connects as may not delete from audit_log and audit_chain: " +
+        "run retention as the owner (MIGRATION_DATABASE_URL)",
+    );
+  }
+}
+
 /** `npm run audit:retention`: finishes an interrupted cut, seals, cuts, deletes. */
 export async function runAuditRetention(
   db: Db,
   options: AuditRetentionOptions,
 ): Promise<AuditRetentionResult> {
+  await assertMayDelete(db);
   let deletedEntries = 0;
 
   const previous = await latestCut(db);
