@@ -26,7 +26,7 @@ const RETENTION_LOCK = [7301, 3] as const;
 export const RETENTION_ACTOR_LABEL = "audit:retention";
 export const DEFAULT_RETENTION_BATCH = 10_000;
 
-export type RetentionCut = {
+type RetentionCut = {
   id: number;
   lastRemovedId: number;
   anchorHash: string;
@@ -119,7 +119,10 @@ async function chooseCut(
 
 /**
  * Records the cut, and writes its checkpoint before that record commits: if the file cannot be
- * written nothing is cut, and the database never holds a cut the checkpoints do not know.
+ * written nothing is cut, so the database never holds a cut the checkpoints do not know. (The
+ * other way round is possible: a commit that fails after the write leaves a retention checkpoint
+ * for a cut that never happened, which verification reports as a cut mismatch until the next run
+ * records a cut, and its checkpoint, again.)
  */
 async function recordCut(
   db: Db,
@@ -173,7 +176,7 @@ export function monthsBefore(now: Date, months: number): Date {
 
 const fmtDate = (d: Date) => d.toISOString().slice(0, 10);
 
-export function retentionMessage(cut: RetentionCut): string {
+function retentionMessage(cut: RetentionCut): string {
   return (
     `Removed ${cut.removedEntries.toLocaleString("en-US")} audit entries that occurred before ` +
     `${fmtDate(cut.removedBefore)} (up to entry ${cut.lastRemovedId}) under the retention period`
