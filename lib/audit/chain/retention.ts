@@ -122,8 +122,7 @@ async function chooseCut(
  * written nothing is cut, so the database never holds a cut the checkpoints do not know. (The
  * other way round is possible: a commit that fails after the write leaves a retention checkpoint
  * for a cut that never happened, which verification reports as a cut mismatch (when an earlier
- * cut exists) until the next run
- * records a cut, and its checkpoint, again.)
+ * cut exists) until the next run records a cut, and its checkpoint, again.)
  */
 async function recordCut(
   db: Db,
