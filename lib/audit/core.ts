@@ -1,6 +1,6 @@
 // Never in a browser bundle (the audited writes run on the server only); see db/client.ts.
 import "server-only";
-import { eq, getTableColumns, sql } from "drizzle-orm";
+import { eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { DbOrTx, Tx } from "@/db/client";
 import { auditLog, auditSignatures, type AuditAction } from "@/db/schema";
@@ -156,6 +156,47 @@ export async function auditedMutation<T extends AuditedTableName>(
       ],
     });
     return { before, after, auditId } as MutationResult<T>;
+  });
+}
+
+export type BulkDeleteSpec<T extends AuditedTableName> = {
+  table: T;
+  /** Picks the rows to delete, inside the transaction (lock them: FOR UPDATE). */
+  select: (tx: Tx) => Promise<number[]>;
+  message: (count: number) => string;
+  /** What the entry records besides the ids removed. */
+  after?: Record<string, unknown>;
+};
+
+/**
+ * Deletes many rows of an audited table with one entry for them all, in one transaction:
+ * retention removing thousands of old emails, where an entry per row would double what it frees.
+ * The entry names every id removed; each row's content is already in the log from its own
+ * entries (CREATE, SEND, …), so nothing is lost that the log had. Returns how many went.
+ */
+export async function auditedBulkDelete<T extends AuditedTableName>(
+  db: DbOrTx,
+  actor: ActorContext,
+  spec: BulkDeleteSpec<T>,
+): Promise<{ deleted: number; auditId: number | null }> {
+  const def = AUDITED_TABLES[spec.table];
+  return db.transaction(async (tx) => {
+    const ids = await spec.select(tx);
+    if (ids.length === 0) return { deleted: 0, auditId: null };
+    await setAuditContext(tx, spec.table);
+    const gone = (await tx
+      .delete(def.table)
+      .where(inArray(def.pk, ids))
+      .returning({ id: def.pk })) as { id: Pk }[];
+    await setAuditContext(tx, null);
+    const removed = gone.map((r) => r.id);
+    const auditId = await insertAuditEntry(tx, actor, {
+      action: "DELETE",
+      tableName: spec.table,
+      message: spec.message(removed.length),
+      after: { ...spec.after, removed: removed.length, ids: removed },
+    });
+    return { deleted: removed.length, auditId };
   });
 }
 
