@@ -710,7 +710,7 @@ function phaseLines(p: PhaseResult): string[] {
     ...(p.name === "fault"
       ? [
           `- Answered well, second by second: ${timeline(p)}`,
-          "- The seconds of near silence after Postgres is back are postgres.js' reconnect backoff, grown during the outage (README, Scaling): requests wait for a connection meanwhile.",
+          "- The seconds at or near zero are the outage itself; after it, requests wait for the pool's reconnect (postgres.js backoff, capped at 1 s in db/client.ts: README, Scaling).",
         ]
       : []),
   ];
