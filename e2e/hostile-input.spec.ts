@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { auditDbForSpec } from "./audit-db";
 import { signInAs, submitLogin, type DemoRole } from "./fixtures";
+import { HOSTILE_TEXT } from "../test/hostile-payloads";
 
 /**
  * Hostile input over HTTP (issue 14): SQL- and LIKE-looking text in every search box and filter
@@ -13,18 +14,7 @@ import { signInAs, submitLogin, type DemoRole } from "./fixtures";
 
 const db = auditDbForSpec();
 
-const PAYLOADS = [
-  "' OR 1=1--",
-  "'; DROP TABLE audit_log;--",
-  "\\",
-  "%",
-  "_",
-  "$1",
-  ") OR (1=1",
-  "𝕏😀 ünïcödé",
-  "a\u0000b",
-  "x".repeat(5000),
-];
+const PAYLOADS = [...HOSTILE_TEXT, "x".repeat(5000)];
 /** Already percent-encoded, some of them malformed: sent as they are. */
 const RAW = ["%", "%E0%A4%A", "%FF%FE", "%00", "%27%20OR%201%3D1--"];
 

@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pgErrorOf } from "@/db/errors";
 import { queryRows } from "@/db/raw";
 import { emailOutbox, loginAttempts } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation, recordAuditEvent } from "@/lib/audit/core";
-import { readCheckpoints, type CheckpointTargets } from "@/lib/audit/chain/checkpoints";
+import { readCheckpoints } from "@/lib/audit/chain/checkpoints";
 import {
   RETENTION_ACTOR_LABEL,
   monthsBefore,
@@ -20,7 +17,7 @@ import { verifyAuditChain } from "@/lib/audit/chain/verify";
 import { pruneLoginAttempts } from "@/lib/auth/retention";
 import { queueEmail } from "@/lib/email/outbox";
 import { pruneEmailOutbox } from "@/lib/email/retention";
-import { createTestDatabase, type TestDatabase } from "./db";
+import { freshChainDatabaseEachTest } from "./chain-support";
 
 /**
  * Retention on PGlite: old sealed entries go, what remains still verifies (and tampering with
@@ -28,18 +25,7 @@ import { createTestDatabase, type TestDatabase } from "./db";
  * sign-in attempts are pruned in batches.
  */
 
-const folder = mkdtempSync(path.join(tmpdir(), "trunkline-retention-"));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-let database: TestDatabase;
-let targets: CheckpointTargets;
-let run = 0;
-beforeEach(async () => {
-  await database?.close();
-  database = await createTestDatabase();
-  targets = { file: path.join(folder, `checkpoints-${(run += 1)}.jsonl`) };
-});
-afterAll(() => database?.close());
+const chain = freshChainDatabaseEachTest("retention");
 
 const NOW = new Date();
 const DAY = 86_400_000;
@@ -53,7 +39,7 @@ async function writeEntries(count: number, at: Date): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < count; i += 1) {
     ids.push(
-      await recordAuditEvent(database.db, systemActor("retention test", { at }), {
+      await recordAuditEvent(chain.db, systemActor("retention test", { at }), {
         action: "UPDATE",
         tableName: "accounts",
         recordPk: String(i),
@@ -66,14 +52,20 @@ async function writeEntries(count: number, at: Date): Promise<number[]> {
 }
 
 const retain = (options: Partial<AuditRetentionOptions> = {}) =>
-  runAuditRetention(database.db, { before: BEFORE, keepMonths: 12, targets, ...options });
+  runAuditRetention(chain.db, {
+    before: BEFORE,
+    keepMonths: 12,
+    targets: chain.targets,
+    ...options,
+  });
 
-const verify = () => verifyAuditChain(database.db, { checkpoints: readCheckpoints(targets.file) });
+const verify = () =>
+  verifyAuditChain(chain.db, { checkpoints: readCheckpoints(chain.targets.file) });
 
 async function storedIds(table: "audit_log" | "audit_chain"): Promise<number[]> {
   const column = table === "audit_log" ? sql`id` : sql`entry_id`;
   const rows = await queryRows<{ id: string | number }>(
-    database.db,
+    chain.db,
     sql`select ${column} as id from ${sql.raw(table)} order by 1`,
   );
   return rows.map((r) => Number(r.id));
@@ -81,7 +73,7 @@ async function storedIds(table: "audit_log" | "audit_chain"): Promise<number[]> 
 
 async function retentionEntries() {
   return queryRows<{ id: string | number; action: string; message: string; after: unknown }>(
-    database.db,
+    chain.db,
     sql`select id, action, message, after from audit_log
         where actor_label = ${RETENTION_ACTOR_LABEL} and table_name = 'audit_log' order by id`,
   );
@@ -94,15 +86,6 @@ async function expectRefused(work: Promise<unknown>, pattern: RegExp) {
   );
   expect(err, "the database accepted the write").not.toBeNull();
   expect(pgErrorOf(err)?.message).toMatch(pattern);
-}
-
-async function asSuperuser(statement: ReturnType<typeof sql>) {
-  await database.client.exec("set session_replication_role = replica");
-  try {
-    await database.db.execute(statement);
-  } finally {
-    await database.client.exec("set session_replication_role = default");
-  }
 }
 
 describe("monthsBefore", () => {
@@ -123,7 +106,7 @@ describe("audit log retention", () => {
   it("removes the old sealed entries, records the cut, and what remains verifies", async () => {
     const old = await writeEntries(5, OLD);
     const recent = await writeEntries(3, RECENT);
-    await sealAndCheckpoint(database.db, targets);
+    await sealAndCheckpoint(chain.db, chain.targets);
     expect(await verify()).toMatchObject({ ok: true, checkedEntries: 8 });
 
     const result = await retain();
@@ -139,7 +122,7 @@ describe("audit log retention", () => {
     expect((await storedIds("audit_chain"))[0]).toBe(recent[0]);
 
     // the cut's anchor is the chain hash the removed entry had, in the database and outside it
-    const log = readCheckpoints(targets.file);
+    const log = readCheckpoints(chain.targets.file);
     expect(log.latestCut).toMatchObject({ kind: "retention", lastId: old[4] });
     expect(log.latestCut!.headHash).toBe(result.cut!.anchorHash);
 
@@ -157,7 +140,7 @@ describe("audit log retention", () => {
       },
     });
 
-    await sealAndCheckpoint(database.db, targets);
+    await sealAndCheckpoint(chain.db, chain.targets);
     const report = await verify();
     expect(report.problems).toEqual([]);
     expect(report).toMatchObject({ ok: true, checkedEntries: 4, fromId: old[4]! + 1 });
@@ -167,27 +150,27 @@ describe("audit log retention", () => {
     await writeEntries(4, OLD);
     const recent = await writeEntries(3, RECENT);
     await retain();
-    await sealAndCheckpoint(database.db, targets);
+    await sealAndCheckpoint(chain.db, chain.targets);
     expect((await verify()).ok).toBe(true);
 
-    await asSuperuser(sql`update audit_log set message = 'Nothing' where id = ${recent[1]!}`);
+    await chain.asSuperuser(sql`update audit_log set message = 'Nothing' where id = ${recent[1]!}`);
     expect((await verify()).problems.map((p) => [p.kind, p.entryId])).toEqual([
       ["changed", recent[1]],
     ]);
-    await asSuperuser(
+    await chain.asSuperuser(
       sql`update audit_log set message = 'Changed account 1' where id = ${recent[1]!}`,
     );
 
     // moving the cut forward to hide entries: the checkpoints still hold the real cut
     const [cut] = await queryRows<{ anchor: string }>(
-      database.db,
+      chain.db,
       sql`select chain_hash as anchor from audit_chain where entry_id = ${recent[1]!}`,
     );
-    await asSuperuser(
+    await chain.asSuperuser(
       sql`insert into audit_retention_cuts (last_removed_id, anchor_hash, removed_entries, removed_before)
           values (${recent[1]!}, ${cut!.anchor}, 2, now())`,
     );
-    await asSuperuser(sql`delete from audit_log where id <= ${recent[1]!}`);
+    await chain.asSuperuser(sql`delete from audit_log where id <= ${recent[1]!}`);
     const report = await verify();
     expect(report.ok).toBe(false);
     expect(report.problems.map((p) => [p.kind, p.entryId])).toEqual([["cut-mismatch", recent[1]]]);
@@ -208,8 +191,8 @@ describe("audit log retention", () => {
   it("refuses to delete entries past the cut, even in its own transaction", async () => {
     const old = await writeEntries(2, OLD);
     const recent = await writeEntries(1, RECENT);
-    await sealAndCheckpoint(database.db, targets);
-    const attempt = database.db.transaction(async (tx) => {
+    await sealAndCheckpoint(chain.db, chain.targets);
+    const attempt = chain.db.transaction(async (tx) => {
       await tx.execute(
         sql`select set_config('trunkline.retention_through', ${String(old[1])}, true)`,
       );
@@ -217,7 +200,7 @@ describe("audit log retention", () => {
     });
     await expectRefused(attempt, /append-only/);
     await expectRefused(
-      database.db.execute(sql`delete from audit_log where id = ${old[0]!}`),
+      chain.db.execute(sql`delete from audit_log where id = ${old[0]!}`),
       /append-only/,
     );
   });
@@ -226,7 +209,7 @@ describe("audit log retention", () => {
     await writeEntries(3, RECENT);
     expect(await retain()).toEqual({ resumed: null, cut: null, deletedEntries: 0 });
     expect(await storedIds("audit_log")).toHaveLength(3);
-    expect(readCheckpoints(targets.file).latestCut).toBeNull();
+    expect(readCheckpoints(chain.targets.file).latestCut).toBeNull();
     expect(await retentionEntries()).toEqual([]);
   });
 
@@ -245,14 +228,14 @@ describe("audit log retention", () => {
 
     // the chain goes on from the anchor
     await writeEntries(2, RECENT);
-    await sealAndCheckpoint(database.db, targets);
+    await sealAndCheckpoint(chain.db, chain.targets);
     expect(await verify()).toMatchObject({ ok: true, checkedEntries: 3 });
   });
 
   it("a run stopped half-way leaves a verifiable log, and the next run finishes it", async () => {
     const old = await writeEntries(7, OLD);
     await writeEntries(2, RECENT);
-    await sealAndCheckpoint(database.db, targets);
+    await sealAndCheckpoint(chain.db, chain.targets);
 
     let batches = 0;
     const crashed = retain({
@@ -280,7 +263,7 @@ describe("audit log retention", () => {
     const closing = await retentionEntries();
     expect(closing).toHaveLength(1);
     expect(closing[0]!.message).toContain("Removed 7 audit entries");
-    await sealAndCheckpoint(database.db, targets);
+    await sealAndCheckpoint(chain.db, chain.targets);
     expect(await verify()).toMatchObject({ ok: true, problems: [] });
   });
 });
@@ -288,7 +271,7 @@ describe("audit log retention", () => {
 describe("sign-in attempts and outbox retention", () => {
   it("removes sign-in attempts older than the period, in batches", async () => {
     const at = (days: number) => daysAgo(days);
-    await database.db.insert(loginAttempts).values([
+    await chain.db.insert(loginAttempts).values([
       ...Array.from({ length: 5 }, (_, i) => ({
         email: `old${i}@example.com`,
         outcome: "invalid" as const,
@@ -296,8 +279,8 @@ describe("sign-in attempts and outbox retention", () => {
       })),
       { email: "new@example.com", outcome: "success" as const, attemptedAt: at(10) },
     ]);
-    expect(await pruneLoginAttempts(database.db, { before: at(90), batchSize: 2 })).toBe(5);
-    const left = await database.db.select({ email: loginAttempts.email }).from(loginAttempts);
+    expect(await pruneLoginAttempts(chain.db, { before: at(90), batchSize: 2 })).toBe(5);
+    const left = await chain.db.select({ email: loginAttempts.email }).from(loginAttempts);
     expect(left).toEqual([{ email: "new@example.com" }]);
   });
 
@@ -312,10 +295,10 @@ describe("sign-in attempts and outbox retention", () => {
       accountId: null,
     });
     const ids: number[] = [];
-    for (let n = 0; n < 6; n += 1) ids.push((await queueEmail(database.db, actor, email(n))).id);
+    for (let n = 0; n < 6; n += 1) ids.push((await queueEmail(chain.db, actor, email(n))).id);
     // sent 0–2, failed 3, queued 4 (all old); 5 sent recently
     const settle = async (id: number, status: "sent" | "failed" | "queued", days: number) =>
-      auditedMutation(database.db, actor, {
+      auditedMutation(chain.db, actor, {
         table: "email_outbox",
         action: "UPDATE",
         id,
@@ -336,21 +319,21 @@ describe("sign-in attempts and outbox retention", () => {
 
     // straight SQL is refused by the outbox's guard
     await expectRefused(
-      database.db.delete(emailOutbox).where(eq(emailOutbox.id, ids[0]!)),
+      chain.db.delete(emailOutbox).where(eq(emailOutbox.id, ids[0]!)),
       /outside the audited-mutation core/,
     );
 
-    const removed = await pruneEmailOutbox(database.db, systemActor(RETENTION_ACTOR_LABEL), {
+    const removed = await pruneEmailOutbox(chain.db, systemActor(RETENTION_ACTOR_LABEL), {
       before: daysAgo(90),
       days: 90,
       batchSize: 3,
     });
     expect(removed).toBe(4);
-    const left = await database.db.select({ id: emailOutbox.id }).from(emailOutbox);
+    const left = await chain.db.select({ id: emailOutbox.id }).from(emailOutbox);
     expect(left.map((r) => r.id).sort((a, b) => a - b)).toEqual([ids[4], ids[5]]);
 
     const entries = await queryRows<{ message: string; after: { ids: number[]; removed: number } }>(
-      database.db,
+      chain.db,
       sql`select message, after from audit_log
           where table_name = 'email_outbox' and action = 'DELETE' order by id`,
     );
@@ -361,7 +344,7 @@ describe("sign-in attempts and outbox retention", () => {
     );
     // the log's own entries about these emails are untouched
     const sends = await queryRows<{ n: string | number }>(
-      database.db,
+      chain.db,
       sql`select count(*) as n from audit_log where table_name = 'email_outbox' and action = 'SEND'`,
     );
     expect(Number(sends[0]!.n)).toBe(6);
