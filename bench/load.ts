@@ -30,7 +30,7 @@ import {
 import { startLoadCluster, type LoadCluster } from "./lib/load-cluster";
 import { PAGE_MARKER, Recorder, type Answer, type Kind } from "./lib/load-traffic";
 import { describeMachine } from "./lib/machine";
-import { fmtInt, runScript } from "./lib/process";
+import { fmtInt, intEnv, runScript } from "./lib/process";
 import { fmtMs, summarize } from "./lib/stats";
 
 /**
@@ -48,16 +48,6 @@ import { fmtMs, summarize } from "./lib/stats";
 
 const WRITER = "npm run bench:load (bench/load.ts)";
 const DATABASE = "trunkline_load";
-
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new BenchError(`${name} must be a whole number from ${min} to ${max}: ${raw}`);
-  }
-  return n;
-}
 
 const LOAD_SECONDS = intEnv("LOAD_SECONDS", 40, 10, 300);
 const FAULT_SECONDS = intEnv("LOAD_FAULT_SECONDS", 60, 40, 300);

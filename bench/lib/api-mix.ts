@@ -8,7 +8,7 @@ import { groupCpuMs, processCpuMs, serverCpuMs } from "./cpu";
 import { ensureBenchUser, startApp } from "./http";
 import { TOTAL_ROWS } from "./dataset";
 import { describeMachine } from "./machine";
-import { fmtInt } from "./process";
+import { fmtInt, intEnv } from "./process";
 import { fmtMs, summarize, type Timing } from "./stats";
 
 /**
@@ -50,16 +50,6 @@ type Sample = {
   /** Inside the timed window (not the warm-up). */
   timed: boolean;
 };
-
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new BenchError(`${name} must be a whole number from ${min} to ${max}: ${raw}`);
-  }
-  return n;
-}
 
 const newAccount = (name: string) => ({
   type: "customer",

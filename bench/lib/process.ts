@@ -45,3 +45,14 @@ export function fmtBytes(bytes: number): string {
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(0)} MB`;
   return `${(bytes / 1024).toFixed(0)} kB`;
 }
+
+/** A whole-number setting of a bench from the environment, within bounds. */
+export function intEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new BenchError(`${name} must be a whole number from ${min} to ${max}: ${raw}`);
+  }
+  return n;
+}
