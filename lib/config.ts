@@ -39,6 +39,9 @@ const envSchema = databaseEnvSchema.extend({
     .pipe(z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional()),
   // How often each app instance seals new audit entries into the chain.
   AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  // How often one app instance looks for new entries matching saved watches (lib/watches/):
+  // a watch notifies within this interval plus the send.
+  WATCH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(20),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

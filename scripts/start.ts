@@ -17,6 +17,7 @@ import { serveBackups } from "@/db/embedded/control-socket";
 import { connectsSeparately, migrateAsOwner } from "@/db/migrate";
 import { RuntimeRoleError } from "@/db/roles";
 import { startAuditSealer } from "@/lib/audit/chain/sealer";
+import { startWatchNotifier } from "@/lib/watches/notifier";
 import { DEMO_SIGN_INS, DEMO_PASSWORD, seedDemo } from "@/seed/demo/demo";
 import { hasDemoData, hasAnyUser } from "@/seed/demo/status";
 import { readConfig } from "@/lib/config";
@@ -176,6 +177,11 @@ async function main() {
     targets: { file: config.AUDIT_CHECKPOINT_FILE, url: config.AUDIT_CHECKPOINT_URL },
   });
   cleanups.push(() => sealer.stop());
+  const notifier = startWatchNotifier(database.db, {
+    intervalMs: config.WATCH_INTERVAL_SECONDS * 1000,
+    appUrl: config.APP_URL,
+  });
+  cleanups.push(() => notifier.stop());
 
   // Before Next loads: the app trusts only peer headers sealed with this process's secret.
   createPeerSealSecret();

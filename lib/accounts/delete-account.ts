@@ -9,6 +9,7 @@ import {
   emailOutbox,
   ingressRoutes,
   users,
+  watches,
 } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation, RecordNotFoundError } from "@/lib/audit/core";
@@ -19,7 +20,7 @@ import { deleteAccountSchema } from "./schemas";
 
 /**
  * Deletes an account with everything that belongs to it, in one transaction: its portal users
- * (with their API keys, column permissions and preferences, emails), its ingress routes, its CDR
+ * (with their API keys, watches, column permissions and preferences, emails), its ingress routes, its CDR
  * field settings and its emails. Each audited row removed gets its own DELETE entry, so every one
  * of them keeps a history with its last state. Either all of it is gone or none.
  *
@@ -79,6 +80,13 @@ export async function deleteAccount(db: DbOrTx, actor: ActorContext, id: number)
         .where(inArray(apiKeys.ownerUserId, portalUsers));
       for (const key of idsOf(keys)) {
         await del("api_keys", key, (t) => t.delete(apiKeys).where(eq(apiKeys.id, key)));
+      }
+      const accountWatches = await tx
+        .select({ id: watches.id })
+        .from(watches)
+        .where(inArray(watches.ownerUserId, portalUsers));
+      for (const watch of idsOf(accountWatches)) {
+        await del("watches", watch, (t) => t.delete(watches).where(eq(watches.id, watch)));
       }
       const overrides = await tx
         .select({ id: columnPermissions.id })

@@ -13,6 +13,7 @@ import {
   ingressRoutes,
   portalBranding,
   users,
+  watches,
 } from "@/db/schema";
 import type { AUDITED_TABLE_NAME_LIST } from "./table-names";
 
@@ -179,6 +180,18 @@ export const AUDITED_TABLES = {
     secretFields: [],
     quietFields: [],
     accountId: () => null,
+  },
+  watches: {
+    table: watches,
+    pk: watches.id,
+    noun: () => "watch",
+    name: named("name"),
+    // Signs the webhook's bodies: whoever holds it can forge notifications.
+    secretFields: ["webhookSecret"],
+    quietFields: [],
+    // A portal user's watch is in their account's log; staff watches in no account's.
+    accountId: (row) => num(row.accountId),
+    relatedIds: (row) => [`user:${String(row.ownerUserId)}`],
   },
 } satisfies Record<string, AuditedTableDef>;
 

@@ -4,7 +4,7 @@ import { emailOutbox } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
 
-export type EmailKind = "invitation" | "password_reset";
+export type EmailKind = "invitation" | "password_reset" | "watch";
 
 export type OutgoingEmail = {
   kind: EmailKind;
@@ -18,6 +18,7 @@ export type OutgoingEmail = {
 const KIND_WORDS: Record<EmailKind, string> = {
   invitation: "invitation",
   password_reset: "password reset",
+  watch: "watch notification",
 };
 
 /** The SEND entry's message: what was sent to whom (never the body, which may hold a link). */

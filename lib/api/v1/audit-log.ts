@@ -126,7 +126,7 @@ const headerOf = (key: (typeof AUDIT_COLUMNS)[number]["key"]) =>
   AUDIT_COLUMNS.find((c) => c.key === key)!.header;
 
 /** An entry as the policy shows it: hidden columns absent (not null), data masked. */
-function entryResource(row: AuditListRow, policy: AuditViewerPolicy): AuditEntryResource {
+export function entryResource(row: AuditListRow, policy: AuditViewerPolicy): AuditEntryResource {
   const shows = (column: (typeof AUDIT_COLUMNS)[number]["key"]) => policy.visible.includes(column);
   return {
     id: row.id,

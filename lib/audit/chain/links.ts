@@ -14,3 +14,5 @@ export function linkHash(previousChainHash: string, entryId: number, entryHash: 
 /** Advisory lock keys (the two-int form: a key space apart from hashtextextended's bigints). */
 export const HORIZON_LOCK = [7301, 1] as const;
 export const SEALER_LOCK = [7301, 2] as const;
+/** One watch notifier at a time across app instances (lib/watches/notify.ts). */
+export const WATCH_NOTIFIER_LOCK = [7301, 4] as const;
