@@ -130,6 +130,18 @@ export function AuditLogView({
               </a>
             </>
           ) : null}
+          <Link
+            href={auditPageHref(`${basePath}/watches`, params, {
+              cursor: "",
+              nav: undefined,
+              sort: undefined,
+              dir: undefined,
+              size: undefined,
+            })}
+            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
+          >
+            Watch this search
+          </Link>
           <RefreshButton />
         </div>
       </div>

@@ -28,6 +28,7 @@ import { createIngressRoute } from "@/lib/ingress/create-ingress-route";
 import { ONLY_ADMINS_EDIT_CONTACT } from "@/lib/portal/contact";
 import { ONLY_ADMINS_MANAGE_USERS } from "@/lib/portal/users";
 import { USER_NOT_FOUND } from "@/lib/users/user-rules";
+import { createWatch, WATCH_NOT_FOUND } from "@/lib/watches/watches";
 import { AUDIT_COLUMN_KEYS } from "@/lib/visibility/audit-columns";
 import { setAuditColumnPermissions } from "@/lib/visibility/set-column-permissions";
 import { setAccountCdrFields } from "@/lib/cdrs/set-account-fields";
@@ -103,7 +104,12 @@ const PORTAL_ADMIN_REFUSALS = [
   ONLY_ADMINS_EDIT_CONTACT,
   ONLY_ADMINS_MANAGE_API_KEYS,
 ];
-const NOT_FOUND = [USER_NOT_FOUND, API_KEY_NOT_FOUND, "That record no longer exists."];
+const NOT_FOUND = [
+  USER_NOT_FOUND,
+  API_KEY_NOT_FOUND,
+  WATCH_NOT_FOUND,
+  "That record no longer exists.",
+];
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -485,6 +491,23 @@ const INPUTS: Record<string, InputFor> = {
     billingEmail: `${unique("billing")}@example.test`,
     country: "GB",
   }),
+  "app/(control-panel)/audit-log/watches/actions.ts#createWatchAction": async () => WATCH_FIELDS,
+  "app/(control-panel)/audit-log/watches/actions.ts#updateWatchAction": async (a) => ({
+    id: await watchOf(a),
+    ...WATCH_FIELDS,
+    active: "on",
+  }),
+  "app/(control-panel)/audit-log/watches/actions.ts#deleteWatchAction": async (a) => ({
+    id: await watchOf(a),
+  }),
+  "app/portal/audit-log/watches/actions.ts#createPortalWatchAction": async () => WATCH_FIELDS,
+  "app/portal/audit-log/watches/actions.ts#updatePortalWatchAction": async (a) => ({
+    id: await watchOf(a),
+    ...WATCH_FIELDS,
+  }),
+  "app/portal/audit-log/watches/actions.ts#deletePortalWatchAction": async (a) => ({
+    id: await watchOf(a),
+  }),
   "lib/visibility/save-columns-action.ts#saveAuditColumnsAction": async () => ({
     "visible[]": [...AUDIT_COLUMN_KEYS],
   }),
@@ -496,6 +519,21 @@ const INPUTS: Record<string, InputFor> = {
   }),
 };
 
+/** A watch of `owner` (an anonymous caller names the admin's). */
+async function watchOf(owner: Audience): Promise<string> {
+  const user = fx.as[owner === "anonymous" ? "admin" : owner];
+  const watch = await createWatch(db, actorForUser(user, REQUEST), user, {
+    name: unique("Watch"),
+    query: "action:DELETE",
+    channel: "email",
+    webhookUrl: undefined,
+    webhookSecret: undefined,
+  });
+  return String(watch.id);
+}
+
+const WATCH_FIELDS = { name: "Deletions", query: "action:DELETE", channel: "email" };
+
 /** Inputs of the scoped cases (matrix.ts SCOPED_CASES), by case id. */
 const SCOPED_INPUTS: Record<string, InputFor> = {
   // The customer's admin names the carrier's colleague, and the other way round.
@@ -506,6 +544,22 @@ const SCOPED_INPUTS: Record<string, InputFor> = {
   // The customer's admin names a key of the carrier's account, and the other way round.
   "revoke-key-of-another-account": async (a) => ({
     id: await portalKey(a === "carrier" ? "customer" : "carrier"),
+  }),
+  // A colleague's watch for portal users (the same account), the auditor's for staff.
+  "edit-watch-of-another-user": async (a) => ({
+    id: await watchOf(
+      a === "customer"
+        ? "member"
+        : a === "member"
+          ? "customer"
+          : a === "carrier"
+            ? "customer"
+            : "auditor",
+    ),
+    ...WATCH_FIELDS,
+  }),
+  "delete-watch-of-another-user": async (a) => ({
+    id: await watchOf(a === "customer" ? "member" : a === "admin" ? "support" : "admin"),
   }),
   "invite-into-another-account": async (a) => ({
     name: "Smuggled",

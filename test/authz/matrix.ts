@@ -80,6 +80,7 @@ export const PAGE_ROWS = rows([
   ["page /",                                  "login",  "home", "home", "home", "home",  "home",  "home", "home"],
   ["page /audit-log",                         "login",  "ok",   "ok",   "ok",   "ok",    "home",  "home", "home"],
   // audit:verify — the chain's last verification and "Verify now": admin and auditor.
+  ["page /audit-log/watches",                 "login",  "ok",   "ok",   "ok",   "ok",    "home",  "home", "home"],
   ["page /audit-log/integrity",               "login",  "ok",   "403",  "ok",   "403",   "home",  "home", "home"],
   ["page /accounts",                          "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
   ["page /accounts/new",                      "login",  "ok",   "ok",   "403",  "403",   "home",  "home", "home"],
@@ -110,6 +111,7 @@ export const PAGE_ROWS = rows([
   // Customer Portal: account users only; staff are sent to the Control Panel.
   ["page /portal",                            "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/audit-log",                  "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
+  ["page /portal/audit-log/watches",          "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/cdrs",                       "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   ["page /portal/reports/breakout",           "login",  "home", "home", "home", "home",  "ok",    "ok",   "ok"],
   // A call of Acme's carried by Zephyr: both portal accounts' own (another's is a scoped case).
@@ -207,6 +209,13 @@ export const ACTION_ROWS = rows([
   ["action app/portal/api-keys/actions.ts#revokePortalApiKeyAction",       "login",  "403", "403",  "403",  "403",   "ok",    "ok",   "403"],
   // audit:read, any audience — one's own column preference on the audit page
   ["action lib/visibility/save-columns-action.ts#saveAuditColumnsAction","login","ok", "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
+  // audit:read, any audience — one's own watches (lib/watches/watches.ts); either app's forms
+  ["action app/(control-panel)/audit-log/watches/actions.ts#createWatchAction","login","ok","ok","ok","ok","ok","ok","ok"],
+  ["action app/(control-panel)/audit-log/watches/actions.ts#updateWatchAction","login","ok","ok","ok","ok","ok","ok","ok"],
+  ["action app/(control-panel)/audit-log/watches/actions.ts#deleteWatchAction","login","ok","ok","ok","ok","ok","ok","ok"],
+  ["action app/portal/audit-log/watches/actions.ts#createPortalWatchAction",   "login","ok","ok","ok","ok","ok","ok","ok"],
+  ["action app/portal/audit-log/watches/actions.ts#updatePortalWatchAction",   "login","ok","ok","ok","ok","ok","ok","ok"],
+  ["action app/portal/audit-log/watches/actions.ts#deletePortalWatchAction",   "login","ok","ok","ok","ok","ok","ok","ok"],
   // The CDR pages' and breakout report's own choosers: cdr:read (every role but branding).
   ["action lib/cdrs/save-preference-actions.ts#saveCdrFieldsPreferenceAction","login","ok","ok","ok","403","ok","ok","ok"],
   ["action lib/cdrs/save-preference-actions.ts#saveBreakoutColumnsPreferenceAction","login","ok","ok","ok","403","ok","ok","ok"],
@@ -395,6 +404,18 @@ export const SCOPED_CASES: readonly ScopedCase[] = [
     key: "action app/portal/api-keys/actions.ts#revokePortalApiKeyAction",
     given: "another account's API key id",
     expect: { customer: "404", carrier: "404" },
+  },
+  {
+    id: "edit-watch-of-another-user",
+    key: "action app/portal/audit-log/watches/actions.ts#updatePortalWatchAction",
+    given: "another user's watch id (a colleague's, or staff's)",
+    expect: { admin: "404", support: "404", customer: "404", carrier: "404", member: "404" },
+  },
+  {
+    id: "delete-watch-of-another-user",
+    key: "action app/(control-panel)/audit-log/watches/actions.ts#deleteWatchAction",
+    given: "another user's watch id",
+    expect: { admin: "404", auditor: "404", branding: "404", customer: "404" },
   },
   {
     id: "invite-into-another-account",
