@@ -95,6 +95,8 @@ async function main(): Promise<number> {
           AUTH_SECRET: authSecret,
           AUTH_TRUST_HOST: "true",
           AUDIT_CHECKPOINT_FILE: checkpointFile,
+          // Watches notify within seconds, so e2e/watches.spec.ts waits seconds, not a minute.
+          WATCH_INTERVAL_SECONDS: "2",
         },
         port,
         timeoutMs: SERVER_TIMEOUT_MS,

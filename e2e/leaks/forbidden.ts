@@ -165,6 +165,11 @@ export async function forbiddenFor(
       select name, secret_hash from api_keys`) {
     add("secret", `api_keys.secret_hash of "${k.name}"`, [k.secret_hash]);
   }
+  // A watch's webhook secret is shown once, in the response that saved it, and never again.
+  for (const w of await sql<{ name: string; webhook_secret: string | null }[]>`
+      select name, webhook_secret from watches where webhook_secret is not null`) {
+    add("secret", `watches.webhook_secret of "${w.name}"`, [w.webhook_secret]);
+  }
   for (const a of await sql<{ name: string; carrier_portal_password: string | null }[]>`
       select name, carrier_portal_password from accounts`) {
     add("secret", `accounts.carrier_portal_password of ${a.name}`, [a.carrier_portal_password]);

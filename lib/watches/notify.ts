@@ -28,13 +28,13 @@ export const NOTIFY_CAP = 100;
 const LEASE_MS = 2 * 60_000;
 const WEBHOOK_TIMEOUT_MS = 10_000;
 /** The label of the notifier's own entries (the SEND of each email): never a watch's match. */
-export const NOTIFIER_LABEL = "Watches";
+const NOTIFIER_LABEL = "Watches";
 
 export type WebhookRequest = { url: string; body: string; headers: Record<string, string> };
 /** Resolves when the receiver accepted the body (2xx); rejects with why not. */
-export type WebhookTransport = (request: WebhookRequest) => Promise<void>;
+type WebhookTransport = (request: WebhookRequest) => Promise<void>;
 
-export const fetchWebhook: WebhookTransport = async ({ url, body, headers }) => {
+const fetchWebhook: WebhookTransport = async ({ url, body, headers }) => {
   const response = await fetch(url, {
     method: "POST",
     body,
@@ -50,7 +50,7 @@ export const fetchWebhook: WebhookTransport = async ({ url, body, headers }) => 
 };
 
 /** After n failures in a row: 1, 2, 4 … minutes, at most an hour. */
-export const backoffMs = (failures: number) => Math.min(60 * 60_000, 60_000 * 2 ** (failures - 1));
+const backoffMs = (failures: number) => Math.min(60 * 60_000, 60_000 * 2 ** (failures - 1));
 
 /**
  * Entries the notifier caused itself: its SEND entries, and whatever later happens to those

@@ -26,7 +26,7 @@ import {
  */
 
 export const WATCH_NOT_FOUND = "That watch does not exist.";
-export const NO_AUDIT_ACCESS = "Your role does not allow this action.";
+const NO_AUDIT_ACCESS = "Your role does not allow this action.";
 
 const WATCH_PAGES = () => ["/audit-log/watches", "/portal/audit-log/watches"];
 
@@ -115,7 +115,7 @@ async function ownWatch(db: DbOrTx, user: CurrentUser, id: number) {
   return row;
 }
 
-export async function updateWatch(
+async function updateWatch(
   db: DbOrTx,
   actor: ActorContext,
   user: CurrentUser,
@@ -161,7 +161,7 @@ export async function updateWatch(
   }
 }
 
-export async function deleteWatch(
+async function deleteWatch(
   db: DbOrTx,
   actor: ActorContext,
   user: CurrentUser,
