@@ -1,8 +1,11 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { accounts, auditLog, emailOutbox, users, watches, watchState } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
+import { deleteAccount } from "@/lib/accounts/delete-account";
 import type { CurrentUser } from "@/lib/auth/session";
 import { verifyWebhookSignature, SIGNATURE_HEADER } from "@/lib/webhooks/signature";
 import { MAX_WATCHES_PER_USER } from "@/lib/watches/schemas";
@@ -443,5 +446,87 @@ describe("the notifier", () => {
     await createOk(admin, { name: "Fresh", query: `account:${account.id}` });
     await round();
     expect(await emailsTo(admin.email)).toHaveLength(0);
+  });
+
+  it("posts over HTTP to a loopback receiver: a 503 is retried, then delivered once", async () => {
+    const admin = await staff();
+    const account = await insertTestAccount(db(), "customer");
+    const created = await createOk(admin, {
+      name: "Loopback",
+      query: `account:${account.id}`,
+      channel: "webhook",
+      webhookUrl: "https://receiver.example.test/loopback",
+    });
+    const bodies: { body: string; signature: string | undefined }[] = [];
+    let status = 503;
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        if (status === 200) {
+          const header = req.headers["x-trunkline-signature"];
+          bodies.push({ body, signature: Array.isArray(header) ? header[0] : header });
+        }
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      // The form takes https only; the loopback receiver speaks http, so the row is set directly
+      // through the audited core.
+      await auditedMutation(db(), systemActor("test"), {
+        table: "watches",
+        action: "UPDATE",
+        id: created.id,
+        change: async (tx) => {
+          await tx
+            .update(watches)
+            .set({ webhookUrl: `http://127.0.0.1:${port}/hook` })
+            .where(eq(watches.id, created.id));
+        },
+      });
+      const marker = uniqueName("Loop");
+      await rename(account.id, marker);
+      await runWatchRound(db());
+      const [state] = await db()
+        .select()
+        .from(watchState)
+        .where(eq(watchState.watchId, created.id));
+      expect(state).toMatchObject({
+        failures: 1,
+        lastError: "Webhook failed: The receiver answered HTTP 503.",
+      });
+      status = 200;
+      const later = () => new Date(Date.now() + 5 * 60_000);
+      await runWatchRound(db(), { now: later });
+      await runWatchRound(db(), { now: later });
+      expect(bodies).toHaveLength(1);
+      expect(bodies[0]!.body).toContain(marker);
+      expect(
+        verifyWebhookSignature(created.secret!, bodies[0]!.body, bodies[0]!.signature),
+      ).toMatchObject({ ok: true });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it("deletes a portal user's watches with their account, each with its DELETE entry", async () => {
+    const account = await insertTestAccount(db(), "customer");
+    const portal = asCurrent(await insertTestPortalUser(db(), account));
+    const created = await createOk(portal, { name: "Going away", query: "" });
+    await deleteAccount(db(), systemActor("test"), account.id);
+    expect(await watchRow(created.id)).toBeUndefined();
+    const [entry] = await db()
+      .select()
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.tableName, "watches"),
+          eq(auditLog.recordPk, String(created.id)),
+          eq(auditLog.action, "DELETE"),
+        ),
+      );
+    expect(entry?.message).toContain("Going away");
   });
 });
