@@ -188,7 +188,9 @@ export const AUDITED_TABLES = {
     name: named("name"),
     // Signs the webhook's bodies: whoever holds it can forge notifications.
     secretFields: ["webhookSecret"],
-    quietFields: [],
+    // A search may name values (an IP, a user) that some readers of the entry's message may not
+    // see; the URL may carry a token in its path. In Data only.
+    quietFields: ["query", "webhookUrl"],
     // A portal user's watch is in their account's log; staff watches in no account's.
     accountId: (row) => num(row.accountId),
     relatedIds: (row) => [`user:${String(row.ownerUserId)}`],

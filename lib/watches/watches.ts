@@ -100,7 +100,6 @@ export async function createWatch(
         .returning({ id: watches.id });
       return row!.id;
     },
-    message: (_b, a) => `Created watch ${a!.name} (${a!.id}) on "${a!.query}" by ${a!.channel}`,
   });
   return { id: after!.id, name: after!.name, secret: generated ?? input.webhookSecret ?? null };
 }
