@@ -212,31 +212,27 @@ export async function runWatchRound(db: Db, options: RoundOptions = {}): Promise
   if (planned === null) return { ...result, busy: true };
 
   for (const post of planned) {
+    let error: string | null = null;
     try {
       await webhook(post.request);
-      await saveState(db, post.watchId, post.horizon, {
-        lastNotifiedAt: now(),
-        lastError: null,
-        failures: 0,
-        nextAttemptAt: null,
-        leasedUntil: null,
-      });
-      result.posted++;
     } catch (err) {
-      const failures = post.failures + 1;
-      const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
-      // The id stays where it was: the next attempt sends these entries again, with any newer.
-      await db
-        .update(watchState)
-        .set({
-          lastError: `Webhook failed: ${message}`,
-          failures,
-          nextAttemptAt: new Date(now().getTime() + backoffMs(failures)),
-          leasedUntil: null,
-        })
-        .where(eq(watchState.watchId, post.watchId));
-      result.failed++;
+      error = (err instanceof Error ? err.message : String(err)).slice(0, 500);
     }
+    const failures = error === null ? 0 : post.failures + 1;
+    // The id advances only on success; after a failure the next attempt sends these entries
+    // again, with any newer ones. A watch deleted meanwhile has no state row left to update.
+    await db
+      .update(watchState)
+      .set({
+        ...(error === null ? { lastNotifiedId: post.horizon, lastNotifiedAt: now() } : {}),
+        lastError: error === null ? null : `Webhook failed: ${error}`,
+        failures,
+        nextAttemptAt: error === null ? null : new Date(now().getTime() + backoffMs(failures)),
+        leasedUntil: null,
+      })
+      .where(eq(watchState.watchId, post.watchId));
+    if (error === null) result.posted++;
+    else result.failed++;
   }
   return result;
 }
