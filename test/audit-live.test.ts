@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
@@ -10,7 +10,12 @@ import { AuditLiveHub } from "@/lib/audit/live/hub";
 import { auditLogSource } from "@/lib/audit/live/notifications";
 import { openLiveStream } from "@/lib/audit/live/stream";
 import type { AuditRowView } from "@/lib/audit/row-view";
-import { endSession, findSessionUserUnseen, openSession } from "@/lib/auth/user-sessions";
+import {
+  endSession,
+  findSessionUser,
+  findSessionUserUnseen,
+  openSession,
+} from "@/lib/auth/user-sessions";
 import { parseAuditPageParams, type RawSearchParams } from "@/lib/search/audit-page-params";
 import { auditViewerPolicy, type AuditViewerPolicy } from "@/lib/visibility/viewer-policy";
 import { setUpTestDatabase } from "./db";
@@ -354,5 +359,29 @@ describe("a live stream", () => {
     await s.waitFor(() => s.ended(), "the stream to end");
     expect(s.events.at(-1)).toMatchObject({ event: "end", data: { reason: "signed-out" } });
     expect(hub.size).toBe(0);
+  });
+
+  it("checks the session without marking it seen, so a tab left on Live lets it go idle", async () => {
+    const { user } = await policyFor("admin", null);
+    const sessionId = await openSession(database.db, user.id, { ip: null, userAgent: null });
+    const seenAt = async () => {
+      const [row] = await database.db
+        .select({ at: sql<string>`${schema.userSessions.lastSeenAt}::text` })
+        .from(schema.userSessions)
+        .where(eq(schema.userSessions.id, sessionId));
+      return row!.at;
+    };
+    await database.db
+      .update(schema.userSessions)
+      .set({ lastSeenAt: sql`now() - interval '5 minutes'` })
+      .where(eq(schema.userSessions.id, sessionId));
+    const before = await seenAt();
+    expect(await findSessionUserUnseen(database.db, sessionId, user.id)).toMatchObject({
+      id: user.id,
+    });
+    expect(await seenAt()).toBe(before);
+    // The control: an ordinary request's check does mark it.
+    await findSessionUser(database.db, sessionId, user.id);
+    expect(await seenAt()).not.toBe(before);
   });
 });
