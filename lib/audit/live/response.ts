@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
+import { queryRows } from "@/db/raw";
 import { getSessionIds } from "@/lib/auth/session";
 import { findSessionUserUnseen } from "@/lib/auth/user-sessions";
 import { parseAuditPageParams, type RawSearchParams } from "@/lib/search/audit-page-params";
@@ -9,8 +11,6 @@ import { getAuditLiveHub } from "./instance";
 import { liveViewOf, readLiveRows, readNewestRows } from "./query";
 import { sseEvent, sseRetry, SSE_HEADERS } from "./sse";
 import { openLiveStream } from "./stream";
-import { queryRows } from "@/db/raw";
-import { sql } from "drizzle-orm";
 
 const json = (status: number, body: unknown) =>
   Response.json(body, { status, headers: { "cache-control": "private, no-store" } });
@@ -72,7 +72,7 @@ export async function auditLiveResponse(
     return new Response(new Blob([sseRetry(3000), ...body]), { headers: SSE_HEADERS });
   }
 
-  const start = since ? since.data : await currentMaxId();
+  const start = since ? since.data : await currentMaxId(db);
   const recheck = async (): Promise<AuditViewerPolicy | null> => {
     const now = await findSessionUserUnseen(db, session.sessionId, session.userId);
     if (!now || now.status !== "active") return null;
@@ -89,12 +89,13 @@ export async function auditLiveResponse(
     signal: req.signal,
   });
   return new Response(stream, { headers: SSE_HEADERS });
+}
 
-  async function currentMaxId(): Promise<number> {
-    const [row] = await queryRows<{ id: string | number | null }>(
-      db,
-      sql`select max(id) as id from audit_log`,
-    );
-    return Number(row?.id ?? 0);
-  }
+/** Where a stream without `since` starts: after the newest entry now. */
+async function currentMaxId(db: Db): Promise<number> {
+  const [row] = await queryRows<{ id: string | number | null }>(
+    db,
+    sql`select max(id) as id from audit_log`,
+  );
+  return Number(row?.id ?? 0);
 }
