@@ -33,7 +33,16 @@ type OpenDatabase = {
 
 /** The embedded database, with what backup and export need beyond queries. */
 export type EmbeddedDatabase = OpenDatabase & { kind: "pglite"; client: PGlite; lock: FolderLock };
-export type ServerDatabase = OpenDatabase & { kind: "postgres" };
+/** Stops a LISTEN started with `listen`. */
+export type Unlisten = () => Promise<void>;
+export type ServerDatabase = OpenDatabase & {
+  kind: "postgres";
+  /**
+   * LISTEN on one connection of its own (postgres.js opens it beside the pool and listens again
+   * after a reconnect); `onNotify` gets each notification's payload.
+   */
+  listen: (channel: string, onNotify: (payload: string) => void) => Promise<Unlisten>;
+};
 export type Database = EmbeddedDatabase | ServerDatabase;
 
 export class DatabaseUnavailableError extends Error {}
@@ -101,7 +110,16 @@ export async function openPostgres(
     throw new DatabaseUnavailableError(`Cannot reach the database at ${where}: ${reason}.`);
   }
   const db = drizzlePostgres({ client: sql, ...drizzleOptions }) as unknown as Db;
-  return { db, kind: "postgres", location: where, close: () => sql.end({ timeout: 5 }) };
+  return {
+    db,
+    kind: "postgres",
+    location: where,
+    close: () => sql.end({ timeout: 5 }),
+    listen: async (channel, onNotify) => {
+      const meta = await sql.listen(channel, onNotify);
+      return () => meta.unlisten();
+    },
+  };
 }
 
 /** Picks the driver: postgres.js when DATABASE_URL is set, the embedded PGlite otherwise. */

@@ -265,6 +265,17 @@ for (const user of Object.values(DEMO) as DemoUser[]) {
     );
     expect(entryIds.length).toBeGreaterThanOrEqual(MIN_ENTRIES);
 
+    // 3b. The live tail's one-off answers (the crawl above fetched the newest): from the first
+    // entry on, with a search, and the other app's (refused). An EventSource's open stream
+    // carries the same rows (test/audit-live.test.ts).
+    for (const url of [
+      `${auditBase}/live?since=0`,
+      `${auditBase}/live?since=0&q=${encodeURIComponent("action:UPDATE")}`,
+      `${otherBase}/live?since=0`,
+    ]) {
+      await fetchAndScan(request, scanner, url, "json");
+    }
+
     // 4. Exports: both formats, the links the pages offered, searches, hidden-column attempts.
     const exportUrls = new Set<string>([
       `${auditBase}/export?format=csv`,

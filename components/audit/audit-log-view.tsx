@@ -14,6 +14,7 @@ import { AuditTable } from "./audit-table";
 import { ColumnChooser } from "@/components/ui/column-chooser";
 import { saveAuditColumnsAction } from "@/lib/visibility/save-columns-action";
 import { ColumnHeader, type ColumnFilter } from "./column-header";
+import { LiveControls, LiveTail } from "./live-tail";
 import { RefreshButton } from "./refresh-button";
 import { SearchBox } from "./search-box";
 
@@ -95,128 +96,141 @@ export function AuditLogView({
   const chips = activeChips(params, href);
   const exportQuery = auditPageHref("", params, { cursor: "", nav: undefined }).replace(/^\?/, "");
   const size = pageSizeOf(params);
+  // Showing the newest entries: Live goes on from the newest shown (none missed in between).
+  const newestFirst = !params.cursor && sort.key === "occurredAt" && sort.dir === "desc";
+  const newestShown = newestFirst ? Math.max(0, ...page.rows.map((row) => row.id)) : 0;
+  const liveQuery = [exportQuery, newestShown > 0 ? `since=${newestShown}` : ""]
+    .filter(Boolean)
+    .join("&");
 
   return (
-    <section className="space-y-4">
-      <div className="flex flex-wrap items-start gap-3">
-        <h1 className="mr-2 py-2 text-xl font-semibold">Audit log</h1>
-        <SearchBox
-          key={params.q}
-          initial={params.q}
-          serverError={searchError ?? (filterError ? `Filter: ${filterError}` : null)}
-          timeZone={viewer.timeZone}
-        />
-        <div className="flex items-center gap-2">
-          <ColumnChooser
-            action={saveAuditColumnsAction}
-            columns={AUDIT_COLUMNS.filter((c) => allowed.includes(c.key))}
-            visible={visible}
+    <LiveTail key={exportQuery} streamUrl={`${basePath}/live${liveQuery ? `?${liveQuery}` : ""}`}>
+      <section className="space-y-4">
+        <div className="flex flex-wrap items-start gap-3">
+          <h1 className="mr-2 py-2 text-xl font-semibold">Audit log</h1>
+          <SearchBox
+            key={params.q}
+            initial={params.q}
+            serverError={searchError ?? (filterError ? `Filter: ${filterError}` : null)}
+            timeZone={viewer.timeZone}
           />
-          {policy.canExport ? (
-            <>
-              <a
-                href={`${basePath}/export?format=csv${exportQuery ? `&${exportQuery}` : ""}`}
-                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
-                download
-              >
-                Export CSV
-              </a>
-              <a
-                href={`${basePath}/export?format=ndjson${exportQuery ? `&${exportQuery}` : ""}`}
-                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
-                download
-              >
-                NDJSON
-              </a>
-            </>
-          ) : null}
-          <Link
-            href={auditPageHref(`${basePath}/watches`, params, {
-              cursor: "",
-              nav: undefined,
-              sort: undefined,
-              dir: undefined,
-              size: undefined,
-            })}
-            className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
-          >
-            Watch this search
-          </Link>
-          <RefreshButton />
+          <div className="flex items-center gap-2">
+            <ColumnChooser
+              action={saveAuditColumnsAction}
+              columns={AUDIT_COLUMNS.filter((c) => allowed.includes(c.key))}
+              visible={visible}
+            />
+            {policy.canExport ? (
+              <>
+                <a
+                  href={`${basePath}/export?format=csv${exportQuery ? `&${exportQuery}` : ""}`}
+                  className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
+                  download
+                >
+                  Export CSV
+                </a>
+                <a
+                  href={`${basePath}/export?format=ndjson${exportQuery ? `&${exportQuery}` : ""}`}
+                  className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
+                  download
+                >
+                  NDJSON
+                </a>
+              </>
+            ) : null}
+            <Link
+              href={auditPageHref(`${basePath}/watches`, params, {
+                cursor: "",
+                nav: undefined,
+                sort: undefined,
+                dir: undefined,
+                size: undefined,
+              })}
+              className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
+            >
+              Watch this search
+            </Link>
+            <RefreshButton />
+            <LiveControls />
+          </div>
         </div>
-      </div>
 
-      {chips.length > 0 ? (
-        <ul aria-label="Active filters" className="flex flex-wrap gap-2">
-          {chips.map((chip) => (
-            <li key={chip.label}>
-              <Link
-                href={chip.removeHref}
-                className="inline-flex items-center gap-1 rounded-full bg-slate-200 px-3 py-1 text-xs hover:bg-slate-300"
-                aria-label={`Remove filter ${chip.label}`}
-              >
-                {chip.label} <span aria-hidden>×</span>
+        {chips.length > 0 ? (
+          <ul aria-label="Active filters" className="flex flex-wrap gap-2">
+            {chips.map((chip) => (
+              <li key={chip.label}>
+                <Link
+                  href={chip.removeHref}
+                  className="inline-flex items-center gap-1 rounded-full bg-slate-200 px-3 py-1 text-xs hover:bg-slate-300"
+                  aria-label={`Remove filter ${chip.label}`}
+                >
+                  {chip.label} <span aria-hidden>×</span>
+                </Link>
+              </li>
+            ))}
+            <li>
+              <Link href={basePath} className="px-2 py-1 text-xs text-slate-600 underline">
+                Clear all
               </Link>
             </li>
-          ))}
-          <li>
-            <Link href={basePath} className="px-2 py-1 text-xs text-slate-600 underline">
-              Clear all
-            </Link>
-          </li>
-        </ul>
-      ) : null}
+          </ul>
+        ) : null}
 
-      <p className="text-sm text-slate-600" data-testid="audit-count">
-        {total.exact
-          ? `${total.count.toLocaleString("en-US")} ${total.count === 1 ? "entry" : "entries"}`
-          : `About ${total.count.toLocaleString("en-US")} entries (estimate)`}
-      </p>
+        <p className="text-sm text-slate-600" data-testid="audit-count">
+          {total.exact
+            ? `${total.count.toLocaleString("en-US")} ${total.count === 1 ? "entry" : "entries"}`
+            : `About ${total.count.toLocaleString("en-US")} entries (estimate)`}
+        </p>
 
-      <AuditTable
-        rows={page.rows}
-        columns={visible}
-        headers={headers}
-        ariaSort={ariaSort}
-        timeZone={viewer.timeZone}
-        entryBase={`${basePath}/entries/`}
-        emptyText={chips.length > 0 ? "No entries match." : "No audit entries yet."}
-      />
+        <AuditTable
+          rows={page.rows}
+          columns={visible}
+          headers={headers}
+          ariaSort={ariaSort}
+          timeZone={viewer.timeZone}
+          entryBase={`${basePath}/entries/`}
+          emptyText={chips.length > 0 ? "No entries match." : "No audit entries yet."}
+        />
 
-      <nav aria-label="Pagination" className="flex items-center justify-between gap-4 text-sm">
-        <div className="flex gap-2">
-          <PageLink href={page.prevCursor ? href({}) : null}>Newest</PageLink>
-          <PageLink href={page.prevCursor ? href({ cursor: page.prevCursor, nav: "prev" }) : null}>
-            ← Previous
-          </PageLink>
-          <PageLink href={page.nextCursor ? href({ cursor: page.nextCursor, nav: "next" }) : null}>
-            Next →
-          </PageLink>
-        </div>
-        <div className="flex items-center gap-1 text-slate-600">
-          Rows per page:
-          {PAGE_SIZES.map((n) =>
-            n === size ? (
-              <span
-                key={n}
-                aria-current="true"
-                className="rounded bg-slate-200 px-2 py-0.5 font-medium"
-              >
-                {n}
-              </span>
-            ) : (
-              <Link
-                key={n}
-                href={href({ size: n })}
-                className="rounded px-2 py-0.5 hover:bg-slate-100"
-              >
-                {n}
-              </Link>
-            ),
-          )}
-        </div>
-      </nav>
-    </section>
+        <nav aria-label="Pagination" className="flex items-center justify-between gap-4 text-sm">
+          <div className="flex gap-2">
+            <PageLink href={page.prevCursor ? href({}) : null}>Newest</PageLink>
+            <PageLink
+              href={page.prevCursor ? href({ cursor: page.prevCursor, nav: "prev" }) : null}
+            >
+              ← Previous
+            </PageLink>
+            <PageLink
+              href={page.nextCursor ? href({ cursor: page.nextCursor, nav: "next" }) : null}
+            >
+              Next →
+            </PageLink>
+          </div>
+          <div className="flex items-center gap-1 text-slate-600">
+            Rows per page:
+            {PAGE_SIZES.map((n) =>
+              n === size ? (
+                <span
+                  key={n}
+                  aria-current="true"
+                  className="rounded bg-slate-200 px-2 py-0.5 font-medium"
+                >
+                  {n}
+                </span>
+              ) : (
+                <Link
+                  key={n}
+                  href={href({ size: n })}
+                  className="rounded px-2 py-0.5 hover:bg-slate-100"
+                >
+                  {n}
+                </Link>
+              ),
+            )}
+          </div>
+        </nav>
+      </section>
+    </LiveTail>
   );
 }
 

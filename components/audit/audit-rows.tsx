@@ -1,30 +1,9 @@
 "use client";
 
+import type { AuditRowView } from "@/lib/audit/row-view";
 import type { AuditColumnKey } from "@/lib/visibility/audit-columns";
 import { DiffDialog, useDiffDialog } from "./diff-dialog";
-
-/**
- * One row as the browser receives it: plain data, so the page's RSC payload carries each value
- * once and the markup only once (in the HTML), instead of every cell's element tree a second time.
- * A tuple rather than an object: key names repeated on 50 rows were 4 KB of every page. A column
- * the viewer may not see is null here (the server leaves its value out), as is an empty value.
- */
-export type AuditRowView = [
-  id: number,
-  user: string | null,
-  ip: string | null,
-  /** The exact time (ISO, UTC), shown on hover. */
-  at: string | null,
-  /** The same time in the viewer's time zone, formatted on the server. */
-  when: string | null,
-  pk: string | null,
-  action: string | null,
-  table: string | null,
-  message: string | null,
-  comment: string | null,
-  /** 1: the entry has before/after data (fetched by View Difference, never embedded). */
-  hasData: 0 | 1,
-];
+import { useLiveRows } from "./live-tail";
 
 /** Colour per action; the shapes are in globals.css (.audit-table). */
 const ACTION_TONES: Record<string, string> = {
@@ -53,21 +32,31 @@ export function AuditRows({
   emptyText: string;
 }) {
   const diff = useDiffDialog();
+  // New entries from the live tail go on top; a refreshed page may already hold some of them.
+  const live = useLiveRows();
+  const shown = new Set(rows.map((row) => row[0]));
+  const fresh = live.filter((row) => !shown.has(row[0]));
+  const all = fresh.length > 0 ? [...fresh, ...rows] : rows;
   return (
     <tbody>
-      {rows.length === 0 ? (
+      {all.length === 0 ? (
         <tr>
           <td colSpan={columns.length} className="py-10 text-center text-slate-500">
             {emptyText}
           </td>
         </tr>
       ) : null}
-      {rows.map((row) => {
+      {all.map((row, index) => {
         const [id, , , , , , , , message] = row;
         const openDiff = (opener: HTMLElement) =>
           diff.show(`${entryBase}${id}`, `Entry #${id}${message ? `: ${message}` : ""}`, opener);
         return (
-          <tr key={id} data-entry-id={id}>
+          <tr
+            key={id}
+            data-entry-id={id}
+            data-live={index < fresh.length ? "" : undefined}
+            className={index < fresh.length ? "bg-emerald-50" : undefined}
+          >
             {columns.map((column) => (
               <td key={column} data-column={column}>
                 {cell(column, row, openDiff)}

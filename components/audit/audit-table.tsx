@@ -1,49 +1,7 @@
 import type { AuditListRow } from "@/lib/audit/queries/audit-log";
+import { auditRowView } from "@/lib/audit/row-view";
 import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-columns";
-import { AuditRows, type AuditRowView } from "./audit-rows";
-
-/** One formatter per time zone: building an Intl.DateTimeFormat costs more than formatting. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatDateTime(at: Date, timeZone: string) {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      dateStyle: "medium",
-      timeStyle: "medium",
-      timeZone,
-    });
-    formatters.set(timeZone, format);
-  }
-  return format.format(at);
-}
-
-/**
- * A row for the browser: the visible columns' values and nothing else (a hidden column's slot is
- * null, its value not even in the props).
- */
-function auditRowView(
-  row: AuditListRow,
-  columns: ReadonlySet<AuditColumnKey>,
-  timeZone: string,
-): AuditRowView {
-  const shown = <T,>(column: AuditColumnKey, value: T | null | undefined): T | null =>
-    columns.has(column) && value ? value : null;
-  const at = shown("occurredAt", row.occurredAt);
-  return [
-    row.id,
-    shown("user", row.user),
-    shown("ip", row.ip),
-    at ? row.cursorAt : null,
-    at ? formatDateTime(at, timeZone) : null,
-    shown("recordPk", row.recordPk),
-    shown("action", row.action),
-    shown("tableName", row.tableName),
-    shown("message", row.message),
-    shown("message", row.comment),
-    columns.has("data") && row.hasData ? 1 : 0,
-  ];
-}
+import { AuditRows } from "./audit-rows";
 
 /**
  * The audit table. It renders what it is given: the rows hold only the columns the viewer may

@@ -58,13 +58,14 @@ async function stillOpen(
   db: DbOrTx,
   sessionId: string,
   state: { ended: boolean; expired: boolean; idle: boolean; stale: boolean },
+  touch = true,
 ): Promise<boolean> {
   if (state.ended) return false;
   if (state.expired || state.idle) {
     await endSession(db, sessionId, state.expired ? "expired" : "idle");
     return false;
   }
-  if (state.stale) {
+  if (touch && state.stale) {
     await db
       .update(userSessions)
       .set({ lastSeenAt: sql`now()` })
@@ -93,11 +94,34 @@ export async function checkSession(
  * The user of an open session, read with the session in one statement: what every signed-in
  * request needs first, so one round trip rather than two. Null when the session is not open.
  */
-export async function findSessionUser(
+export function findSessionUser(
   db: DbOrTx,
   sessionId: unknown,
   userId: number,
   limits: SessionLimits = sessionLimits(),
+) {
+  return readSessionUser(db, sessionId, userId, limits, true);
+}
+
+/**
+ * The same, without marking the session seen: for the checks a long-lived response repeats on
+ * its own (the audit live tail), which must not keep an idle session open.
+ */
+export function findSessionUserUnseen(
+  db: DbOrTx,
+  sessionId: unknown,
+  userId: number,
+  limits: SessionLimits = sessionLimits(),
+) {
+  return readSessionUser(db, sessionId, userId, limits, false);
+}
+
+async function readSessionUser(
+  db: DbOrTx,
+  sessionId: unknown,
+  userId: number,
+  limits: SessionLimits,
+  touch: boolean,
 ) {
   const id = sessionIdSchema.safeParse(sessionId);
   if (!id.success) return null;
@@ -118,7 +142,7 @@ export async function findSessionUser(
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
     .where(and(eq(userSessions.id, id.data), eq(userSessions.userId, userId)));
-  if (!row || !(await stillOpen(db, id.data, row))) return null;
+  if (!row || !(await stillOpen(db, id.data, row, touch))) return null;
   return row.user;
 }
 

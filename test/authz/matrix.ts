@@ -139,6 +139,10 @@ export const HANDLER_ROWS = rows([
   // exports for the auditor, not for support or branding).
   ["GET /audit-log/export",                   "login",  "ok",   "403",  "ok",   "403",   "403",   "403",  "403"],
   ["GET /portal/audit-log/export",            "login",  "403",  "403",  "403",  "403",   "ok",    "ok",   "ok"],
+  // The live tail (Server-Sent Events): whoever reads that audit page; the other app's is a 403.
+  // Asked without `Accept: text/event-stream`, it answers its events once and ends.
+  ["GET /audit-log/live",                     "login",  "ok",   "ok",   "ok",   "ok",    "403",   "403",  "403"],
+  ["GET /portal/audit-log/live",              "login",  "403",  "403",  "403",  "403",   "ok",    "ok",   "ok"],
   // The breakout report's CSV: cdr:read, each in its own app (staff here, account users there).
   ["GET /reports/breakout/export",            "login",  "ok",   "ok",   "ok",   "403",   "403",   "403",  "403"],
   ["GET /portal/reports/breakout/export",     "login",  "403",  "403",  "403",  "403",   "ok",    "ok",   "ok"],

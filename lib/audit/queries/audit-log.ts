@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { queryRows } from "@/db/raw";
 import { auditLog } from "@/db/schema";
@@ -229,6 +229,36 @@ export async function findAuditPage(db: DbOrTx, params: AuditPageParams): Promis
     nextCursor: last && (backward ? true : more) ? cursorOf(last) : null,
     prevCursor: first && (backward ? more : cursor !== null) ? cursorOf(first) : null,
   };
+}
+
+/**
+ * The live tail's read (lib/audit/live): entries past `afterId`, plus `alsoIds` (announced late:
+ * committed after a higher id was already sent), oldest first, with the page's selection.
+ */
+export function findAuditEntriesAfter(
+  db: DbOrTx,
+  params: {
+    scope: AuditScope;
+    where?: SQL;
+    afterId: number;
+    alsoIds: readonly number[];
+    limit: number;
+    columns: readonly AuditColumnKey[];
+  },
+): Promise<AuditListRow[]> {
+  const newer = gt(auditLog.id, params.afterId);
+  return db
+    .select(selection(params.columns, false))
+    .from(auditLog)
+    .where(
+      and(
+        scopeCondition(params.scope),
+        params.where,
+        params.alsoIds.length > 0 ? or(newer, inArray(auditLog.id, [...params.alsoIds])) : newer,
+      ),
+    )
+    .orderBy(asc(auditLog.id))
+    .limit(params.limit);
 }
 
 const EXACT_COUNT_CAP = 10_000;
