@@ -57,8 +57,7 @@ const request = vi.hoisted(() => ({
 
 vi.mock("@/lib/auth/session", () => ({
   getCurrentUser: async () => request.user,
-  actorFor: async (user: CurrentUser, comment?: string | null) =>
-    actorForUser(user, REQUEST, comment),
+  actorFor: async (user: CurrentUser) => actorForUser(user, REQUEST),
 }));
 vi.mock("@/db/client", async (importOriginal) => ({
   ...(await importOriginal<typeof DbClient>()),
