@@ -25,7 +25,14 @@ export function AuditCommentProvider({
  * "Reason for this change", in every form that saves: nothing when the setting is off, marked
  * required (attribute and asterisk) when a save needs one. The server checks it either way.
  */
-export function AuditCommentField({ state }: { state?: ActionResult<unknown> }) {
+export function AuditCommentField({
+  state,
+  form,
+}: {
+  state?: ActionResult<unknown>;
+  /** The form's id when the field is rendered outside it (in a confirmation dialog). */
+  form?: string;
+}) {
   const mode = useContext(ModeContext);
   // Unique per form: a page may show several forms, each with its own reason.
   const id = useId();
@@ -49,6 +56,7 @@ export function AuditCommentField({ state }: { state?: ActionResult<unknown> }) 
       <textarea
         id={id}
         name={FIELD}
+        form={form}
         rows={2}
         maxLength={MAX}
         required={required}

@@ -15,7 +15,6 @@ export const AUDIT_COMMENT_MAX = 500;
 
 // Line feeds and tabs are text a reason may hold; every other control character (C0, DEL, C1)
 // would be invisible in the table and the export, or break a line-based SIEM record.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 /** Trimmed, line endings normalised, at most AUDIT_COMMENT_MAX characters, no control characters. */
