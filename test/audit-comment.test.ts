@@ -8,7 +8,6 @@ import { accountEndpoints } from "@/lib/api/v1/accounts";
 import { auditedMutation } from "@/lib/audit/core";
 import { auditCriteriaCondition } from "@/lib/audit/queries/audit-criteria";
 import { actorForUser } from "@/lib/auth/actor-for-user";
-import type { CurrentUser } from "@/lib/auth/session";
 import { parseAuditQuery } from "@/lib/search/parse-audit-query";
 import type { AuditCommentMode } from "@/lib/settings/app-settings";
 import { readSetting } from "@/lib/settings/app-settings";
@@ -62,7 +61,7 @@ function perform<S extends z.ZodType, T>(
   return performOperation(
     op,
     {
-      user: asCurrent(user) as CurrentUser,
+      user: asCurrent(user),
       actor: async (u) => actorForUser(u, REQUEST),
       db: db(),
       baseUrl: async () => "https://trunkline.example",

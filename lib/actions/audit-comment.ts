@@ -68,7 +68,7 @@ const REQUIRED_MESSAGE: Record<AuditCommentInput["encoding"], string> = {
 };
 
 /** Staff work in the Control Panel; users of an account in the Portal. */
-export const commentAudienceOf = (user: { accountId: number | null }) =>
+const commentAudienceOf = (user: { accountId: number | null }) =>
   user.accountId === null ? "controlPanel" : "portal";
 
 /** Under `mode`: the comment to store (null: none) or the error to show under its field. */

@@ -4,7 +4,7 @@ import { AUDIT_COMMENT_MODES, SETTINGS, writeSetting, type SettingValue } from "
 
 const mode = z.enum(AUDIT_COMMENT_MODES, { error: "Choose off, optional or required." });
 
-export const updateSecuritySettingsSchema = z.object({
+const updateSecuritySettingsSchema = z.object({
   auditCommentControlPanel: mode,
   auditCommentPortal: mode,
   /** A switch: FormData carries "on" when on and nothing otherwise. */
