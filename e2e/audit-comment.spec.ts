@@ -38,10 +38,14 @@ test.afterAll(async ({ browser }) => {
   const page = await pageAs(browser, "admin");
   await setModes(page, "Off", "Off");
   await page.context().close();
+  const [setting] = await db.sql<{ value: unknown }[]>`
+    select value from app_settings where key = 'audit_comment'`;
+  expect(setting!.value).toEqual({ controlPanel: "off", portal: "off" });
 });
 
 test("[admin] with the reason required: a save without one is refused and writes nothing; with one the entry shows it, comment: finds it; the API without X-Audit-Comment gets 422", async ({
   browser,
+  request,
 }) => {
   test.setTimeout(90_000);
   const sql = db.sql;
@@ -108,8 +112,14 @@ test("[admin] with the reason required: a save without one is refused and writes
   // The API: the key's owner is staff, so the Control Panel's mode applies.
   const key = issueApiKey(DEMO.admin.email, "read_write", `e2e comment ${run}`);
   const apiName = `Comment API ${run}`;
-  const body = { type: "customer", name: apiName, currency: "usd", creditLimit: 1, channels: 1 };
-  const request = (await browser.newContext()).request;
+  const body = {
+    type: "customer",
+    name: apiName,
+    currency: "usd",
+    creditLimit: 1,
+    channels: 1,
+    cps: 1,
+  };
   const refused = await request.post("/api/v1/accounts", {
     headers: { authorization: `Bearer ${key}` },
     data: body,
@@ -132,5 +142,4 @@ test("[admin] with the reason required: a save without one is refused and writes
     select comment from audit_log where table_name = 'accounts'
     and record_pk = (select id::text from accounts where name = ${apiName})`;
   expect(apiEntry!.comment).toBe(`Provisioned by the switch — ${word}`);
-  await request.dispose();
 });
