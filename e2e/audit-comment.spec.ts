@@ -11,7 +11,6 @@ import { DEMO, pageAs } from "./fixtures";
  * the e2e database is shared by every spec (run one at a time), so it is set back to off after.
  */
 
-const db = auditDbForSpec();
 const run = randomBytes(3).toString("hex");
 const table = (page: Page) => page.getByTestId("audit-table");
 const firstRow = (page: Page) => table(page).locator("tbody tr").first();
@@ -34,6 +33,7 @@ async function setModes(page: Page, controlPanel: string, portal: string) {
   await expect(form.getByTestId("form-success")).toBeVisible();
 }
 
+// Registered before auditDbForSpec's own afterAll (hooks run in order), which ends the connection.
 test.afterAll(async ({ browser }) => {
   const page = await pageAs(browser, "admin");
   await setModes(page, "Off", "Off");
@@ -42,6 +42,8 @@ test.afterAll(async ({ browser }) => {
     select value from app_settings where key = 'audit_comment'`;
   expect(setting!.value).toEqual({ controlPanel: "off", portal: "off" });
 });
+
+const db = auditDbForSpec();
 
 test("[admin] with the reason required: a save without one is refused and writes nothing; with one the entry shows it, comment: finds it; the API without X-Audit-Comment gets 422", async ({
   browser,
