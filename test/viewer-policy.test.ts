@@ -259,3 +259,21 @@ describe("the URL filters go through the search language's parser", () => {
     expect(query.narrowedBy).toEqual(["User"]);
   });
 });
+
+describe("comment: follows the Message column (the comment is shown with it)", () => {
+  it("is refused, naming the column only, to a viewer without Message", () => {
+    const noMessage: AuditViewerPolicy = {
+      ...policies.admin,
+      allowed: policies.admin.allowed.filter((c) => c !== "message"),
+    };
+    const query = auditQueryFor(noMessage, params({ q: "comment:ticket" }));
+    expect(query.searchError).toBe("Message is not among your columns.");
+    expect(query.where).toBeUndefined();
+  });
+
+  it("narrows for a viewer with Message", () => {
+    const query = auditQueryFor(policies.admin, params({ q: "comment:ticket" }));
+    expect(query.searchError).toBeNull();
+    expect(query.narrowedBy).toEqual(["Comment"]);
+  });
+});

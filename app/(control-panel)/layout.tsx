@@ -1,7 +1,10 @@
 import { signOutAction } from "@/app/(auth)/actions";
+import { AuditCommentProvider } from "@/components/forms/audit-comment-field";
 import { AppShell, type NavItem } from "@/components/shell/app-shell";
+import { getDb } from "@/db/client";
 import { can, type Permission } from "@/lib/auth/permissions";
 import { requireStaff } from "@/lib/auth/session";
+import { readSetting } from "@/lib/settings/app-settings";
 
 // `permission: null`: every staff user (the API reference holds no data).
 const NAV: (NavItem & { permission: Permission | null })[] = [
@@ -18,10 +21,12 @@ const NAV: (NavItem & { permission: Permission | null })[] = [
   { href: "/outbox", label: "Email outbox", permission: "outbox:read" },
   { href: "/settings/columns", label: "Column visibility", permission: "settings:manage" },
   { href: "/settings/cdr-fields", label: "CDR fields", permission: "settings:read" },
+  { href: "/settings/security", label: "Security settings", permission: "settings:manage" },
 ];
 
 export default async function ControlPanelLayout({ children }: { children: React.ReactNode }) {
   const user = await requireStaff();
+  const { controlPanel } = await readSetting(await getDb(), "audit_comment");
   return (
     <AppShell
       title="Trunkline"
@@ -31,7 +36,7 @@ export default async function ControlPanelLayout({ children }: { children: React
       user={user}
       signOutAction={signOutAction}
     >
-      {children}
+      <AuditCommentProvider mode={controlPanel}>{children}</AuditCommentProvider>
     </AppShell>
   );
 }

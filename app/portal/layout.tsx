@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 import { connection } from "next/server";
 import { cache } from "react";
 import { signOutAction } from "@/app/(auth)/actions";
+import { AuditCommentProvider } from "@/components/forms/audit-comment-field";
 import { PortalShell } from "@/components/portal/portal-shell";
 import { getDb } from "@/db/client";
 import { findAccountSummary } from "@/lib/portal/account-summary";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { requirePortalUser } from "@/lib/auth/session";
 import { loadPublishedBranding } from "@/lib/branding/view";
+import { readSetting } from "@/lib/settings/app-settings";
 import { portalNavFor } from "./nav";
 
 // Metadata and layout read the same published branding once per request.
@@ -24,9 +26,11 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   await connection();
   const user = await requirePortalUser();
-  const [account, branding] = await Promise.all([
-    findAccountSummary(await getDb(), user.accountId),
+  const db = await getDb();
+  const [account, branding, commentSetting] = await Promise.all([
+    findAccountSummary(db, user.accountId),
     publishedBranding(),
+    readSetting(db, "audit_comment"),
   ]);
   return (
     <PortalShell
@@ -35,7 +39,7 @@ export default async function PortalLayout({ children }: { children: React.React
       person={{ name: user.name, role: ROLE_LABELS[user.role], accountName: account?.name }}
       signOutAction={signOutAction}
     >
-      {children}
+      <AuditCommentProvider mode={commentSetting.portal}>{children}</AuditCommentProvider>
     </PortalShell>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState, useState } from "react";
 import { Field, SelectField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
@@ -39,6 +40,7 @@ export function GenerateForm({ action }: { action: FormAction<GeneratedKey> }) {
           />
         </div>
         <FormStatus state={state} />
+        <AuditCommentField state={state} />
         <SubmitButton pendingText="Generating…">Generate key</SubmitButton>
       </form>
       {secret ? (

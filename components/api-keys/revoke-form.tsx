@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState } from "react";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
@@ -26,7 +27,9 @@ export function RevokeForm({
         description="Requests using this key are refused from now on. This cannot be undone."
         confirmLabel="Revoke key"
         formId={formId}
-      />
+      >
+        <AuditCommentField state={state} form={formId} />
+      </ConfirmDialog>
       {state.status === "error" ? (
         <span role="status" className="text-sm text-red-700">
           {state.error}

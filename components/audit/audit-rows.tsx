@@ -1,5 +1,6 @@
 "use client";
 
+import { CommentIcon } from "@/components/ui/icons";
 import type { AuditRowView } from "@/lib/audit/row-view";
 import type { AuditColumnKey } from "@/lib/visibility/audit-columns";
 import { DiffDialog, useDiffDialog } from "./diff-dialog";
@@ -104,7 +105,13 @@ function cell(
       return (
         <>
           {message}
-          {comment ? <small>Reason: {comment}</small> : null}
+          {comment ? (
+            <small title={comment} data-testid="audit-comment">
+              <CommentIcon className="mr-1 inline size-3.5 align-[-2px]" />
+              <span className="sr-only">Reason for this change: </span>
+              {comment}
+            </small>
+          ) : null}
         </>
       );
     case "data":

@@ -222,7 +222,7 @@ function EntryDetails({ entry }: { entry: AuditEntryView }) {
     ]);
   }
   if (entry.message !== undefined) rows.push(["Message", entry.message]);
-  if (entry.comment) rows.push(["Comment", entry.comment]);
+  if (entry.comment) rows.push(["Reason for this change", entry.comment]);
   if (entry.actor) {
     rows.push(["Actor", `${entry.actor.label} (${entry.actor.type})`]);
     if (entry.actor.detail) rows.push(["Actor detail", entry.actor.detail]);

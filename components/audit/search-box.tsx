@@ -62,8 +62,8 @@ export function SearchBox({
         </p>
       ) : (
         <p id="audit-search-help" className="mt-1 text-xs text-slate-500">
-          Qualifiers: user: ip: action: table: pk: account: ingress: after: before: — several words
-          must all match.{pending ? " Searching…" : ""}
+          Qualifiers: user: ip: action: table: pk: account: ingress: comment: after: before: —
+          several words must all match.{pending ? " Searching…" : ""}
         </p>
       )}
     </form>

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState } from "react";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -15,6 +16,7 @@ export function VerifyNowForm({ action }: { action: FormAction<VerifyNowResult> 
         Recomputes every sealed entry&rsquo;s hash and the chain&rsquo;s links, then compares the
         head with the latest external checkpoint. The run is itself recorded in the audit log.
       </p>
+      <AuditCommentField state={state} />
       <SubmitButton pendingText="Verifying…">Verify now</SubmitButton>
       {state.status === "ok" ? (
         // The run worked either way; what it found decides the tone.

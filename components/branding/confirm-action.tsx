@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState, useId } from "react";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { FormStatus } from "@/components/forms/form-status";
@@ -44,7 +45,9 @@ export function ConfirmAction<T>({
         confirmLabel={confirmLabel}
         formId={formId}
         tone={tone}
-      />
+      >
+        <AuditCommentField state={state} form={formId} />
+      </ConfirmDialog>
       <FormStatus state={state} />
     </div>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { Field, TextAreaField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -121,6 +122,7 @@ export function DraftForm<T>({
         </div>
       </div>
       <div className="mt-4 flex flex-wrap items-center gap-3">
+        <AuditCommentField state={state} />
         <SubmitButton>Save draft</SubmitButton>
         <FormStatus state={state} />
       </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState, useState } from "react";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -98,6 +99,7 @@ export function ImageForm({
             </p>
           )}
         </div>
+        <AuditCommentField state={upload} />
         <SubmitButton pendingText="Uploading…">Upload {kind}</SubmitButton>
       </form>
       {current ? (
@@ -108,6 +110,7 @@ export function ImageForm({
           }}
         >
           <input type="hidden" name="kind" value={kind} />
+          <AuditCommentField state={remove} />
           <SubmitButton variant="secondary" pendingText="Removing…">
             Remove {kind}
           </SubmitButton>

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useVersionedAction } from "@/components/forms/use-versioned-action";
 import { SubmitButton } from "@/components/forms/submit-button";
 import type { FormAction } from "@/lib/actions/result";
@@ -148,6 +149,7 @@ export function AccountOverrideForm<T>({
       </div>
       {readOnly ? null : (
         <div className="flex items-center gap-3">
+          <AuditCommentField state={state} />
           <SubmitButton>Save {account.name}</SubmitButton>
           <FormErrors state={state} />
         </div>

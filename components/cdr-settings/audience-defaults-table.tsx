@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useVersionedAction } from "@/components/forms/use-versioned-action";
 import type { FormAction } from "@/lib/actions/result";
 import { FormErrors, noAction, typedValue } from "./form-errors";
@@ -141,6 +142,7 @@ export function AudienceDefaultsTable<T>({
         <div className="grid gap-3 sm:grid-cols-2">
           {(["customer", "carrier"] as const).map((audience) => (
             <div key={audience} className="space-y-1">
+              <AuditCommentField state={forms[audience].state} form={formId(audience)} />
               <SaveButton
                 form={formId(audience)}
                 label={`Save ${TITLES[audience].toLowerCase()}`}

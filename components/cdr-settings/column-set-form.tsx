@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useVersionedAction } from "@/components/forms/use-versioned-action";
 import { SubmitButton } from "@/components/forms/submit-button";
 import type { FormAction } from "@/lib/actions/result";
@@ -68,6 +69,7 @@ export function ColumnSetForm<T>({
       {sees ? <p className="text-xs text-slate-600">Sees: {sees}</p> : null}
       {action ? (
         <div className="flex items-center gap-3">
+          <AuditCommentField state={state} />
           <SubmitButton>Save</SubmitButton>
           <FormErrors state={state} />
         </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState } from "react";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
@@ -21,6 +22,7 @@ export function RemoveButton<T>({
       {Object.entries(fields).map(([k, v]) => (
         <input key={k} type="hidden" name={k} value={v} />
       ))}
+      <AuditCommentField state={state} />
       <SubmitButton variant="secondary" pendingText="Removing…">
         {label}
       </SubmitButton>

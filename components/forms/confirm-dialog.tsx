@@ -25,6 +25,7 @@ export function ConfirmDialog({
   confirmLabel,
   formId,
   tone = "danger",
+  children,
 }: {
   trigger: string;
   title: string;
@@ -33,6 +34,8 @@ export function ConfirmDialog({
   formId: string;
   /** "danger" for deleting and disabling; "primary" for weighty but constructive steps. */
   tone?: "danger" | "primary";
+  /** Fields shown in the dialog that belong to the form (`form={formId}`): the reason. */
+  children?: React.ReactNode;
 }) {
   const style = TONES[tone];
   const [open, setOpen] = useState(false);
@@ -46,6 +49,7 @@ export function ConfirmDialog({
           <Dialog.Description className="mt-2 text-sm text-slate-600">
             {description}
           </Dialog.Description>
+          {children ? <div className="mt-4">{children}</div> : null}
           <div className="mt-5 flex justify-end gap-2">
             <Dialog.Close className="rounded-md border border-slate-300 px-3 py-1.5 text-sm">
               Cancel
@@ -55,7 +59,10 @@ export function ConfirmDialog({
               onClick={() => {
                 // Submit before closing: closing unmounts this button, and a submit button that
                 // has left the document no longer submits its form.
-                (document.getElementById(formId) as HTMLFormElement | null)?.requestSubmit();
+                const form = document.getElementById(formId) as HTMLFormElement | null;
+                // A required field in the dialog (the reason) keeps it open until filled.
+                if (form && !form.reportValidity()) return;
+                form?.requestSubmit();
                 setOpen(false);
               }}
               className={style.confirm}

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState } from "react";
 import { Field } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
@@ -49,6 +50,7 @@ export function PasswordForm({
         />
       </div>
       <FormStatus state={state} />
+      <AuditCommentField state={state} />
       <SubmitButton pendingText="Changing…">Change password</SubmitButton>
     </form>
   );

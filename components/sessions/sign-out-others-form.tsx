@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState } from "react";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -17,6 +18,7 @@ export function SignOutOthersForm({
   return (
     <form action={formAction} aria-label="Sign out other sessions" className="space-y-3">
       <FormStatus state={state} />
+      {others > 0 ? <AuditCommentField state={state} /> : null}
       {others > 0 ? (
         <SubmitButton pendingText="Signing out…" variant="secondary">
           Sign out other sessions

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import * as Popover from "@radix-ui/react-popover";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
@@ -51,6 +52,7 @@ export function ColumnChooser<K extends string, T>({
                 {c.header}
               </label>
             ))}
+            <AuditCommentField state={state} />
             {state.status === "error" ? (
               <p className="text-xs text-red-700">{state.error}</p>
             ) : null}

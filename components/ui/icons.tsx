@@ -61,3 +61,18 @@ export function RefreshIcon({ className = "size-4" }: IconProps) {
     </svg>
   );
 }
+
+export function CommentIcon({ className = "size-4" }: IconProps) {
+  return (
+    <svg
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      className={className}
+      aria-hidden
+    >
+      <path d="M2.5 3.5h11v7h-6l-3 2.5v-2.5h-2z" strokeLinejoin="round" strokeLinecap="round" />
+    </svg>
+  );
+}

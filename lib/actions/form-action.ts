@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { actorFor, getCurrentUser } from "@/lib/auth/session";
 import { signInAgain } from "@/lib/auth/sign-in-again";
 import { requestBaseUrl } from "@/lib/http/request-base-url";
+import { AUDIT_COMMENT_FIELD } from "./audit-comment";
 import { formDataToObject } from "./form-data";
 import { performOperation, type Operation, type PagePath } from "./operation";
 import type { FormAction } from "./result";
@@ -20,17 +21,23 @@ const revalidate = (page: PagePath) =>
 export function formAction<S extends z.ZodType, T>(op: Operation<S, T>): FormAction<T> {
   return async (_prev, formData) => {
     const user = await getCurrentUser();
-    const comment = formData.get("auditComment");
+    // The reason is the pipeline's to check and attach, not the operation's input.
+    const { [AUDIT_COMMENT_FIELD]: comment, ...raw } = formDataToObject(formData);
     const { result, input, failure } = await performOperation(
       op,
       {
         user,
-        actor: (u) => actorFor(u, typeof comment === "string" ? comment : null),
+        actor: actorFor,
         db: await getDb(),
         baseUrl: requestBaseUrl,
         passThrough: unstable_rethrow,
+        auditComment: {
+          value: typeof comment === "string" ? comment : null,
+          encoding: "plain",
+          field: AUDIT_COMMENT_FIELD,
+        },
       },
-      formDataToObject(formData),
+      raw,
     );
     if (result.status === "ok") {
       op.revalidate?.(result.data).forEach(revalidate);

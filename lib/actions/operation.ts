@@ -8,6 +8,12 @@ import { StaleEditError } from "@/lib/audit/stale-edit";
 import { can, type Permission } from "@/lib/auth/permissions";
 import type { CurrentUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import {
+  AUDIT_COMMENT_FIELD,
+  auditCommentModeFor,
+  checkAuditComment,
+  type AuditCommentInput,
+} from "./audit-comment";
 import type { ActionResult } from "./result";
 
 /**
@@ -74,6 +80,11 @@ export type Caller = {
    * framework: scripts and the seed import operations' modules outside Next.
    */
   passThrough?: (err: unknown) => void;
+  /**
+   * The reason for the change as the door received it (the form's field, the API's header): the
+   * pipeline checks it against the setting and puts it on the actor. Nothing else sets a comment.
+   */
+  auditComment?: AuditCommentInput;
 };
 
 /**
@@ -177,9 +188,18 @@ export async function performOperation<S extends z.ZodType, T>(
       failure: "forbidden",
     };
   }
+  const commentField = caller.auditComment?.field ?? AUDIT_COMMENT_FIELD;
+  if (caller.auditComment?.encoding === "plain" && caller.auditComment.value !== null) {
+    values[commentField] = caller.auditComment.value;
+  }
+  const commented = checkAuditComment(
+    await auditCommentModeFor(caller.db, user),
+    caller.auditComment,
+  );
   const parsed = op.schema.safeParse(raw);
-  if (!parsed.success) {
-    const fieldErrors = fieldErrorsOf(parsed.error);
+  if (!parsed.success || "error" in commented) {
+    const fieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+    if ("error" in commented) (fieldErrors[commentField] ??= []).push(commented.error);
     return {
       result: { status: "error", error: "Check the highlighted fields.", fieldErrors, values },
       failure: "invalid",
@@ -199,7 +219,7 @@ export async function performOperation<S extends z.ZodType, T>(
     };
   }
   try {
-    const actor = await caller.actor(user);
+    const actor = { ...(await caller.actor(user)), comment: commented.comment };
     const { data, message } = await op.run(input, {
       user,
       actor,

@@ -1,9 +1,11 @@
 import type { z } from "zod";
 import { getDb, type Db } from "@/db/client";
+import { AUDIT_COMMENT_HEADER } from "@/lib/actions/audit-comment";
 import {
   allows,
   performOperation,
   type Audience,
+  type Caller,
   type Failure,
   type Operation,
 } from "@/lib/actions/operation";
@@ -231,7 +233,7 @@ export function mutationEndpoint<S extends z.ZodType, T>(def: {
         : { ...body, ...params, ...(version === undefined ? {} : { version }) };
 
       const perform = async () => {
-        const performed = await performOperation(def.operation, callerOf(ctx), raw);
+        const performed = await performOperation(def.operation, callerOf(ctx, req), raw);
         const { result } = performed;
         if (result.status === "ok") {
           const reply = await def.respond(ctx, result.data);
@@ -262,12 +264,17 @@ export function mutationEndpoint<S extends z.ZodType, T>(def: {
   };
 }
 
-function callerOf(ctx: ApiContext) {
+function callerOf(ctx: ApiContext, req: Request): Caller {
   return {
     user: ctx.user,
     actor: async () => ctx.actor,
     db: ctx.db,
     baseUrl: async () => readConfig().APP_URL ?? ctx.url.origin,
+    auditComment: {
+      value: req.headers.get(AUDIT_COMMENT_HEADER),
+      encoding: "header",
+      field: AUDIT_COMMENT_HEADER,
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { AUDIT_COMMENT_HEADER, AUDIT_COMMENT_MAX } from "@/lib/actions/audit-comment";
 import { z } from "zod";
 import {
   createDocument,
@@ -42,7 +43,7 @@ const PROBLEMS: Record<number, string> = {
   412: "The version you sent (If-Match, or the body's version) is not the current one: nothing was written",
   413: "The body is over the size limit",
   415: "The body is not application/json",
-  422: "Field errors (nothing was written), or an Idempotency-Key reused with another body",
+  422: "Field errors (nothing was written), a missing or invalid X-Audit-Comment when a reason is required, or an Idempotency-Key reused with another body",
   428: "If-Match is missing: send the ETag of the version you are changing",
   429: "Too many requests for this key: retry after Retry-After seconds",
 };
@@ -128,6 +129,17 @@ function operationOf(e: Endpoint): ZodOpenApiOperationObject {
       description:
         "Any unique string: a retry with the same key and body returns the first answer and changes nothing again",
     });
+  }
+  if (e.method !== "GET") {
+    headers[AUDIT_COMMENT_HEADER] = z
+      .string()
+      .optional()
+      .meta({
+        description:
+          `The reason for this change ("audit comment"), stored on the audit entry; at most ${AUDIT_COMMENT_MAX} characters, no control characters. ` +
+          "Headers carry Latin-1, so send other text percent-encoded UTF-8 (encodeURIComponent; a literal % as %25). " +
+          "Required (422 without it) when the operator's audit comment setting is required for the key owner's audience; ignored when it is off",
+      });
   }
   return {
     operationId: operationId(e),

@@ -11,7 +11,6 @@ import { isPortalRole } from "./roles";
 export function actorForUser(
   user: { id: number; name: string; email: string; role: UserRole },
   request: RequestContext,
-  comment?: string | null,
 ): ActorContext {
   const portal = isPortalRole(user.role);
   return {
@@ -20,7 +19,6 @@ export function actorForUser(
     label: portal ? PORTAL_LABEL : user.name,
     detail: portal ? `${user.name} <${user.email}>` : null,
     channel: portal ? "portal" : "control_panel",
-    comment: comment ?? null,
     ...request,
   };
 }

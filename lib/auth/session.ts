@@ -86,6 +86,6 @@ export async function requirePortalUser(): Promise<
 }
 
 /** The audit actor for a change made by the signed-in user in this request. */
-export async function actorFor(user: CurrentUser, comment?: string | null): Promise<ActorContext> {
-  return actorForUser(user, requestContextFrom(await headers()), comment);
+export async function actorFor(user: CurrentUser): Promise<ActorContext> {
+  return actorForUser(user, requestContextFrom(await headers()));
 }

@@ -5,7 +5,7 @@ import type { AuditAction } from "@/db/schema";
  * and they combine with AND. Within one field several values mean "any of them".
  */
 export type AuditCriteria = {
-  /** Free words and quoted phrases: each must match some column (user, IP, pk, table, message, ids). */
+  /** Free words and quoted phrases: each must match some column (user, IP, pk, table, message, comment, ids). */
   text: string[];
   users: string[];
   /** Addresses or CIDRs, normalised ("10.0.0.0/8", "2001:db8::1"). */
@@ -15,6 +15,8 @@ export type AuditCriteria = {
   pks: string[];
   accounts: number[];
   ingresses: number[];
+  /** Text in the entry's audit comment (the reason given), any of them, case-insensitive. */
+  comments: string[];
   /** Inclusive lower bound. */
   after?: Date;
   /** Exclusive upper bound. */
@@ -30,4 +32,5 @@ export const EMPTY_CRITERIA: AuditCriteria = {
   pks: [],
   accounts: [],
   ingresses: [],
+  comments: [],
 };

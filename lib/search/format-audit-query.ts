@@ -31,7 +31,7 @@ function formatText(term: string): string {
 
 /**
  * Terms as a query: qualifiers in QUALIFIER_KEYS order (user, ip, action, table, pk, account,
- * ingress, after, before), each once with its values comma-separated, then the free text.
+ * ingress, comment, after, before), each once with its values comma-separated, then the free text.
  * Values are quoted where they need it; double quotes, which the language cannot write, are
  * dropped. Values are not checked: the parser does that, and names the bad one.
  */
@@ -62,6 +62,7 @@ export function formatAuditCriteria(criteria: AuditCriteria, timeZone: string): 
     pk: criteria.pks,
     account: criteria.accounts,
     ingress: criteria.ingresses,
+    comment: criteria.comments,
     after: date(criteria.after),
     before: date(criteria.before),
     text: criteria.text,

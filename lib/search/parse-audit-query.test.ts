@@ -190,7 +190,8 @@ describe("qualifiers", () => {
     expect(
       criteria(
         'timeout user:"Ada Admin" action:update,delete table:accounts pk:1042 account:1042 ' +
-          'ingress:55 ip:10.0.0.0/8 "credit limit" after:2026-11-01 before:2026-11-02',
+          'ingress:55 ip:10.0.0.0/8 "credit limit" COMMENT:"wrong rate",ticket ' +
+          "after:2026-11-01 before:2026-11-02",
       ),
     ).toEqual({
       text: ["timeout", "credit limit"],
@@ -201,6 +202,7 @@ describe("qualifiers", () => {
       pks: ["1042"],
       accounts: [1042],
       ingresses: [55],
+      comments: ["wrong rate", "ticket"],
       after: new Date("2026-11-01T00:00:00Z"),
       before: new Date("2026-11-02T00:00:00Z"),
     });

@@ -186,6 +186,7 @@ class CriteriaBuilder {
   private readonly pks: string[] = [];
   private readonly accounts: number[] = [];
   private readonly ingresses: number[] = [];
+  private readonly comments: string[] = [];
   private readonly dates: { after?: string; before?: string } = {};
   private count = 0;
 
@@ -209,6 +210,8 @@ class CriteriaBuilder {
         return this.add(this.users, value);
       case "pk":
         return this.add(this.pks, value);
+      case "comment":
+        return this.add(this.comments, value);
       case "ip": {
         const ip = normalizeIpOrCidr(value);
         if (!ip) throw new QueryError(`"${value}" is not an IP address or CIDR`);
@@ -258,6 +261,7 @@ class CriteriaBuilder {
       pks: this.pks,
       accounts: this.accounts,
       ingresses: this.ingresses,
+      comments: this.comments,
     };
     if (this.dates.after !== undefined) {
       criteria.after = parseQueryDate("after", this.dates.after, options);

@@ -29,6 +29,7 @@ export const QUALIFIER_KEYS = [
   "pk",
   "account",
   "ingress",
+  "comment",
   "after",
   "before",
 ] as const;

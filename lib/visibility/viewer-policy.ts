@@ -89,6 +89,8 @@ const CRITERIA_FIELDS: readonly [keyof AuditCriteria, AuditColumnKey | null, str
   ["pks", "recordPk", "Primary Key"],
   ["accounts", null, "account"],
   ["ingresses", null, "ingress"],
+  // The comment is shown with the message: who may not see one may not search the other.
+  ["comments", "message", "Comment"],
   ["after", "occurredAt", "after"],
   ["before", "occurredAt", "before"],
 ];

@@ -74,8 +74,8 @@ export function planBootstrap(ctx: SeedContext): SeedUser {
   timeline.at(t0 + MINUTE, async (at) => {
     const system = () => ctx.actors.system(at, "System", "first start");
     await ctx.write.create(system(), "app_settings", {
-      key: "audit_comment_required",
-      value: false,
+      key: "audit_comment",
+      value: { controlPanel: "off", portal: "off" },
     });
     await ctx.write.create(system(), "app_settings", { key: "admin_totp_required", value: false });
     await ctx.write.create(system(), "portal_branding", { id: 1 });

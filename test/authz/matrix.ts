@@ -97,6 +97,8 @@ export const PAGE_ROWS = rows([
   ["page /api-keys",                          "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
   ["page /outbox",                            "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
   ["page /settings/columns",                  "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
+  // settings:manage — the audit comment and admin two-factor: admin only.
+  ["page /settings/security",                 "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
   // cdr:read — every role but branding; columns within it follow the viewer's CDR policy.
   ["page /reports/breakout",                  "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
   // settings:read — the admin, and the auditor read-only (no forms bound).
@@ -189,6 +191,8 @@ export const ACTION_ROWS = rows([
   ["action app/(control-panel)/settings/columns/actions.ts#setRoleColumnsAction",  "login","ok","403","403","403",  "403",   "403",  "403"],
   ["action app/(control-panel)/settings/columns/actions.ts#setUserColumnsAction",  "login","ok","403","403","403",  "403",   "403",  "403"],
   ["action app/(control-panel)/settings/columns/actions.ts#clearUserColumnsAction","login","ok","403","403","403",  "403",   "403",  "403"],
+  // settings:manage (audit comment, admin two-factor) — admin only
+  ["action app/(control-panel)/settings/security/actions.ts#updateSecuritySettingsAction","login","ok","403","403","403","403","403","403"],
   // settings:manage (CDR fields and breakout columns) — admin only; the auditor reads the page
   ["action app/(control-panel)/settings/cdr-fields/actions.ts#setAudienceFieldsAction", "login","ok","403","403","403","403","403","403"],
   ["action app/(control-panel)/settings/cdr-fields/actions.ts#setAccountFieldsAction",  "login","ok","403","403","403","403","403","403"],

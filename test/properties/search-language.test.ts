@@ -170,7 +170,8 @@ const validTerms: fc.Arbitrary<Generated> = fc
       maxLength: 2,
       selector: (t) => t.toLowerCase(),
     }),
-    pk: fc.uniqueArray(value, { maxLength: 3 }),
+    pk: fc.uniqueArray(value, { maxLength: 2 }),
+    comment: fc.uniqueArray(value, { maxLength: 1 }),
     account: fc.uniqueArray(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), {
       maxLength: 2,
     }),
@@ -199,6 +200,7 @@ const validTerms: fc.Arbitrary<Generated> = fc
       pks: lists.pk,
       accounts: lists.account,
       ingresses: lists.ingress,
+      comments: lists.comment,
       ...(after ? { after } : {}),
       ...(before ? { before } : {}),
     };

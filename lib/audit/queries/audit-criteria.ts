@@ -69,7 +69,10 @@ function asId(term: string): number | null {
 function textTermCondition(term: string, columns: readonly AuditColumnKey[]): SQL {
   const has = (column: AuditColumnKey) => columns.includes(column);
   const arms: SQL[] = [sql`${auditLog.relatedIds} @> array[${term}]::text[]`];
-  if (has("message")) arms.push(containsText(auditLog.message, term));
+  // The comment is shown with the message (the same column permission).
+  if (has("message")) {
+    arms.push(containsText(auditLog.message, term), containsText(auditLog.comment, term));
+  }
   if (has("user")) arms.push(containsText(auditLog.actorLabel, term));
   if (has("tableName")) arms.push(eq(auditLog.tableName, term.toLowerCase()));
   if (has("recordPk")) arms.push(eq(auditLog.recordPk, term));
@@ -99,6 +102,9 @@ export function auditCriteriaCondition(
   }
   if (criteria.ingresses.length > 0) {
     conditions.push(inArray(auditLog.ingressId, criteria.ingresses));
+  }
+  if (criteria.comments.length > 0) {
+    conditions.push(anyOf(criteria.comments.map((c) => containsText(auditLog.comment, c))));
   }
   if (criteria.after) conditions.push(gte(auditLog.occurredAt, criteria.after));
   if (criteria.before) conditions.push(lt(auditLog.occurredAt, criteria.before));

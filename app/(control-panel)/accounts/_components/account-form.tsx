@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { Field, SelectField, TextAreaField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -103,6 +104,7 @@ export function AccountForm<T>({
         />
       </div>
       <div className="mt-4 flex items-center gap-3">
+        <AuditCommentField state={state} />
         <SubmitButton>{mode === "create" ? "Create account" : "Save"}</SubmitButton>
         <FormStatus state={state} />
       </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState, useId } from "react";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { FormStatus } from "@/components/forms/form-status";
@@ -33,7 +34,11 @@ export function ActionButton<T>({
         ))}
         {confirm ? null : <SubmitButton variant={variant}>{label}</SubmitButton>}
       </form>
-      {confirm ? <ConfirmDialog trigger={label} formId={formId} {...confirm} /> : null}
+      {confirm ? (
+        <ConfirmDialog trigger={label} formId={formId} {...confirm}>
+          <AuditCommentField state={state} form={formId} />
+        </ConfirmDialog>
+      ) : null}
       <FormStatus state={state} />
     </div>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { Field, SelectField, TextAreaField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -73,6 +74,7 @@ export function IngressForm<T>({
         <TextAreaField name="notes" label="Notes" state={state} defaultValue={values.notes} />
       </div>
       <div className="mt-4 flex items-center gap-3">
+        <AuditCommentField state={state} />
         <SubmitButton>{mode === "create" ? "Add ingress route" : "Save route"}</SubmitButton>
         <FormStatus state={state} />
       </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState, useState } from "react";
 import { Field, SelectField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
@@ -83,6 +84,7 @@ export function InviteForm({
         </div>
       ) : null}
       <FormStatus state={state} />
+      <AuditCommentField state={state} />
       <SubmitButton pendingText="Inviting…">Send invitation</SubmitButton>
     </form>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { Field, TextAreaField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
@@ -50,6 +51,7 @@ export function ContactForm<T>({
         </div>
       </div>
       <FormStatus state={state} />
+      <AuditCommentField state={state} />
       <SubmitButton>Save contact details</SubmitButton>
     </form>
   );

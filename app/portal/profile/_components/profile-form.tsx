@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState } from "react";
 import { Field, SelectField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
@@ -40,6 +41,7 @@ export function ProfileForm({
         />
       </div>
       <FormStatus state={state} />
+      <AuditCommentField state={state} />
       <SubmitButton>Save profile</SubmitButton>
     </form>
   );

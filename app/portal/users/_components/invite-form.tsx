@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState } from "react";
 import { Field } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
@@ -16,6 +17,7 @@ export function InviteForm({ action }: { action: FormAction<number> }) {
         <Field name="email" label="Email" type="email" state={state} required autoComplete="off" />
       </div>
       <FormStatus state={state} />
+      <AuditCommentField state={state} />
       <SubmitButton pendingText="Inviting…">Invite user</SubmitButton>
     </form>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState } from "react";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { FormStatus } from "@/components/forms/form-status";
@@ -36,7 +37,9 @@ export function StatusButton({
         }
         confirmLabel={verb}
         formId={formId}
-      />
+      >
+        <AuditCommentField state={state} form={formId} />
+      </ConfirmDialog>
       <FormStatus state={state} />
     </div>
   );

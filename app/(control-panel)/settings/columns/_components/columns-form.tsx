@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState } from "react";
 import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
@@ -41,6 +42,7 @@ export function ColumnsForm<T>({
           {c.header}
         </label>
       ))}
+      <AuditCommentField state={state} />
       <button
         type="submit"
         disabled={pending}

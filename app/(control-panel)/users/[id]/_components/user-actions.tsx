@@ -1,5 +1,6 @@
 "use client";
 
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { useActionState } from "react";
 import { SelectField } from "@/components/forms/field";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
@@ -24,6 +25,7 @@ export function RoleForm({
       <input type="hidden" name="userId" value={userId} />
       <SelectField name="role" label="Role" state={state} defaultValue={role} options={roles} />
       <FormStatus state={state} />
+      <AuditCommentField state={state} />
       <SubmitButton>Change role</SubmitButton>
     </form>
   );
@@ -59,7 +61,9 @@ export function StatusForm({
         }
         confirmLabel={disabled ? "Enable" : "Disable"}
         formId={formId}
-      />
+      >
+        <AuditCommentField state={state} form={formId} />
+      </ConfirmDialog>
       <FormStatus state={state} />
     </div>
   );
@@ -70,6 +74,7 @@ export function ResetForm({ action, userId }: { action: FormAction<number>; user
   return (
     <form action={formAction} aria-label="Send password reset" className="space-y-2">
       <input type="hidden" name="userId" value={userId} />
+      <AuditCommentField state={state} />
       <SubmitButton variant="secondary" pendingText="Sending…">
         Send password reset email
       </SubmitButton>
@@ -116,7 +121,9 @@ export function PortalAdminForm({
         confirmLabel={portalAdmin ? "Remove" : "Make administrator"}
         tone={portalAdmin ? "danger" : "primary"}
         formId={formId}
-      />
+      >
+        <AuditCommentField state={state} form={formId} />
+      </ConfirmDialog>
       <FormStatus state={state} />
     </div>
   );
