@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 
@@ -26,7 +27,9 @@ export function DeleteWatchForm({
         description="Its notifications stop at once."
         confirmLabel="Delete watch"
         formId={formId}
-      />
+      >
+        <AuditCommentField state={state} form={formId} />
+      </ConfirmDialog>
       {state.status === "error" ? (
         <span role="status" className="text-sm text-red-700">
           {state.error}

@@ -3,6 +3,7 @@
 import { useActionState, useState } from "react";
 import { Field, SelectField } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
 import type { CreatedWatch } from "@/lib/watches/watches";
@@ -108,6 +109,7 @@ export function WatchForm({
             Active
           </label>
         ) : null}
+        <AuditCommentField state={state} />
         <FormStatus state={state} />
         <SubmitButton pendingText="Saving…">{editing ? "Save" : "Save watch"}</SubmitButton>
       </form>
