@@ -113,6 +113,7 @@ export async function findSessionUser(
         status: users.status,
         timeZone: users.timeZone,
         portalAdmin: users.portalAdmin,
+        totpEnabled: sql<boolean>`${users.totpEnabledAt} is not null`,
       },
     })
     .from(userSessions)
