@@ -38,7 +38,7 @@ export type SignedInUser = {
 };
 
 /** Why a sign-in was refused. */
-export type FailedOutcome = Exclude<LoginOutcome, "success" | "second_factor">;
+type FailedOutcome = Exclude<LoginOutcome, "success" | "second_factor">;
 
 /** How long the code step may follow the password step. */
 export const SECOND_FACTOR_TICKET_SECONDS = 5 * 60;
@@ -255,13 +255,4 @@ export async function authenticate(
   return failure === "throttled"
     ? { ok: false, reason: failure, retryAfterMinutes: readConfig().LOGIN_WINDOW_MINUTES }
     : { ok: false, reason: failure };
-}
-
-/** The role of the user with this (normalised) email, for where a fresh sign-in lands. */
-export async function findRoleByEmail(db: Db, email: string): Promise<SignedInUser["role"] | null> {
-  const [row] = await db
-    .select({ role: users.role })
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email}`);
-  return row?.role ?? null;
 }

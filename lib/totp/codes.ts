@@ -52,7 +52,7 @@ export function newRecoveryCode(): string {
 }
 
 /** What a typed recovery code is compared as: case, spaces and dashes do not matter. */
-export const normaliseRecoveryCode = (code: string): string =>
+const normaliseRecoveryCode = (code: string): string =>
   code.toLowerCase().replace(/[\s-]/g, "");
 
 export const hashRecoveryCode = (code: string): string =>

@@ -40,7 +40,7 @@ const codeField = z
   .trim()
   .regex(TOTP_CODE, "Enter the 6-digit code from your authenticator app.");
 
-export const enrolSchema = z.object({ enrolment: z.string().min(1).max(1024), code: codeField });
+const enrolSchema = z.object({ enrolment: z.string().min(1).max(1024), code: codeField });
 
 const wrongCode = (field = "code") =>
   new AppError("Check the highlighted fields.", "invalid", {
@@ -92,7 +92,7 @@ export const enrolTotpOperation = operation({
 });
 
 /** Removing needs a current code or the password: a session left open is not enough. */
-export const removeSchema = z
+const removeSchema = z
   .object({
     code: z.union([z.literal(""), codeField]).optional(),
     password: z.string().max(1024).optional(),
@@ -161,7 +161,7 @@ export const removeTotpOperation = operation({
   },
 });
 
-export const regenerateSchema = z.object({ code: codeField });
+const regenerateSchema = z.object({ code: codeField });
 
 export const regenerateRecoveryCodesOperation = operation({
   schema: regenerateSchema,

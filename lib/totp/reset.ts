@@ -4,7 +4,7 @@ import { isPortalRole } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { clearSecondFactor } from "./enrolment";
 
-export const resetSchema = z.object({ userId: z.coerce.number().int().positive() });
+const resetSchema = z.object({ userId: z.coerce.number().int().positive() });
 
 /**
  * An administrator resets another user's second factor (a lost phone and lost recovery codes):

@@ -25,7 +25,7 @@ import { consumeRecoveryCode, unusedRecoveryCodes } from "./recovery-codes";
 import { readTicket } from "./ticket";
 
 /** The code step's fields: the password step's ticket, a code, and optionally a device token. */
-export const secondFactorSchema = z.object({
+const secondFactorSchema = z.object({
   ticket: z.string().min(1).max(1024),
   // A 6-digit code, or a recovery code (16 characters, dashes and spaces allowed).
   code: z

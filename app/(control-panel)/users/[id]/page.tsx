@@ -13,7 +13,9 @@ import {
   sendPasswordResetAction,
   setPortalAdminAction,
   setUserStatusAction,
+  resetTotpAction,
 } from "../actions";
+import { ResetTotpForm } from "@/components/totp/reset-totp-form";
 import { PortalAdminForm, ResetForm, RoleForm, StatusForm } from "./_components/user-actions";
 import { getAuditPolicy } from "@/lib/visibility/current-policy";
 
@@ -119,6 +121,15 @@ export default async function UserPage({
             ) : (
               <ResetForm action={sendPasswordResetAction} userId={id} />
             )}
+          </section>
+          <section className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 className="mb-3 font-semibold">Two-factor sign-in</h2>
+            <p className="mb-3 text-sm text-slate-600" data-testid="user-totp">
+              {user.totpEnabledAt ? "On." : "Off."}
+            </p>
+            {user.totpEnabledAt && !self ? (
+              <ResetTotpForm action={resetTotpAction} userId={id} name={user.name} />
+            ) : null}
           </section>
           {portalUser ? (
             <section className="rounded-lg border border-slate-200 bg-white p-4">
