@@ -7,6 +7,7 @@ import type { ActorContext } from "@/lib/audit/actor";
 import { requestContextFrom } from "@/lib/http/request-context";
 import { actorForUser } from "./actor-for-user";
 import { readSetting } from "@/lib/settings/app-settings";
+import { TWO_FACTOR_PATH } from "@/lib/totp/paths";
 import { can, secondFactorRequirable, type Permission } from "./permissions";
 import { isPortalRole, isStaffRole } from "./roles";
 import { sessionTokenFrom } from "./session-token";
@@ -40,9 +41,6 @@ export const getSessionIds = cache(
       : null;
   },
 );
-
-/** Where a user who must set up a second factor is sent, and may use nothing else. */
-export const TWO_FACTOR_PATH = "/two-factor";
 
 export type SignedInUser = CurrentUser & {
   totpEnabled: boolean;

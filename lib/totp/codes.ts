@@ -52,8 +52,7 @@ export function newRecoveryCode(): string {
 }
 
 /** What a typed recovery code is compared as: case, spaces and dashes do not matter. */
-const normaliseRecoveryCode = (code: string): string =>
-  code.toLowerCase().replace(/[\s-]/g, "");
+const normaliseRecoveryCode = (code: string): string => code.toLowerCase().replace(/[\s-]/g, "");
 
 export const hashRecoveryCode = (code: string): string =>
   createHash("sha256").update(normaliseRecoveryCode(code)).digest("hex");

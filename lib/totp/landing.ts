@@ -4,7 +4,7 @@ import { users } from "@/db/schema";
 import { landingPath } from "@/lib/auth/callback-path";
 import { secondFactorRequirable } from "@/lib/auth/permissions";
 import { homePathFor } from "@/lib/auth/roles";
-import { TWO_FACTOR_PATH } from "@/lib/auth/session";
+import { TWO_FACTOR_PATH } from "./paths";
 import { readSetting } from "@/lib/settings/app-settings";
 
 /**

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getSignedInUser, TWO_FACTOR_PATH } from "@/lib/auth/session";
+import { getSignedInUser } from "@/lib/auth/session";
+import { TWO_FACTOR_PATH } from "@/lib/totp/paths";
 import { homePathFor } from "@/lib/auth/roles";
 import { safeCallbackPath } from "@/lib/auth/callback-path";
 import { LoginForm } from "./_components/login-form";
