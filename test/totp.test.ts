@@ -1,6 +1,7 @@
 import { and, desc, eq, like, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import {
+  appSettings,
   auditLog,
   loginAttempts,
   userRecoveryCodes,
@@ -8,7 +9,11 @@ import {
   users,
   userSessions,
 } from "@/db/schema";
+import { systemActor } from "@/lib/audit/actor";
+import { auditedMutation } from "@/lib/audit/core";
 import { authenticate } from "@/lib/auth/authenticate";
+import { landingAfterSignIn } from "@/lib/totp/landing";
+import { TWO_FACTOR_PATH } from "@/lib/totp/paths";
 import type { RequestContext } from "@/lib/http/request-context";
 import { newDeviceToken, totpCode, verifyTotp } from "@/lib/totp/codes";
 import { isRememberedDevice, MAX_DEVICES, rememberDevice } from "@/lib/totp/devices";
@@ -402,5 +407,47 @@ describe("enrolment, removal and reset", () => {
       .from(auditLog)
       .where(and(like(auditLog.message, "Reset two-factor%")));
     expect(after).toEqual(before);
+  });
+});
+
+describe("admins while the operator requires a second factor", () => {
+  async function setRequired(on: boolean) {
+    const [row] = await database.db
+      .select()
+      .from(appSettings)
+      .where(eq(appSettings.key, "admin_totp_required"));
+    await auditedMutation(database.db, systemActor("test"), {
+      table: "app_settings",
+      action: row ? "UPDATE" : "CREATE",
+      id: row ? "admin_totp_required" : undefined,
+      change: async (tx) => {
+        if (row) {
+          await tx
+            .update(appSettings)
+            .set({ value: on })
+            .where(eq(appSettings.key, "admin_totp_required"));
+          return;
+        }
+        await tx.insert(appSettings).values({ key: "admin_totp_required", value: on });
+        return "admin_totp_required";
+      },
+    });
+  }
+
+  it("sends an admin without one to enrolment, and no one else", async () => {
+    const admin = await insertTestUser(database.db, { role: "admin" });
+    const support = await insertTestUser(database.db, { role: "support" });
+    const { user: enrolledAdmin } = await enrolledUser("admin");
+    const land = (id: number) => landingAfterSignIn(database.db, { id }, "/users");
+    expect(await land(admin.id)).toBe("/users");
+    await setRequired(true);
+    try {
+      expect(await land(admin.id)).toBe(TWO_FACTOR_PATH);
+      expect(await land(support.id)).toBe("/users");
+      expect(await land(enrolledAdmin.id)).toBe("/users");
+    } finally {
+      await setRequired(false);
+    }
+    expect(await land(admin.id)).toBe("/users");
   });
 });
