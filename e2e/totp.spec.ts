@@ -165,6 +165,7 @@ test("enrol, sign in with a code, a recovery code once, remember the device, adm
   await expect(admin.getByTestId("user-totp")).toContainText("On");
   await admin.getByRole("button", { name: "Reset two-factor sign-in" }).click();
   await expect(admin.getByText("Two-factor sign-in reset.")).toBeVisible();
+  await expect(admin.getByTestId("user-totp")).toContainText("Off");
   expect(await entry(person.id, "Reset two-factor sign-in of user")).toMatchObject({
     action: "UPDATE",
   });

@@ -10,21 +10,28 @@ export function ResetTotpForm({
   action,
   userId,
   name,
+  enabled,
 }: {
   action: FormAction<number>;
   userId: number;
   name: string;
+  enabled: boolean;
 }) {
   const [state, formAction] = useActionState<ActionResult<number>, FormData>(action, IDLE);
+  // Mounted whether it is on or off, so the outcome stays on screen after the page re-renders.
   return (
     <form action={formAction} aria-label="Reset two-factor sign-in" className="space-y-2">
-      <input type="hidden" name="userId" value={userId} />
-      <p className="text-sm text-slate-600">
-        {name} will sign in with the password alone until they set it up again.
+      <p className="text-sm text-slate-600" data-testid="user-totp">
+        {enabled
+          ? `On. After a reset ${name} signs in with the password alone until they set it up again.`
+          : "Off."}
       </p>
-      <SubmitButton variant="danger" pendingText="Resetting…">
-        Reset two-factor sign-in
-      </SubmitButton>
+      <input type="hidden" name="userId" value={userId} />
+      {enabled ? (
+        <SubmitButton variant="danger" pendingText="Resetting…">
+          Reset two-factor sign-in
+        </SubmitButton>
+      ) : null}
       <FormStatus state={state} />
     </form>
   );

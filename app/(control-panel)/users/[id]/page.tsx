@@ -124,12 +124,18 @@ export default async function UserPage({
           </section>
           <section className="rounded-lg border border-slate-200 bg-white p-4">
             <h2 className="mb-3 font-semibold">Two-factor sign-in</h2>
-            <p className="mb-3 text-sm text-slate-600" data-testid="user-totp">
-              {user.totpEnabledAt ? "On." : "Off."}
-            </p>
-            {user.totpEnabledAt && !self ? (
-              <ResetTotpForm action={resetTotpAction} userId={id} name={user.name} />
-            ) : null}
+            {self ? (
+              <p className="text-sm text-slate-600" data-testid="user-totp">
+                {user.totpEnabledAt ? "On." : "Off."} Yours is managed on your profile.
+              </p>
+            ) : (
+              <ResetTotpForm
+                action={resetTotpAction}
+                userId={id}
+                name={user.name}
+                enabled={user.totpEnabledAt !== null}
+              />
+            )}
           </section>
           {portalUser ? (
             <section className="rounded-lg border border-slate-200 bg-white p-4">
