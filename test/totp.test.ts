@@ -171,6 +171,42 @@ describe("sign-in with a second factor", () => {
     expect(result).toMatchObject({ ok: false, reason: "throttled" });
   });
 
+  it("takes a code once: the same code (or an older one) again is refused", async () => {
+    const { user, secret } = await enrolledUser();
+    const req = freshRequest();
+    const now = Date.now();
+    const code = totpCode(secret, now);
+    const first = await completeSecondFactor(
+      database.db,
+      { ticket: await passwordStep(user.email, req), code },
+      req,
+      now,
+    );
+    expect(first.ok).toBe(true);
+    const replay = await completeSecondFactor(
+      database.db,
+      { ticket: await passwordStep(user.email, req), code },
+      req,
+      now,
+    );
+    expect(replay).toEqual({ ok: false, reason: "invalid" });
+    const older = await completeSecondFactor(
+      database.db,
+      { ticket: await passwordStep(user.email, req), code: totpCode(secret, now - 30_000) },
+      req,
+      now,
+    );
+    expect(older).toEqual({ ok: false, reason: "invalid" });
+    const next = await completeSecondFactor(
+      database.db,
+      { ticket: await passwordStep(user.email, req), code: totpCode(secret, now + 30_000) },
+      req,
+      now,
+    );
+    expect(next.ok).toBe(true);
+    expect(await sessionsOf(user.id)).toBe(2);
+  });
+
   it("refuses a missing, forged or expired ticket without a session", async () => {
     const { user, secret } = await enrolledUser();
     const req = freshRequest();

@@ -41,3 +41,15 @@ export const userRememberedDevices = pgTable(
     index("user_remembered_devices_user_idx").on(t.userId, t.createdAt),
   ],
 );
+
+/**
+ * The last TOTP time step a user signed in with: a code is accepted once, so one seen over a
+ * shoulder or in a proxy log cannot be replayed within its window. Not audited (bookkeeping of
+ * the sign-in, which has its LOGIN entry); a row per user, kept off the audited users row.
+ */
+export const userTotpSteps = pgTable("user_totp_steps", {
+  userId: bigint({ mode: "number" })
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  lastStep: bigint({ mode: "number" }).notNull(),
+});

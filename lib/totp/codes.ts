@@ -28,11 +28,20 @@ export const totpUri = (secretBase32: string, email: string): string =>
 
 export const TOTP_CODE = /^\d{6}$/;
 
-/** Whether `code` is the secret's code at `now` (or one step either side). */
-export function verifyTotp(secretBase32: string, code: string, now: number = Date.now()): boolean {
-  if (!TOTP_CODE.test(code)) return false;
-  return totpFor(secretBase32).validate({ token: code, timestamp: now, window: WINDOW }) !== null;
+/** The time step (RFC 6238's T) `code` belongs to at `now`, or null when it is not valid. */
+export function totpStep(
+  secretBase32: string,
+  code: string,
+  now: number = Date.now(),
+): number | null {
+  if (!TOTP_CODE.test(code)) return null;
+  const delta = totpFor(secretBase32).validate({ token: code, timestamp: now, window: WINDOW });
+  return delta === null ? null : Math.floor(now / 1000 / 30) + delta;
 }
+
+/** Whether `code` is the secret's code at `now` (or one step either side). */
+export const verifyTotp = (secretBase32: string, code: string, now: number = Date.now()): boolean =>
+  totpStep(secretBase32, code, now) !== null;
 
 /** The code at `now`: for tests and the e2e spec, which compute what an app would show. */
 export const totpCode = (secretBase32: string, now: number = Date.now()): string =>

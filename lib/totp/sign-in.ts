@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { users } from "@/db/schema";
+import { users, userTotpSteps } from "@/db/schema";
 import { recordAuditEvent } from "@/lib/audit/core";
 import {
   actorFor,
@@ -19,7 +19,7 @@ import {
 } from "@/lib/auth/sign-in-messages";
 import { readConfig } from "@/lib/config";
 import type { RequestContext } from "@/lib/http/request-context";
-import { TOTP_CODE, verifyTotp } from "./codes";
+import { TOTP_CODE, totpStep } from "./codes";
 import { rememberDevice } from "./devices";
 import { consumeRecoveryCode, unusedRecoveryCodes } from "./recovery-codes";
 import { readTicket } from "./ticket";
@@ -41,10 +41,28 @@ const secondFactorSchema = z.object({
 });
 
 /**
+ * Records `step` as the user's last one used, unless it is not later than the last: in one
+ * statement, so two requests with the same code cannot both pass. False means a replay.
+ */
+async function claimStep(db: Db, userId: number, step: number): Promise<boolean> {
+  const rows = await db
+    .insert(userTotpSteps)
+    .values({ userId, lastStep: step })
+    .onConflictDoUpdate({
+      target: userTotpSteps.userId,
+      set: { lastStep: step },
+      setWhere: sql`${userTotpSteps.lastStep} < ${step}`,
+    })
+    .returning({ userId: userTotpSteps.userId });
+  return rows.length > 0;
+}
+
+/**
  * The second step of a sign-in with TOTP: the ticket proves the password step passed a moment
  * ago; the code (or an unused recovery code) completes it and opens the session. A wrong code
  * is a failed attempt in the same throttle as a wrong password (same email and address), so
- * codes cannot be guessed faster than passwords; every attempt writes a LOGIN entry.
+ * codes cannot be guessed faster than passwords; a code already used (or an older one) is
+ * refused; every attempt writes a LOGIN entry.
  */
 export async function completeSecondFactor(
   db: Db,
@@ -66,7 +84,8 @@ export async function completeSecondFactor(
   let how: "code" | "recovery" | null = null;
   if (!claim.throttled && user.status === "active" && user.totpSecret && user.totpEnabledAt) {
     if (TOTP_CODE.test(code)) {
-      how = verifyTotp(user.totpSecret, code, now) ? "code" : null;
+      const step = totpStep(user.totpSecret, code, now);
+      how = step !== null && (await claimStep(db, user.id, step)) ? "code" : null;
     } else if (await consumeRecoveryCode(db, user.id, code)) {
       how = "recovery";
     }
