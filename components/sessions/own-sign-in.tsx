@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { FormStatus } from "@/components/forms/form-status";
 import { PasswordForm } from "@/components/forms/password-form";
 import type { OpenSession } from "@/lib/auth/user-sessions";
@@ -19,6 +20,7 @@ export function OwnSignIn({
   sessions,
   currentSessionId,
   timeZone,
+  totpEnabled,
 }: {
   passwordAction: PasswordAction;
   signOutOthersAction: SignOutOthersAction;
@@ -27,6 +29,8 @@ export function OwnSignIn({
   sessions: OpenSession[];
   currentSessionId: string | null;
   timeZone: string;
+  /** Whether the user's second factor is on (set up and managed on /two-factor). */
+  totpEnabled: boolean;
 }) {
   return (
     <>
@@ -38,6 +42,18 @@ export function OwnSignIn({
           </div>
         ) : null}
         <PasswordForm action={passwordAction} minLength={MIN_PASSWORD_LENGTH} />
+      </section>
+
+      <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="mb-3 font-semibold">Two-factor sign-in</h2>
+        <p className="text-sm text-slate-600" data-testid="profile-totp">
+          {totpEnabled
+            ? "On: signing in asks for a code from your authenticator app."
+            : "Off: add a code from an authenticator app to your sign-in."}{" "}
+          <Link href="/two-factor" className="text-brand underline">
+            {totpEnabled ? "Manage two-factor sign-in" : "Set up two-factor sign-in"}
+          </Link>
+        </p>
       </section>
 
       <section className="rounded-lg border border-slate-200 bg-white p-4">

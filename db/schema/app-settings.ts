@@ -9,7 +9,16 @@ export const appSettings = pgTable("app_settings", {
   ...timestamps,
 });
 
-export const LOGIN_OUTCOMES = ["success", "invalid", "throttled", "disabled"] as const;
+// second_factor: the password was right and the code step was asked for. Neither a failure (it
+// does not count toward the lock) nor a success (it does not reset the count, so a stolen
+// password cannot be used to clear the failures of guessed codes).
+export const LOGIN_OUTCOMES = [
+  "success",
+  "invalid",
+  "throttled",
+  "disabled",
+  "second_factor",
+] as const;
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
 export const loginOutcome = pgEnum("login_outcome", LOGIN_OUTCOMES);
 

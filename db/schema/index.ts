@@ -13,3 +13,4 @@ export * from "./email-outbox";
 export * from "./app-settings";
 export * from "./audit-chain";
 export * from "./watches";
+export * from "./totp";

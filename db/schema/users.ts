@@ -32,7 +32,10 @@ export const users = pgTable(
     // Single-use invitation / password-reset token (hash only) and its expiry.
     passwordTokenHash: text(),
     passwordTokenExpiresAt: timestamp({ withTimezone: true }),
+    // The TOTP second factor (lib/totp): the base32 secret, and when it was confirmed with a code.
+    // A secret without enabled_at never exists: enrolment writes both at once.
     totpSecret: text(),
+    totpEnabledAt: timestamp({ withTimezone: true }),
     timeZone: text().notNull().default("UTC"),
     // No sign-in time here: a sign-in is not an edit of the user (it would bump the version and
     // make an open form stale). Sign-ins are rows of user_sessions.

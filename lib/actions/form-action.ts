@@ -2,7 +2,7 @@ import { refresh, revalidatePath } from "next/cache";
 import { redirect, unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
-import { actorFor, getCurrentUser } from "@/lib/auth/session";
+import { actorFor, getCurrentUser, getSignedInUser } from "@/lib/auth/session";
 import { signInAgain } from "@/lib/auth/sign-in-again";
 import { requestBaseUrl } from "@/lib/http/request-base-url";
 import { AUDIT_COMMENT_FIELD } from "./audit-comment";
@@ -20,7 +20,7 @@ const revalidate = (page: PagePath) =>
  */
 export function formAction<S extends z.ZodType, T>(op: Operation<S, T>): FormAction<T> {
   return async (_prev, formData) => {
-    const user = await getCurrentUser();
+    const user = op.beforeEnrolment ? await getSignedInUser() : await getCurrentUser();
     // The reason is the pipeline's to check and attach, not the operation's input.
     const { [AUDIT_COMMENT_FIELD]: comment, ...raw } = formDataToObject(formData);
     const { result, input, failure } = await performOperation(

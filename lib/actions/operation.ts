@@ -63,6 +63,11 @@ export type Operation<S extends z.ZodType, T> = {
    * signs in again with the password this returns, rather than being signed out.
    */
   renewsSession?: (input: z.infer<S>) => string;
+  /**
+   * Open also to a user who must enrol a second factor before anything else (lib/auth/session.ts
+   * getSignedInUser): the enrolment itself. Every other operation refuses them as signed out.
+   */
+  beforeEnrolment?: true;
 };
 
 /** Declares an operation (an identity function: it only fixes the types). */

@@ -3,12 +3,24 @@ import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
 import { requestContextFrom } from "@/lib/http/request-context";
 import { authConfig } from "./auth.config";
-import { authenticate } from "./authenticate";
+import { completeSecondFactor } from "@/lib/totp/sign-in";
+import { authenticate, type AuthResult } from "./authenticate";
 import { checkSession, endSession } from "./user-sessions";
 
 /** Too many failures for this email and address: the sign-in page says so instead of "invalid". */
 class ThrottledSignin extends CredentialsSignin {
   code = "throttled";
+}
+
+/**
+ * The password was right and a second factor is due: no session. The sign-in action keeps the
+ * ticket in a short-lived cookie for the code step (app/(auth)/login/actions.ts).
+ */
+export class SecondFactorRequired extends CredentialsSignin {
+  code = "second_factor";
+  constructor(readonly ticket: string) {
+    super();
+  }
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
@@ -42,13 +54,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   },
   providers: [
     Credentials({
-      credentials: { email: {}, password: {} },
+      // Two steps through one provider: email and password (with the remembered-device token the
+      // browser has, if any), then the step's ticket and a code (lib/totp/sign-in.ts).
+      credentials: { email: {}, password: {}, device: {}, ticket: {}, code: {}, rememberToken: {} },
       async authorize(credentials, request) {
-        const result = await authenticate(
-          await getDb(),
-          credentials,
-          requestContextFrom(request.headers),
-        );
+        const db = await getDb();
+        const req = requestContextFrom(request.headers);
+        const result: AuthResult =
+          typeof credentials.ticket === "string" && credentials.ticket !== ""
+            ? await completeSecondFactor(db, credentials, req)
+            : await authenticate(db, credentials, req, { rememberedDevice: credentials.device });
         if (result.ok) {
           const { user } = result;
           return {
@@ -60,6 +75,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
             sessionId: result.sessionId,
           };
         }
+        if (result.reason === "second_factor") throw new SecondFactorRequired(result.ticket);
         if (result.reason === "throttled") throw new ThrottledSignin();
         return null;
       },

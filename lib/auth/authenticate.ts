@@ -6,6 +6,8 @@ import { recordAuditEvent } from "@/lib/audit/core";
 import { PORTAL_LABEL, type ActorContext } from "@/lib/audit/actor";
 import { readConfig } from "@/lib/config";
 import type { RequestContext } from "@/lib/http/request-context";
+import { isRememberedDevice } from "@/lib/totp/devices";
+import { signTicket } from "@/lib/totp/ticket";
 import { verifyPassword } from "./password";
 import { isPortalRole } from "./roles";
 import { openSession } from "./user-sessions";
@@ -35,9 +37,18 @@ export type SignedInUser = {
   accountId: number | null;
 };
 
+/** Why a sign-in was refused. */
+type FailedOutcome = Exclude<LoginOutcome, "success" | "second_factor">;
+
+/** How long the code step may follow the password step. */
+export const SECOND_FACTOR_TICKET_SECONDS = 5 * 60;
+
 export type AuthResult =
   | { ok: true; user: SignedInUser; sessionId: string }
-  | { ok: false; reason: Exclude<LoginOutcome, "success">; retryAfterMinutes?: number };
+  // The password was right and the user has a second factor: no session yet. The ticket (signed,
+  // short-lived) says so to the code step (lib/totp/sign-in.ts).
+  | { ok: false; reason: "second_factor"; ticket: string }
+  | { ok: false; reason: FailedOutcome; retryAfterMinutes?: number };
 
 const ipEquals = (ip: string | null) =>
   ip === null ? isNull(loginAttempts.ip) : eq(loginAttempts.ip, ip);
@@ -79,7 +90,7 @@ async function isThrottled(db: DbOrTx, email: string, ip: string | null): Promis
   return (perIp?.n ?? 0) >= config.LOGIN_MAX_FAILURES_PER_IP;
 }
 
-type Claim = { id: number; throttled: boolean };
+export type Claim = { id: number; throttled: boolean };
 
 /**
  * Takes a place in the throttle before any password is checked: under a transaction-scoped
@@ -89,7 +100,7 @@ type Claim = { id: number; throttled: boolean };
  * the Argon2 check), so each sees the ones before it: no more than the limit get a password
  * check, however many arrive at once. A sign-in that then succeeds rewrites its own row.
  */
-async function claimAttempt(db: Db, email: string, ip: string | null): Promise<Claim> {
+export async function claimAttempt(db: Db, email: string, ip: string | null): Promise<Claim> {
   const key = ip === null ? `login:email:${email}` : `login:ip:${ip}`;
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
@@ -102,7 +113,7 @@ async function claimAttempt(db: Db, email: string, ip: string | null): Promise<C
   });
 }
 
-async function settleAttempt(db: Db, claim: Claim, outcome: LoginOutcome): Promise<void> {
+export async function settleAttempt(db: Db, claim: Claim, outcome: LoginOutcome): Promise<void> {
   if (outcome === "invalid" || outcome === "throttled") return;
   await db.update(loginAttempts).set({ outcome }).where(eq(loginAttempts.id, claim.id));
 }
@@ -122,7 +133,7 @@ function triedEmail(input: unknown): string {
     .slice(0, 254);
 }
 
-function actorFor(
+export function actorFor(
   user: typeof users.$inferSelect | null,
   email: string,
   req: RequestContext,
@@ -139,10 +150,49 @@ function actorFor(
   };
 }
 
+export const signedInUser = (user: typeof users.$inferSelect): SignedInUser => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+  accountId: user.accountId,
+});
+
+/**
+ * The LOGIN entry and the session commit together. The users row is not touched: a sign-in is
+ * not an edit, and must not make a form someone has open on this user stale.
+ */
+export function openSignedInSession(
+  db: Db,
+  user: typeof users.$inferSelect,
+  req: RequestContext,
+  message: string,
+  alsoInTransaction?: (tx: DbOrTx) => Promise<void>,
+): Promise<string> {
+  const actor = actorFor(user, user.email, req);
+  return db.transaction(async (tx) => {
+    await recordAuditEvent(tx, actor, {
+      action: "LOGIN",
+      tableName: "users",
+      recordPk: String(user.id),
+      accountId: user.accountId,
+      relatedIds: [`user:${user.id}`],
+      message,
+    });
+    await alsoInTransaction?.(tx);
+    return openSession(tx, user.id, req);
+  });
+}
+
+/**
+ * `options.rememberedDevice`: the remembered-device cookie's token, if the browser sent one; a
+ * user with a second factor is signed in by the password alone only when it is theirs and valid.
+ */
 export async function authenticate(
   db: Db,
   input: unknown,
   req: RequestContext,
+  options: { rememberedDevice?: unknown } = {},
 ): Promise<AuthResult> {
   const parsed = credentialsSchema.safeParse(input);
   // A malformed attempt (missing or invalid fields) is a failure like any other: it takes its
@@ -166,37 +216,27 @@ export async function authenticate(
   } else {
     outcome = user.status === "active" ? "success" : "disabled";
   }
+  // Right password, but the code step is still to come unless this browser is remembered.
+  if (
+    outcome === "success" &&
+    user?.totpEnabledAt &&
+    !(await isRememberedDevice(db, user.id, options.rememberedDevice))
+  ) {
+    await settleAttempt(db, claim, "second_factor");
+    return {
+      ok: false,
+      reason: "second_factor",
+      ticket: signTicket("second-factor", { uid: user.id }, SECOND_FACTOR_TICKET_SECONDS),
+    };
+  }
   await settleAttempt(db, claim, outcome);
 
   if (outcome === "success" && user) {
-    const actor = actorFor(user, email, req);
-    // The LOGIN entry and the session commit together. The users row is not touched: a sign-in
-    // is not an edit, and must not make a form someone has open on this user stale.
-    const sessionId = await db.transaction(async (tx) => {
-      await recordAuditEvent(tx, actor, {
-        action: "LOGIN",
-        tableName: "users",
-        recordPk: String(user.id),
-        accountId: user.accountId,
-        relatedIds: [`user:${user.id}`],
-        message: signedInMessage(user),
-      });
-      return openSession(tx, user.id, req);
-    });
-    return {
-      ok: true,
-      user: {
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        role: user.role,
-        accountId: user.accountId,
-      },
-      sessionId,
-    };
+    const sessionId = await openSignedInSession(db, user, req, signedInMessage(user));
+    return { ok: true, user: signedInUser(user), sessionId };
   }
 
-  const failure = outcome as Exclude<LoginOutcome, "success">;
+  const failure = outcome as FailedOutcome;
   const reason =
     parsed.success || failure === "throttled"
       ? SIGN_IN_FAILURE_TEXT[failure]
@@ -215,13 +255,4 @@ export async function authenticate(
   return failure === "throttled"
     ? { ok: false, reason: failure, retryAfterMinutes: readConfig().LOGIN_WINDOW_MINUTES }
     : { ok: false, reason: failure };
-}
-
-/** The role of the user with this (normalised) email, for where a fresh sign-in lands. */
-export async function findRoleByEmail(db: Db, email: string): Promise<SignedInUser["role"] | null> {
-  const [row] = await db
-    .select({ role: users.role })
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email}`);
-  return row?.role ?? null;
 }

@@ -75,3 +75,6 @@ const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
 export function can(role: string, permission: Permission): boolean {
   return (ROLE_PERMISSIONS[role as UserRole] ?? []).includes(permission);
 }
+
+/** The roles the operator's "admin_totp_required" setting applies to: they cannot work without. */
+export const secondFactorRequirable = (role: string): boolean => role === "admin";

@@ -6,7 +6,9 @@ import type { PortalRole, StaffRole, UserRole } from "@/db/schema";
 import type { ActorContext } from "@/lib/audit/actor";
 import { requestContextFrom } from "@/lib/http/request-context";
 import { actorForUser } from "./actor-for-user";
-import { can, type Permission } from "./permissions";
+import { readSetting } from "@/lib/settings/app-settings";
+import { TWO_FACTOR_PATH } from "@/lib/totp/paths";
+import { can, secondFactorRequirable, type Permission } from "./permissions";
 import { isPortalRole, isStaffRole } from "./roles";
 import { sessionTokenFrom } from "./session-token";
 import { findSessionUser } from "./user-sessions";
@@ -40,25 +42,53 @@ export const getSessionIds = cache(
   },
 );
 
+export type SignedInUser = CurrentUser & {
+  totpEnabled: boolean;
+  /** An admin without a second factor while the operator requires one: only enrolment is open. */
+  mustEnrolTotp: boolean;
+};
+
 /**
  * The signed-in user as the database has them now, read with their session in one statement.
  * The cookie's session must still be open (not signed out, not ended by a password, status or
  * role change, within its lifetime and idle timeout), and the user active: a copied cookie stops
- * working the moment its session ends.
+ * working the moment its session ends. This one answers also for a user who must enrol a second
+ * factor first: only the enrolment page and its operations use it.
  */
-export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+export const getSignedInUser = cache(async (): Promise<SignedInUser | null> => {
   const session = await getSessionIds();
   if (!session) return null;
-  const row = await findSessionUser(await getDb(), session.sessionId, session.userId);
+  const db = await getDb();
+  const row = await findSessionUser(db, session.sessionId, session.userId);
   if (!row || row.status !== "active") return null;
   const { status: _status, ...user } = row;
-  return { ...user, sessionId: session.sessionId };
+  const mustEnrolTotp =
+    !user.totpEnabled &&
+    secondFactorRequirable(user.role) &&
+    (await readSetting(db, "admin_totp_required"));
+  return { ...user, sessionId: session.sessionId, mustEnrolTotp };
 });
+
+/**
+ * The signed-in user every page, action and handler works with. Null, as if signed out, for a
+ * user who must enrol a second factor first (getSignedInUser): nothing else is theirs to use.
+ */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const signedIn = await getSignedInUser();
+  if (!signedIn || signedIn.mustEnrolTotp) return null;
+  const { totpEnabled: _totp, mustEnrolTotp: _must, ...user } = signedIn;
+  return user;
+});
+
+/** No usable user: the enrolment page for one who must enrol, else the sign-in page. */
+async function redirectUnusable(): Promise<never> {
+  redirect((await getSignedInUser())?.mustEnrolTotp ? TWO_FACTOR_PATH : "/login");
+}
 
 /** For Control Panel pages and layouts: any staff member; account users go to the portal. */
 export async function requireStaff(): Promise<CurrentUser & { role: StaffRole }> {
   const user = await getCurrentUser();
-  if (!user) redirect("/login");
+  if (!user) return redirectUnusable();
   if (!isStaffRole(user.role)) redirect("/portal");
   return user as CurrentUser & { role: StaffRole };
 }
@@ -80,7 +110,7 @@ export async function requirePortalUser(): Promise<
   CurrentUser & { role: PortalRole; accountId: number }
 > {
   const user = await getCurrentUser();
-  if (!user) redirect("/login");
+  if (!user) return redirectUnusable();
   if (!isPortalRole(user.role) || user.accountId === null) redirect("/audit-log");
   return user as CurrentUser & { role: PortalRole; accountId: number };
 }

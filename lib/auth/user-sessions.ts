@@ -137,6 +137,7 @@ async function readSessionUser(
         status: users.status,
         timeZone: users.timeZone,
         portalAdmin: users.portalAdmin,
+        totpEnabled: sql<boolean>`${users.totpEnabledAt} is not null`,
       },
     })
     .from(userSessions)

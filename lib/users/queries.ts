@@ -17,6 +17,7 @@ const publicColumns = {
   version: users.version,
   createdAt: users.createdAt,
   passwordTokenExpiresAt: users.passwordTokenExpiresAt,
+  totpEnabledAt: users.totpEnabledAt,
 };
 
 export function listUsers(db: DbOrTx) {

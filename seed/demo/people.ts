@@ -156,7 +156,7 @@ export function planFailedSignIn(
   email: string,
   user: SeedUser | null,
   t: number,
-  outcome: Exclude<LoginOutcome, "success">,
+  outcome: Exclude<LoginOutcome, "success" | "second_factor">,
   ip: string,
   userAgent: string,
 ): void {

@@ -35,6 +35,8 @@ import { setAccountCdrFields } from "@/lib/cdrs/set-account-fields";
 import { setUserColumns } from "@/lib/cdrs/set-user-columns";
 import { png } from "../branding-image-fixtures";
 import { openSession } from "@/lib/auth/user-sessions";
+import { totpCode } from "@/lib/totp/codes";
+import { clearSecondFactor, enrolTotpOperation, startEnrolment } from "@/lib/totp/enrolment";
 import { setUpTestDatabase } from "../db";
 import { insertTestAccount, insertTestUser } from "../factories";
 import { insertTestPortalUser } from "../portal-support";
@@ -58,6 +60,9 @@ const request = vi.hoisted(() => ({
 
 vi.mock("@/lib/auth/session", () => ({
   getCurrentUser: async () => request.user,
+  // The enrolment's door: the same user, who has no second factor and is not required to.
+  getSignedInUser: async () =>
+    request.user && { ...request.user, totpEnabled: false, mustEnrolTotp: false },
   actorFor: async (user: CurrentUser) => actorForUser(user, REQUEST),
 }));
 vi.mock("@/db/client", async (importOriginal) => ({
@@ -69,6 +74,7 @@ vi.mock("@/lib/auth/auth", () => ({
   auth: async () => null,
   signIn: async () => undefined,
   signOut: async () => undefined,
+  SecondFactorRequired: class SecondFactorRequired extends Error {},
 }));
 // login/actions.ts imports NextAuth's error classes, whose module needs Next's server runtime.
 vi.mock("next-auth", () => ({
@@ -77,6 +83,8 @@ vi.mock("next-auth", () => ({
 }));
 vi.mock("next/headers", () => ({
   headers: async () => new Headers({ host: "localhost:3000", "user-agent": REQUEST_UA }),
+  // No cookies: no remembered device, no code-step ticket.
+  cookies: async () => ({ get: () => undefined, set: () => undefined }),
 }));
 vi.mock("next/cache", () => ({
   revalidatePath: () => undefined,
@@ -95,6 +103,8 @@ vi.mock("next/navigation", () => ({
   },
 }));
 const REQUEST_UA = "vitest";
+// The two-factor cases sign enrolment tickets.
+process.env.AUTH_SECRET ??= "test-secret-for-totp-tickets-0123456789";
 
 const SESSION_ENDED = "Your session has ended. Sign in again.";
 const ROLE_REFUSED = "Your role does not allow this action.";
@@ -279,6 +289,21 @@ const portalKey = async (owner: "customer" | "carrier") => {
   );
   return String(key.id);
 };
+/** `user`'s second factor off (as an admin's reset would leave it), whatever it was. */
+async function clearTotp(userId: number): Promise<void> {
+  const [row] = await db
+    .select({ on: users.totpEnabledAt })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (row?.on) await clearSecondFactor(db, systemActor("test"), userId, () => "reset for a case");
+}
+/** Turns on `user`'s second factor afresh; returns the secret. */
+async function enrolUser(user: CurrentUser): Promise<string> {
+  await clearTotp(user.id);
+  const { secret, ticket } = startEnrolment(user.id);
+  await prepare(runAs(db, enrolTotpOperation, user, { enrolment: ticket, code: totpCode(secret) }));
+  return secret;
+}
 const staffTarget = async () => String((await insertTestUser(db, { role: "support" })).id);
 const portalTarget = async () =>
   String((await insertTestUser(db, { role: "customer", accountId: fx.customerAccount })).id);
@@ -293,6 +318,20 @@ const INPUTS: Record<string, InputFor> = {
     password: "not the password",
   }),
   "app/(auth)/actions.ts#signOutAction": async () => ({}),
+  "app/(auth)/login/actions.ts#secondFactorAction": async () => ({ code: "123456" }),
+  // Each case enrols a fresh user of the audience's role and acts as them, so one case's second
+  // factor never leaks into another's. Anonymous gets the same fields, for nobody.
+  "app/(auth)/two-factor/actions.ts#enrolTotpAction": async (a) => {
+    if (a !== "anonymous") await clearTotp(fx.as[a].id);
+    const { secret, ticket } = startEnrolment(a === "anonymous" ? 1 : fx.as[a].id);
+    return { enrolment: ticket, code: totpCode(secret) };
+  },
+  "app/(auth)/two-factor/actions.ts#regenerateRecoveryCodesAction": async (a) => ({
+    code: a === "anonymous" ? "123456" : totpCode(await enrolUser(fx.as[a])),
+  }),
+  "app/(auth)/two-factor/actions.ts#removeTotpAction": async (a) => ({
+    code: a === "anonymous" ? "123456" : totpCode(await enrolUser(fx.as[a])),
+  }),
   "app/(auth)/set-password/actions.ts#setPasswordAction": async () => ({
     token: "not-a-real-token",
     password: "a long enough password",
@@ -356,6 +395,11 @@ const INPUTS: Record<string, InputFor> = {
   "app/(control-panel)/users/actions.ts#sendPasswordResetAction": async () => ({
     userId: await staffTarget(),
   }),
+  "app/(control-panel)/users/actions.ts#resetTotpAction": async () => {
+    const target = await insertTestUser(db, { role: "support" });
+    await enrolUser(asCurrent(target));
+    return { userId: String(target.id) };
+  },
   "app/(control-panel)/users/actions.ts#setPortalAdminAction": async () => ({
     userId: await portalTarget(),
     portalAdmin: "true",

@@ -76,6 +76,8 @@ export const PAGE_ROWS = rows([
   // page route                               anonymous admin   support auditor branding customer carrier member
   ["page /login",                             "ok",     "home", "home", "home", "home",  "home",  "home", "home"],
   ["page /set-password",                      "public", "public","public","public","public","public","public","public"],
+  // Own two-factor sign-in, in either app (profile:self): outside both layouts.
+  ["page /two-factor",                        "login",  "ok",   "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
   // Control Panel: staff only; portal users are sent to the portal.
   ["page /",                                  "login",  "home", "home", "home", "home",  "home",  "home", "home"],
   ["page /audit-log",                         "login",  "ok",   "ok",   "ok",   "ok",    "home",  "home", "home"],
@@ -164,6 +166,12 @@ export const ACTION_ROWS = rows([
   ["action app/(auth)/login/actions.ts#signInAction",                      "public", "public","public","public","public","public","public","public"],
   ["action app/(auth)/actions.ts#signOutAction",                           "public", "public","public","public","public","public","public","public"],
   ["action app/(auth)/set-password/actions.ts#setPasswordAction",          "public", "public","public","public","public","public","public","public"],
+  // The sign-in's code step: its credential is the password step's ticket and the code.
+  ["action app/(auth)/login/actions.ts#secondFactorAction",                "public", "public","public","public","public","public","public","public"],
+  // profile:self, any audience — one's own second factor
+  ["action app/(auth)/two-factor/actions.ts#enrolTotpAction",              "login",  "ok",  "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
+  ["action app/(auth)/two-factor/actions.ts#regenerateRecoveryCodesAction","login",  "ok",  "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
+  ["action app/(auth)/two-factor/actions.ts#removeTotpAction",             "login",  "ok",  "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
   // profile:self — everyone's own sign-in; the staff password form is the staff audience's.
   ["action app/(auth)/actions.ts#signOutOtherSessionsAction",              "login",  "ok",  "ok",   "ok",   "ok",    "ok",    "ok",   "ok"],
   ["action app/(control-panel)/profile/actions.ts#changeOwnPasswordAction", "login", "ok",  "ok",   "ok",   "ok",    "403",   "403",  "403"],
@@ -184,6 +192,7 @@ export const ACTION_ROWS = rows([
   ["action app/(control-panel)/users/actions.ts#setUserStatusAction",      "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
   ["action app/(control-panel)/users/actions.ts#sendPasswordResetAction",  "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
   ["action app/(control-panel)/users/actions.ts#setPortalAdminAction",     "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
+  ["action app/(control-panel)/users/actions.ts#resetTotpAction",          "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
   // api-keys:manage — admin only
   ["action app/(control-panel)/api-keys/actions.ts#generateApiKeyAction",  "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],
   ["action app/(control-panel)/api-keys/actions.ts#revokeApiKeyAction",    "login",  "ok",  "403",  "403",  "403",   "403",   "403",  "403"],

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getCurrentUser } from "@/lib/auth/session";
+import { getSignedInUser } from "@/lib/auth/session";
+import { TWO_FACTOR_PATH } from "@/lib/totp/paths";
 import { homePathFor } from "@/lib/auth/roles";
 import { safeCallbackPath } from "@/lib/auth/callback-path";
 import { LoginForm } from "./_components/login-form";
@@ -12,8 +13,8 @@ export default async function LoginPage({
 }: {
   searchParams: Promise<{ callbackUrl?: string | string[] }>;
 }) {
-  const user = await getCurrentUser();
-  if (user) redirect(homePathFor(user.role));
+  const user = await getSignedInUser();
+  if (user) redirect(user.mustEnrolTotp ? TWO_FACTOR_PATH : homePathFor(user.role));
   const { callbackUrl } = await searchParams;
   return (
     <main className="flex min-h-screen items-center justify-center p-6">

@@ -4,7 +4,7 @@ import { signOutOtherSessionsAction } from "@/app/(auth)/actions";
 import { OwnSignIn } from "@/components/sessions/own-sign-in";
 import { getDb } from "@/db/client";
 import { ROLE_LABELS } from "@/lib/auth/roles";
-import { requireStaff } from "@/lib/auth/session";
+import { getSignedInUser, requireStaff } from "@/lib/auth/session";
 import { listOpenSessions } from "@/lib/auth/user-sessions";
 import { profileSearchParamsSchema } from "@/lib/profile/search-params";
 import { changeOwnPasswordAction } from "./actions";
@@ -38,6 +38,7 @@ export default async function StaffProfilePage({
         sessions={sessions}
         currentSessionId={user.sessionId}
         timeZone={user.timeZone}
+        totpEnabled={(await getSignedInUser())?.totpEnabled ?? false}
       />
     </div>
   );

@@ -3,7 +3,7 @@ import { connection } from "next/server";
 import { OwnSignIn } from "@/components/sessions/own-sign-in";
 import { getDb } from "@/db/client";
 import { ROLE_LABELS } from "@/lib/auth/roles";
-import { requirePortalUser } from "@/lib/auth/session";
+import { getSignedInUser, requirePortalUser } from "@/lib/auth/session";
 import { listOpenSessions } from "@/lib/auth/user-sessions";
 import { TIME_ZONES } from "@/lib/portal/schemas";
 import { profileSearchParamsSchema } from "@/lib/profile/search-params";
@@ -55,6 +55,7 @@ export default async function PortalProfilePage({
         sessions={sessions}
         currentSessionId={user.sessionId}
         timeZone={user.timeZone}
+        totpEnabled={(await getSignedInUser())?.totpEnabled ?? false}
       />
     </div>
   );

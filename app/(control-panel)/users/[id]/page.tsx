@@ -13,7 +13,9 @@ import {
   sendPasswordResetAction,
   setPortalAdminAction,
   setUserStatusAction,
+  resetTotpAction,
 } from "../actions";
+import { ResetTotpForm } from "@/components/totp/reset-totp-form";
 import { PortalAdminForm, ResetForm, RoleForm, StatusForm } from "./_components/user-actions";
 import { getAuditPolicy } from "@/lib/visibility/current-policy";
 
@@ -118,6 +120,21 @@ export default async function UserPage({
               <p className="text-sm text-slate-600">Enable the user to send a reset link.</p>
             ) : (
               <ResetForm action={sendPasswordResetAction} userId={id} />
+            )}
+          </section>
+          <section className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 className="mb-3 font-semibold">Two-factor sign-in</h2>
+            {self ? (
+              <p className="text-sm text-slate-600" data-testid="user-totp">
+                {user.totpEnabledAt ? "On." : "Off."} Yours is managed on your profile.
+              </p>
+            ) : (
+              <ResetTotpForm
+                action={resetTotpAction}
+                userId={id}
+                name={user.name}
+                enabled={user.totpEnabledAt !== null}
+              />
             )}
           </section>
           {portalUser ? (
