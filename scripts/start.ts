@@ -17,6 +17,7 @@ import { serveBackups } from "@/db/embedded/control-socket";
 import { connectsSeparately, migrateAsOwner } from "@/db/migrate";
 import { RuntimeRoleError } from "@/db/roles";
 import { startAuditSealer } from "@/lib/audit/chain/sealer";
+import { startAuditStreamer } from "@/lib/audit/stream/worker";
 import { DEMO_SIGN_INS, DEMO_PASSWORD, seedDemo } from "@/seed/demo/demo";
 import { hasDemoData, hasAnyUser } from "@/seed/demo/status";
 import { readConfig } from "@/lib/config";
@@ -176,6 +177,14 @@ async function main() {
     targets: { file: config.AUDIT_CHECKPOINT_FILE, url: config.AUDIT_CHECKPOINT_URL },
   });
   cleanups.push(() => sealer.stop());
+  const streamer = startAuditStreamer(database.db, {
+    intervalMs: config.AUDIT_STREAM_INTERVAL_MS,
+    policy: {
+      fileDir: config.AUDIT_STREAM_FILE_DIR,
+      allowHttpLoopback: config.AUDIT_STREAM_ALLOW_HTTP_LOOPBACK,
+    },
+  });
+  cleanups.push(() => streamer.stop());
 
   // Before Next loads: the app trusts only peer headers sealed with this process's secret.
   createPeerSealSecret();

@@ -12,3 +12,4 @@ export * from "./audit-log";
 export * from "./email-outbox";
 export * from "./app-settings";
 export * from "./audit-chain";
+export * from "./audit-stream";

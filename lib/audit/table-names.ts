@@ -16,6 +16,7 @@ export const AUDITED_TABLE_NAME_LIST = [
   "destinations",
   "email_outbox",
   "app_settings",
+  "audit_stream_destinations",
 ] as const;
 
 /** Tables named in audit entries without being written through the core (events, bulk loads). */

@@ -36,7 +36,7 @@ async function chainHead(db: DbOrTx): Promise<ChainHead> {
  * it exclusively no transaction holds an id that is not yet visible. Its own short transaction:
  * writers wait only for this one read.
  */
-function settledHorizon(db: Db): Promise<number> {
+export function settledHorizon(db: Db): Promise<number> {
   const [a, b] = HORIZON_LOCK;
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${a}::int, ${b}::int)`);
