@@ -11,14 +11,20 @@ export type AuditStreamer = { stop: () => Promise<void> };
  */
 export function startAuditStreamer(
   db: Db,
-  options: { intervalMs: number; policy: StreamPolicy; log?: (message: string) => void },
+  options: {
+    intervalMs: number;
+    policy: StreamPolicy;
+    /** Entries read per batch (the default suits production; tests make it small). */
+    batchSize?: number;
+    log?: (message: string) => void;
+  },
 ): AuditStreamer {
   const log = options.log ?? ((message: string) => console.error(message));
   let running: Promise<void> = Promise.resolve();
   let busy = false;
   const round = async () => {
     try {
-      await deliverAuditStream(db, { policy: options.policy });
+      await deliverAuditStream(db, { policy: options.policy, batchSize: options.batchSize });
     } catch (err) {
       log(
         `Audit streaming failed (retried next round): ${err instanceof Error ? err.message : String(err)}`,
