@@ -178,7 +178,7 @@ onServer("streaming the audit log to a SIEM (real Postgres)", () => {
       children.add(child);
       child.once("exit", () => children.delete(child));
       await new Promise<void>((resolve, reject) => {
-        child.stdout!.on("data", (chunk: Buffer) => {
+        child.stdout.on("data", (chunk: Buffer) => {
           if (chunk.toString().includes("ready")) resolve();
         });
         child.once("exit", (code) => reject(new Error(`worker exited (${code})`)));

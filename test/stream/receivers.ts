@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
 import type { AddressInfo } from "node:net";
+import { ENTRY_IDS_HEADER as ENTRY_IDS } from "@/lib/audit/stream/senders";
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "@/lib/webhooks/signature";
 import { splitOctetCounted } from "./rfc5424";
 
@@ -25,8 +26,6 @@ export type WebhookReceiver = {
   distinct: () => number;
   close: () => Promise<void>;
 };
-
-const ENTRY_IDS = "x-trunkline-entry-ids";
 
 function listen(server: Server | TcpServer): Promise<number> {
   return new Promise((resolve, reject) => {

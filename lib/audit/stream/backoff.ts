@@ -3,7 +3,7 @@
  * failure, capped at 5 minutes, with "equal jitter" (half fixed, half random) so destinations
  * that failed together do not all retry in the same instant.
  */
-export const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 5 * 60_000;
 
 export function retryDelayMs(attempts: number, random: () => number = Math.random): number {

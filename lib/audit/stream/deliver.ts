@@ -127,7 +127,7 @@ async function advance(tx: Tx, destinationId: number, through: number) {
  * enabled). One statement, so a destination enabled meanwhile is either seen or refills its
  * rows after (enableDestination re-queues from its cursor).
  */
-export async function pruneOutbox(db: Db, horizon: number): Promise<number> {
+async function pruneOutbox(db: Db, horizon: number): Promise<number> {
   const rows = await queryRows<{ entry_id: string | number }>(
     db,
     sql`delete from audit_outbox where entry_id <= coalesce(

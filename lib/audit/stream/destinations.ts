@@ -2,7 +2,6 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/db/client";
-import { queryRows } from "@/db/raw";
 import { auditStreamDestinations, auditStreamState } from "@/db/schema";
 import { operation } from "@/lib/actions/operation";
 import type { ActorContext } from "@/lib/audit/actor";
@@ -84,7 +83,7 @@ export async function createStreamDestination(
   return { id: after!.id };
 }
 
-export async function updateStreamDestination(
+async function updateStreamDestination(
   db: Db,
   actor: ActorContext,
   input: DestinationFields & { id: number; version: number },
@@ -133,7 +132,7 @@ export async function deleteStreamDestination(db: Db, actor: ActorContext, id: n
   }
 }
 
-export async function setStreamDestinationEnabled(
+async function setStreamDestinationEnabled(
   db: Db,
   actor: ActorContext,
   id: number,
@@ -182,7 +181,7 @@ export async function setStreamDestinationEnabled(
  * it and the entries are re-queued. Recorded as an entry in the same transaction. Only back:
  * skipping ahead would drop entries without a trace of which.
  */
-export async function replayStreamDestination(
+async function replayStreamDestination(
   db: Db,
   actor: ActorContext,
   id: number,
@@ -255,7 +254,7 @@ function testEntry(actor: ActorContext): StreamEntry {
 }
 
 /** "Send test": one synthetic entry now, outside the outbox; the outcome is audited. */
-export async function sendStreamTest(
+async function sendStreamTest(
   db: Db,
   actor: ActorContext,
   id: number,

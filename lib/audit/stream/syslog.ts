@@ -24,7 +24,7 @@ const paramValue = (value: string) => value.replace(/["\\\]]/g, (c) => `\\${c}`)
 
 export type SyslogOrigin = { host: string; procId: string };
 
-export const localOrigin = (): SyslogOrigin => ({
+const localOrigin = (): SyslogOrigin => ({
   host: hostname(),
   procId: String(process.pid),
 });

@@ -19,16 +19,16 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 const isHost = (v: string) => isIP(v) !== 0 || HOSTNAME.test(v);
 
-export const webhookTarget = z.object({
+const webhookTarget = z.object({
   url: z.string(),
   batchSize: z.number().int().min(1).max(500),
 });
-export const syslogTarget = z.object({
+const syslogTarget = z.object({
   host: z.string(),
   port: z.number().int().min(1).max(65535),
   transport: z.enum(["tcp", "tls"]),
 });
-export const fileTarget = z.object({ fileName: z.string() });
+const fileTarget = z.object({ fileName: z.string() });
 
 export type WebhookTarget = z.infer<typeof webhookTarget>;
 export type SyslogTarget = z.infer<typeof syslogTarget>;
@@ -48,7 +48,7 @@ export function parseStoredTarget(kind: string, target: unknown): StreamTarget {
 }
 
 /** Refuses a webhook URL the policy does not allow; null when it is fine. */
-export function webhookUrlProblem(raw: string, policy: StreamPolicy): string | null {
+function webhookUrlProblem(raw: string, policy: StreamPolicy): string | null {
   let url: URL;
   try {
     url = new URL(raw);
