@@ -95,6 +95,9 @@ async function main(): Promise<number> {
           AUTH_SECRET: authSecret,
           AUTH_TRUST_HOST: "true",
           AUDIT_CHECKPOINT_FILE: checkpointFile,
+          // The streaming spec's receiver is plain http on loopback; delivery within a second.
+          AUDIT_STREAM_ALLOW_HTTP_LOOPBACK: "true",
+          AUDIT_STREAM_INTERVAL_MS: "500",
         },
         port,
         timeoutMs: SERVER_TIMEOUT_MS,
