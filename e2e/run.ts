@@ -96,7 +96,7 @@ async function main(): Promise<number> {
           AUTH_TRUST_HOST: "true",
           AUDIT_CHECKPOINT_FILE: checkpointFile,
           // The streaming spec's receiver is plain http on loopback; delivery within a second.
-          AUDIT_STREAM_ALLOW_HTTP_LOOPBACK: "true",
+          AUDIT_STREAM_HTTP_LOOPBACK: "true",
           AUDIT_STREAM_INTERVAL_MS: "500",
         },
         port,

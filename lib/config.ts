@@ -51,7 +51,7 @@ const envSchema = databaseEnvSchema.extend({
     .transform((v) => (v ? v : undefined)),
   // Lets webhook destinations use plain http:// to a loopback address (tests, a local relay);
   // every other webhook must be https://.
-  AUDIT_STREAM_ALLOW_HTTP_LOOPBACK: z
+  AUDIT_STREAM_HTTP_LOOPBACK: z
     .enum(["true", "false", "1", "0", ""])
     .default("false")
     .transform((v) => v === "true" || v === "1"),

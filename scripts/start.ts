@@ -181,7 +181,7 @@ async function main() {
     intervalMs: config.AUDIT_STREAM_INTERVAL_MS,
     policy: {
       fileDir: config.AUDIT_STREAM_FILE_DIR,
-      allowHttpLoopback: config.AUDIT_STREAM_ALLOW_HTTP_LOOPBACK,
+      allowHttpLoopback: config.AUDIT_STREAM_HTTP_LOOPBACK,
     },
   });
   cleanups.push(() => streamer.stop());

@@ -35,12 +35,12 @@ const SECRET = "unit-test-secret-0123456789";
 
 let admin: CurrentUser;
 beforeAll(async () => {
-  process.env.AUDIT_STREAM_ALLOW_HTTP_LOOPBACK = "true";
+  process.env.AUDIT_STREAM_HTTP_LOOPBACK = "true";
   process.env.AUDIT_STREAM_FILE_DIR = fileDir;
   admin = asCurrent(await insertTestUser(database.db, { role: "admin" }));
 });
 afterAll(() => {
-  delete process.env.AUDIT_STREAM_ALLOW_HTTP_LOOPBACK;
+  delete process.env.AUDIT_STREAM_HTTP_LOOPBACK;
   delete process.env.AUDIT_STREAM_FILE_DIR;
   rmSync(fileDir, { recursive: true, force: true });
 });

@@ -6,6 +6,6 @@ export function streamPolicy(env: NodeJS.ProcessEnv = process.env): StreamPolicy
   const config = readConfig(env);
   return {
     fileDir: config.AUDIT_STREAM_FILE_DIR,
-    allowHttpLoopback: config.AUDIT_STREAM_ALLOW_HTTP_LOOPBACK,
+    allowHttpLoopback: config.AUDIT_STREAM_HTTP_LOOPBACK,
   };
 }
