@@ -72,7 +72,7 @@ async function tableCounts(): Promise<Record<string, number>> {
   const sql = db.sql;
   const tables = await sql<{ name: string }[]>`
     select tablename as name from pg_tables where schemaname = 'public'
-      and tablename not in ('audit_log', 'audit_chain', 'audit_signatures')
+      and tablename not in ('audit_log', 'audit_chain', 'audit_signatures', 'audit_outbox')
     order by 1`;
   const out: Record<string, number> = {};
   for (const { name } of tables) {
