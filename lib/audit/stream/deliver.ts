@@ -4,6 +4,7 @@ import type { Db, Tx } from "@/db/client";
 import { queryRows } from "@/db/raw";
 import { settledHorizon } from "@/lib/audit/chain/seal";
 import { retryDelayMs } from "./backoff";
+import { lockOutbox } from "./outbox-lock";
 import { readQueuedEntries, type StreamEntry } from "./payload";
 import { sendBatch } from "./senders";
 import { parseStoredTarget, type StreamPolicy } from "./target";
@@ -124,19 +125,22 @@ async function advance(tx: Tx, destinationId: number, through: number) {
 
 /**
  * Removes outbox rows every enabled destination has delivered (all settled ones when none is
- * enabled). One statement, so a destination enabled meanwhile is either seen or refills its
- * rows after (enableDestination re-queues from its cursor).
+ * enabled). Under the outbox lock: a destination created, enabled or replayed re-queues its
+ * entries under the same lock, so pruning never removes rows it has just put back.
  */
 async function pruneOutbox(db: Db, horizon: number): Promise<number> {
-  const rows = await queryRows<{ entry_id: string | number }>(
-    db,
-    sql`delete from audit_outbox where entry_id <= coalesce(
-          (select min(s.delivered_through) from audit_stream_state s
-             join audit_stream_destinations d on d.id = s.destination_id where d.enabled),
-          ${horizon})
-        returning entry_id`,
-  );
-  return rows.length;
+  return db.transaction(async (tx) => {
+    await lockOutbox(tx);
+    const rows = await queryRows<{ entry_id: string | number }>(
+      tx,
+      sql`delete from audit_outbox where entry_id <= coalesce(
+            (select min(s.delivered_through) from audit_stream_state s
+               join audit_stream_destinations d on d.id = s.destination_id where d.enabled),
+            ${horizon})
+          returning entry_id`,
+    );
+    return rows.length;
+  });
 }
 
 export async function deliverAuditStream(db: Db, options: DeliverOptions): Promise<RoundResult> {

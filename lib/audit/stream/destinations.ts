@@ -1,7 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db, Tx } from "@/db/client";
+import type { Db } from "@/db/client";
 import { auditStreamDestinations, auditStreamState } from "@/db/schema";
 import { operation } from "@/lib/actions/operation";
 import type { ActorContext } from "@/lib/audit/actor";
@@ -11,6 +11,7 @@ import { asStaleEdit } from "@/lib/audit/stale-edit";
 import { AppError } from "@/lib/errors";
 import type { StreamEntry } from "./payload";
 import { streamPolicy } from "./policy";
+import { requeueAfter } from "./outbox-lock";
 import { sendBatch } from "./senders";
 import {
   destinationFields,
@@ -49,14 +50,6 @@ function targetOrThrow(fields: DestinationFields, policy: StreamPolicy, secretRe
   return result;
 }
 
-/** Puts the entries after `cursor` back in the outbox (pruned while paused, or for a replay). */
-async function requeueAfter(tx: Tx, cursor: number) {
-  await tx.execute(
-    sql`insert into audit_outbox (entry_id) select id from audit_log where id > ${cursor}
-        on conflict do nothing`,
-  );
-}
-
 export async function createStreamDestination(
   db: Db,
   actor: ActorContext,
@@ -77,6 +70,8 @@ export async function createStreamDestination(
       await tx
         .insert(auditStreamState)
         .values({ destinationId: row!.id, deliveredThrough: startAfter });
+      // A prune may have removed entries after `startAfter` before this destination existed.
+      await requeueAfter(tx, startAfter);
       return row!.id;
     },
   });
