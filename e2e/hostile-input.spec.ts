@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
+import { BACKGROUND_TABLES } from "./harness/background-tables";
 import { auditDbForSpec } from "./audit-db";
 import { signInAs, submitLogin, type DemoRole } from "./fixtures";
 import { HOSTILE_TEXT } from "../test/hostile-payloads";
@@ -72,7 +73,7 @@ async function tableCounts(): Promise<Record<string, number>> {
   const sql = db.sql;
   const tables = await sql<{ name: string }[]>`
     select tablename as name from pg_tables where schemaname = 'public'
-      and tablename not in ('audit_log', 'audit_chain', 'audit_signatures')
+      and tablename not in ('audit_log', 'audit_signatures') and tablename <> all(${[...BACKGROUND_TABLES]})
     order by 1`;
   const out: Record<string, number> = {};
   for (const { name } of tables) {

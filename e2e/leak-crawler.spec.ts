@@ -53,6 +53,30 @@ test.beforeAll(async ({ browser }) => {
     }
   }
 });
+/**
+ * A SIEM destination with a signing secret, added by the admin through the streaming page, so
+ * every crawl (the admin's of that page and its edit form included) has a secret to never receive.
+ */
+const PROBE_SIEM = { name: "Crawler probe SIEM", secret: "crawler-probe-siem-secret-5f1c9a" };
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(60_000);
+  const context = await contextAs(browser, "admin");
+  try {
+    const page = await context.newPage();
+    await page.goto("/audit-log/streaming");
+    if ((await page.getByRole("heading", { name: PROBE_SIEM.name }).count()) > 0) return;
+    const form = page.getByRole("form", { name: "Add a destination" });
+    await form.getByLabel("Name").fill(PROBE_SIEM.name);
+    await form.getByLabel("URL").fill("https://siem.invalid/ingest");
+    await form.getByLabel("Signing secret").fill(PROBE_SIEM.secret);
+    await form.getByRole("button", { name: "Add destination" }).click();
+    await expect(page.getByRole("heading", { name: PROBE_SIEM.name })).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
+
 const MAX_PAGES = Number(process.env.LEAK_MAX_PAGES ?? 200);
 const MIN_ENTRIES = 50;
 

@@ -97,6 +97,9 @@ async function main(): Promise<number> {
           AUDIT_CHECKPOINT_FILE: checkpointFile,
           // Watches notify within seconds, so e2e/watches.spec.ts waits seconds, not a minute.
           WATCH_INTERVAL_SECONDS: "2",
+          // The streaming spec's receiver is plain http on loopback; delivery within a second.
+          AUDIT_STREAM_HTTP_LOOPBACK: "true",
+          AUDIT_STREAM_INTERVAL_MS: "500",
         },
         port,
         timeoutMs: SERVER_TIMEOUT_MS,

@@ -42,6 +42,22 @@ const envSchema = databaseEnvSchema.extend({
   // How often one app instance looks for new entries matching saved watches (lib/watches/):
   // a watch notifies within this interval plus the send.
   WATCH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(20),
+  // How often each app instance looks for audit entries to stream to SIEM destinations
+  // (lib/audit/stream/); one instance at a time delivers to each destination.
+  AUDIT_STREAM_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  // The only folder NDJSON file destinations may write in (file names only, no paths); unset,
+  // file destinations are refused, so an admin cannot make the app write anywhere.
+  AUDIT_STREAM_FILE_DIR: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  // Lets webhook destinations use plain http:// to a loopback address (tests, a local relay);
+  // every other webhook must be https://.
+  AUDIT_STREAM_HTTP_LOOPBACK: z
+    .enum(["true", "false", "1", "0", ""])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

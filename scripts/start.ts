@@ -18,6 +18,7 @@ import { connectsSeparately, migrateAsOwner } from "@/db/migrate";
 import { RuntimeRoleError } from "@/db/roles";
 import { startAuditSealer } from "@/lib/audit/chain/sealer";
 import { startWatchNotifier } from "@/lib/watches/notifier";
+import { startAuditStreamer } from "@/lib/audit/stream/worker";
 import { DEMO_SIGN_INS, DEMO_PASSWORD, seedDemo } from "@/seed/demo/demo";
 import { hasDemoData, hasAnyUser } from "@/seed/demo/status";
 import { readConfig } from "@/lib/config";
@@ -182,6 +183,14 @@ async function main() {
     appUrl: config.APP_URL,
   });
   cleanups.push(() => notifier.stop());
+  const streamer = startAuditStreamer(database.db, {
+    intervalMs: config.AUDIT_STREAM_INTERVAL_MS,
+    policy: {
+      fileDir: config.AUDIT_STREAM_FILE_DIR,
+      allowHttpLoopback: config.AUDIT_STREAM_HTTP_LOOPBACK,
+    },
+  });
+  cleanups.push(() => streamer.stop());
 
   // Before Next loads: the app trusts only peer headers sealed with this process's secret.
   createPeerSealSecret();

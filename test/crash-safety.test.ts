@@ -165,6 +165,8 @@ describe.concurrent("the embedded database killed with SIGKILL", () => {
           ...ready.counts,
           "public.audit_log": ready.counts["public.audit_log"]! + entries.length,
           "public.audit_signatures": ready.counts["public.audit_signatures"]! + entries.length,
+          // queued for SIEM streaming with each entry (no worker runs here to prune it)
+          "public.audit_outbox": ready.counts["public.audit_outbox"]! + entries.length,
         });
         console.info(
           `writer round ${round}: acks ${ready.next}..${lastAck} (${acked.length}), ` +

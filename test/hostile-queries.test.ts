@@ -64,7 +64,9 @@ const counts = async () => {
 };
 
 /** Tables a read may change: its GET entry, the key's rate-limit bucket and last use. */
-const READ_WRITES = /^(audit_log|audit_chain|audit_signatures|api_key_usage|api_rate_limits)$/;
+// (audit_outbox: every entry is queued for SIEM streaming in its own transaction)
+const READ_WRITES =
+  /^(audit_log|audit_chain|audit_signatures|audit_outbox|api_key_usage|api_rate_limits)$/;
 const stable = (c: Record<string, number>) =>
   Object.fromEntries(Object.entries(c).filter(([k]) => !READ_WRITES.test(k)));
 

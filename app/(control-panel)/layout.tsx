@@ -11,6 +11,7 @@ const NAV: (NavItem & { permission: Permission | null })[] = [
   // Exact: the integrity page below it has its own link.
   { href: "/audit-log", label: "Audit log", permission: "audit:read", exact: true },
   { href: "/audit-log/integrity", label: "Audit integrity", permission: "audit:verify" },
+  { href: "/audit-log/streaming", label: "SIEM streaming", permission: "audit:stream" },
   { href: "/accounts", label: "Accounts", permission: "accounts:read" },
   { href: "/cdrs", label: "CDRs", permission: "cdr:read" },
   { href: "/reports/breakout", label: "Breakout report", permission: "cdr:read" },

@@ -14,3 +14,4 @@ export * from "./app-settings";
 export * from "./audit-chain";
 export * from "./watches";
 export * from "./totp";
+export * from "./audit-stream";

@@ -15,7 +15,7 @@ import type { ForbiddenKind, ForbiddenValue } from "./matcher";
  * DOMAIN.md (not from what the app chose to select), minus what is legitimately theirs:
  *
  * - everyone: password hashes, invitation/reset token hashes, TOTP secrets, API key secret
- *   hashes, carriers' own portal passwords, the server's AUTH_SECRET and database URL; outside
+ *   hashes, SIEM webhook signing secrets, carriers' own portal passwords, the server's AUTH_SECRET and database URL; outside
  *   the admin-only outbox, the single-use tokens inside queued emails;
  * - without the IP column (column_permissions, else the role defaults of audit-columns.ts): every
  *   client IP of the audit log and of sign-in attempts;
@@ -173,6 +173,11 @@ export async function forbiddenFor(
   for (const a of await sql<{ name: string; carrier_portal_password: string | null }[]>`
       select name, carrier_portal_password from accounts`) {
     add("secret", `accounts.carrier_portal_password of ${a.name}`, [a.carrier_portal_password]);
+  }
+  // SIEM webhook secrets sign the audit stream: whoever reads one can forge entries to the SIEM.
+  for (const d of await sql<{ name: string; secret: string | null }[]>`
+      select name, secret from audit_stream_destinations`) {
+    add("secret", `audit_stream_destinations.secret of "${d.name}"`, [d.secret]);
   }
   add("secret", "AUTH_SECRET of the server", [extras.authSecret]);
   add("secret", "MIGRATION_DATABASE_URL of the server", [extras.databaseUrl]);

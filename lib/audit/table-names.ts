@@ -17,6 +17,7 @@ export const AUDITED_TABLE_NAME_LIST = [
   "email_outbox",
   "app_settings",
   "watches",
+  "audit_stream_destinations",
 ] as const;
 
 /** Tables named in audit entries without being written through the core (events, bulk loads). */

@@ -4,6 +4,7 @@ import {
   accounts,
   apiKeys,
   appSettings,
+  auditStreamDestinations,
   brandingAssets,
   brandingVersions,
   cdrFieldSettings,
@@ -194,6 +195,16 @@ export const AUDITED_TABLES = {
     // A portal user's watch is in their account's log; staff watches in no account's.
     accountId: (row) => num(row.accountId),
     relatedIds: (row) => [`user:${String(row.ownerUserId)}`],
+  },
+  audit_stream_destinations: {
+    table: auditStreamDestinations,
+    pk: auditStreamDestinations.id,
+    noun: () => "SIEM destination",
+    name: (row) => `${String(row.name)} (${String(row.kind)})`,
+    // Signs webhook requests: whoever holds it can forge them.
+    secretFields: ["secret"],
+    quietFields: [],
+    accountId: () => null,
   },
 } satisfies Record<string, AuditedTableDef>;
 

@@ -10,6 +10,8 @@ const PERMISSIONS = [
   "audit:export",
   // Run the audit chain's verification from the Control Panel and read its results: admin, auditor.
   "audit:verify",
+  // Stream the whole audit log to a SIEM (destinations, replay): admin only.
+  "audit:stream",
   "accounts:read",
   // Internal notes, a carrier's portal credentials and its account manager: the operator's own.
   "accounts:read-private",

@@ -11,6 +11,8 @@
  */
 import { saveDraftOperation } from "@/lib/branding/draft";
 import { uploadImageOperation } from "@/lib/branding/upload";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it, vi } from "vitest";
@@ -21,6 +23,7 @@ import { API_KEY_NOT_FOUND, generateApiKey } from "@/lib/api-keys/keys";
 import { ONLY_ADMINS_MANAGE_API_KEYS } from "@/lib/api-keys/portal-keys";
 import { systemActor } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
+import { createStreamDestination } from "@/lib/audit/stream/destinations";
 import { actorForUser } from "@/lib/auth/actor-for-user";
 import type { CurrentUser } from "@/lib/auth/session";
 import { getDraft } from "@/lib/branding/queries";
@@ -308,6 +311,19 @@ const staffTarget = async () => String((await insertTestUser(db, { role: "suppor
 const portalTarget = async () =>
   String((await insertTestUser(db, { role: "customer", accountId: fx.customerAccount })).id);
 
+const streamDir = mkdtempSync(path.join(tmpdir(), "trunkline-authz-stream-"));
+/** A SIEM destination to act on: an NDJSON file, so "Send test" succeeds without a network. */
+const streamDestination = async () => {
+  process.env.AUDIT_STREAM_FILE_DIR = streamDir;
+  const { id } = await createStreamDestination(
+    db,
+    systemActor("test"),
+    { name: unique("SIEM"), kind: "file", fileName: "authz.ndjson" },
+    { fileDir: streamDir, allowHttpLoopback: false },
+  );
+  return String(id);
+};
+
 const ACCOUNT_FIELDS = { creditLimit: "0", channels: "0", cps: "0" };
 const INGRESS_FIELDS = { channels: "0", cps: "0", maxDurationS: "3600", status: "active" };
 
@@ -477,6 +493,32 @@ const INPUTS: Record<string, InputFor> = {
     return { surface: "breakout", userId };
   },
   "app/(control-panel)/audit-log/integrity/actions.ts#verifyAuditLogAction": async () => ({}),
+  "app/(control-panel)/audit-log/streaming/actions.ts#createStreamDestinationAction": async () => ({
+    name: unique("SIEM"),
+    kind: "webhook",
+    url: "https://siem.example.com/in",
+    secret: "a-signing-secret-0123456789",
+    batchSize: "10",
+  }),
+  "app/(control-panel)/audit-log/streaming/actions.ts#updateStreamDestinationAction": async () => ({
+    id: await streamDestination(),
+    version: "1",
+    name: unique("SIEM"),
+    kind: "file",
+    fileName: "authz-renamed.ndjson",
+  }),
+  "app/(control-panel)/audit-log/streaming/actions.ts#deleteStreamDestinationAction": async () => ({
+    id: await streamDestination(),
+  }),
+  "app/(control-panel)/audit-log/streaming/actions.ts#setStreamDestinationEnabledAction":
+    async () => ({ id: await streamDestination(), enabled: "false" }),
+  "app/(control-panel)/audit-log/streaming/actions.ts#replayStreamDestinationAction": async () => ({
+    id: await streamDestination(),
+    fromId: "1",
+  }),
+  "app/(control-panel)/audit-log/streaming/actions.ts#sendStreamTestAction": async () => ({
+    id: await streamDestination(),
+  }),
   "app/(control-panel)/branding/actions.ts#saveDraftAction": async () =>
     draftForm({ portalName: unique("Portal") }),
   "app/(control-panel)/branding/actions.ts#publishAction": async () => {

@@ -84,6 +84,8 @@ export const PAGE_ROWS = rows([
   // audit:verify — the chain's last verification and "Verify now": admin and auditor.
   ["page /audit-log/watches",                 "login",  "ok",   "ok",   "ok",   "ok",    "home",  "home", "home"],
   ["page /audit-log/integrity",               "login",  "ok",   "403",  "ok",   "403",   "home",  "home", "home"],
+  // audit:stream — SIEM destinations (targets, delivery state): admin only.
+  ["page /audit-log/streaming",               "login",  "ok",   "403",  "403",  "403",   "home",  "home", "home"],
   ["page /accounts",                          "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
   ["page /accounts/new",                      "login",  "ok",   "ok",   "403",  "403",   "home",  "home", "home"],
   ["page /accounts/[id]",                     "login",  "ok",   "ok",   "ok",   "403",   "home",  "home", "home"],
@@ -177,6 +179,13 @@ export const ACTION_ROWS = rows([
   ["action app/(control-panel)/profile/actions.ts#changeOwnPasswordAction", "login", "ok",  "ok",   "ok",   "ok",    "403",   "403",  "403"],
   // audit:verify — admin and auditor; an allowed run writes its result and a GENERATE entry
   ["action app/(control-panel)/audit-log/integrity/actions.ts#verifyAuditLogAction","login","ok","403","ok","403","403","403","403"],
+  // audit:stream — admin only; each allowed change is an audit entry
+  ["action app/(control-panel)/audit-log/streaming/actions.ts#createStreamDestinationAction","login","ok","403","403","403","403","403","403"],
+  ["action app/(control-panel)/audit-log/streaming/actions.ts#updateStreamDestinationAction","login","ok","403","403","403","403","403","403"],
+  ["action app/(control-panel)/audit-log/streaming/actions.ts#deleteStreamDestinationAction","login","ok","403","403","403","403","403","403"],
+  ["action app/(control-panel)/audit-log/streaming/actions.ts#setStreamDestinationEnabledAction","login","ok","403","403","403","403","403","403"],
+  ["action app/(control-panel)/audit-log/streaming/actions.ts#replayStreamDestinationAction","login","ok","403","403","403","403","403","403"],
+  ["action app/(control-panel)/audit-log/streaming/actions.ts#sendStreamTestAction","login","ok","403","403","403","403","403","403"],
   // accounts:manage — admin and support
   ["action app/(control-panel)/accounts/actions.ts#createAccountAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
   ["action app/(control-panel)/accounts/actions.ts#updateAccountAction",   "login",  "ok",  "ok",   "403",  "403",   "403",   "403",  "403"],
