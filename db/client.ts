@@ -33,16 +33,7 @@ type OpenDatabase = {
 
 /** The embedded database, with what backup and export need beyond queries. */
 export type EmbeddedDatabase = OpenDatabase & { kind: "pglite"; client: PGlite; lock: FolderLock };
-/** Stops a LISTEN started with `listen`. */
-export type Unlisten = () => Promise<void>;
-export type ServerDatabase = OpenDatabase & {
-  kind: "postgres";
-  /**
-   * LISTEN on one connection of its own (postgres.js opens it beside the pool and listens again
-   * after a reconnect); `onNotify` gets each notification's payload.
-   */
-  listen: (channel: string, onNotify: (payload: string) => void) => Promise<Unlisten>;
-};
+export type ServerDatabase = OpenDatabase & { kind: "postgres" };
 export type Database = EmbeddedDatabase | ServerDatabase;
 
 export class DatabaseUnavailableError extends Error {}
@@ -115,10 +106,6 @@ export async function openPostgres(
     kind: "postgres",
     location: where,
     close: () => sql.end({ timeout: 5 }),
-    listen: async (channel, onNotify) => {
-      const meta = await sql.listen(channel, onNotify);
-      return () => meta.unlisten();
-    },
   };
 }
 

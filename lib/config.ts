@@ -39,6 +39,9 @@ const envSchema = databaseEnvSchema.extend({
     .pipe(z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional()),
   // How often each app instance seals new audit entries into the chain.
   AUDIT_SEAL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  // How often an app instance with a live tail open asks for the settled horizon
+  // (lib/audit/live/hub.ts): a new entry reaches an open tail within about this interval.
+  AUDIT_LIVE_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   // How often one app instance looks for new entries matching saved watches (lib/watches/):
   // a watch notifies within this interval plus the send.
   WATCH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(20),

@@ -5,9 +5,9 @@ import type { Db } from "@/db/client";
 import { queryRows } from "@/db/raw";
 import * as schema from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
+import { settledHorizon } from "@/lib/audit/chain/seal";
 import { recordAuditEvent, type AuditEvent } from "@/lib/audit/core";
 import { AuditLiveHub } from "@/lib/audit/live/hub";
-import { auditLogSource } from "@/lib/audit/live/notifications";
 import { openLiveStream } from "@/lib/audit/live/stream";
 import type { AuditRowView } from "@/lib/audit/row-view";
 import {
@@ -22,9 +22,9 @@ import { setUpTestDatabase } from "./db";
 import { insertTestAccount, insertTestUser } from "./factories";
 
 /**
- * The live tail on the embedded database with the real trigger (migration 0014) and LISTEN:
- * the hub gathers announced ids and wakes each stream once, each stream reads once per wake-up
- * within its viewer's policy, resumes after an id, and ends with its session.
+ * The live tail on the embedded database: while a stream is open the hub polls the settled
+ * horizon and wakes each stream once per advance, each stream reads once per wake-up within its
+ * viewer's policy, resumes after an id, and ends with its session; writers pay nothing.
  */
 
 const database = setUpTestDatabase();
@@ -55,7 +55,7 @@ function event(accountId: number | null, message: string): AuditEvent {
   };
 }
 
-/** Entries written in one transaction: their notifications arrive together, at its commit. */
+/** Entries written in one transaction: they settle together, at its commit. */
 async function writeTogether(events: AuditEvent[]): Promise<number[]> {
   return database.db.transaction(async (tx) => {
     const ids: number[] = [];
@@ -83,12 +83,10 @@ function countingDb(): { db: Db; count: () => number } {
   return { db, count: () => n };
 }
 
-function newHub(options: { coalesceMs?: number; pollMs?: number } = {}) {
-  const hub = new AuditLiveHub(auditLogSource({ kind: "pglite", ...database }), {
-    coalesceMs: options.coalesceMs ?? 300,
-    pollMs: options.pollMs ?? 60_000,
-  });
-  return hub;
+const horizon = () => settledHorizon(database.db);
+
+function newHub(options: { pollMs?: number } = {}) {
+  return new AuditLiveHub(horizon, { pollMs: options.pollMs ?? 100 });
 }
 
 type Received = { event: string; id?: number; data: unknown };
@@ -183,66 +181,60 @@ function stream(
 }
 
 describe("the hub", () => {
-  it("announces each committed entry's id, gathered into one wake-up per interval", async () => {
+  it("wakes each subscriber once per horizon advance, with the new horizon", async () => {
     const hub = newHub();
-    const wakes: number[][] = [];
-    cleanup.push(await hub.subscribe((ids) => wakes.push([...ids])));
+    const wakes: number[] = [];
+    cleanup.push(await hub.subscribe((h) => wakes.push(h)));
+    await sleep(300);
+    expect(wakes).toEqual([]); // nothing written: nobody is woken
     const ids = await writeTogether([event(acme, "a"), event(acme, "b"), event(zephyr, "c")]);
+    await sleep(400);
+    expect(wakes).toEqual([Math.max(...ids)]);
     const more = await recordAuditEvent(database.db, actor(), event(acme, "d"));
-    await sleep(700);
-    expect(wakes).toEqual([[...ids, more]]);
+    await sleep(400);
+    expect(wakes).toEqual([Math.max(...ids), more]);
   });
 
-  it("never announces an entry whose transaction rolled back", async () => {
+  it("never wakes anyone for an entry whose transaction rolled back", async () => {
     const hub = newHub();
-    const wakes: number[][] = [];
-    cleanup.push(await hub.subscribe((ids) => wakes.push([...ids])));
+    const wakes: number[] = [];
+    cleanup.push(await hub.subscribe((h) => wakes.push(h)));
     await expect(
       database.db.transaction(async (tx) => {
         await recordAuditEvent(tx, actor(), event(acme, "rolled back"));
         throw new Error("roll back");
       }),
     ).rejects.toThrow("roll back");
-    await sleep(500);
+    await sleep(400);
     expect(wakes).toEqual([]);
   });
 
-  it("wakes streams from the poll when an entry came without its notification", async () => {
+  it("polls once per instance while a stream is open, and queries nothing when idle", async () => {
+    let polls = 0;
     const hub = new AuditLiveHub(
-      { ...auditLogSource({ kind: "pglite", ...database }), listen: async () => async () => {} },
-      { coalesceMs: 50, pollMs: 200 },
-    );
-    const wakes: number[][] = [];
-    cleanup.push(await hub.subscribe((ids) => wakes.push([...ids])));
-    await sleep(300);
-    expect(wakes).toEqual([]); // nothing new: the poll wakes nobody
-    await recordAuditEvent(database.db, actor(), event(acme, "unannounced"));
-    await sleep(400);
-    expect(wakes).toEqual([[]]);
-  });
-
-  it("stops listening when the last stream leaves", async () => {
-    let listening = 0;
-    const source = auditLogSource({ kind: "pglite", ...database });
-    const hub = new AuditLiveHub({
-      ...source,
-      listen: async (onId) => {
-        listening++;
-        const stop = await source.listen(onId);
-        return async () => {
-          listening--;
-          await stop();
-        };
+      async () => {
+        polls++;
+        return horizon();
       },
-    });
+      { pollMs: 100 },
+    );
+    await sleep(250);
+    expect(polls).toBe(0); // no stream: no query
     const a = await hub.subscribe(() => {});
     const b = await hub.subscribe(() => {});
-    expect(listening).toBe(1); // one LISTEN per instance, not per stream
+    expect(polls).toBe(1); // one horizon for the instance, not one per stream
+    expect(hub.horizon).toBe(await maxId());
+    await sleep(500);
+    // Every 100 ms for the instance: at most 6 by now; one poll per stream would make it ~11.
+    const open = polls;
+    expect(open).toBeGreaterThan(1);
+    expect(open).toBeLessThanOrEqual(7);
     a();
-    expect(listening).toBe(1);
     b();
     await sleep(50);
-    expect(listening).toBe(0);
+    const closed = polls;
+    await sleep(350);
+    expect(polls).toBe(closed); // the last stream left: the hub stops polling
     expect(hub.size).toBe(0);
   });
 });
@@ -256,14 +248,16 @@ describe("a live stream", () => {
     const since = await maxId();
     const a = reader(stream(hub, policy, { db: first.db, since }));
     const b = reader(stream(hub, policy, { db: second.db, since }));
-    await a.waitFor(() => first.count() === 1 && second.count() === 1, "the catch-up reads");
+    await sleep(250);
+    expect([first.count(), second.count()]).toEqual([0, 0]); // nothing new: nothing read
 
     const ids = await writeTogether(Array.from({ length: 8 }, (_, i) => event(acme, `burst ${i}`)));
     await a.waitFor(() => a.rows().length === 8, "the burst on stream a");
     await b.waitFor(() => b.rows().length === 8, "the burst on stream b");
-    expect(first.count()).toBe(2);
-    expect(second.count()).toBe(2);
-    // Newest first, as the table shows them; the event's id is the highest sent.
+    await sleep(300);
+    expect(first.count()).toBe(1);
+    expect(second.count()).toBe(1);
+    // Newest first, as the table shows them; the event's id is the horizon read up to.
     expect(a.rows().map((r) => r[0])).toEqual([...ids].reverse());
     expect(a.events.at(-1)?.id).toBe(Math.max(...ids));
   });
@@ -329,18 +323,32 @@ describe("a live stream", () => {
     expect(s.rows()[2]![0]).toBe(next);
   });
 
-  it("sends an entry announced late (committed after a higher id) once", async () => {
-    const hub = newHub({ coalesceMs: 50 });
+  it("reads a burst larger than its cap in several queries, each entry once", async () => {
+    const hub = newHub();
     const { policy } = await policyFor("admin", null);
-    const [late, later] = await writeTogether([event(acme, "late"), event(acme, "later")]);
-    // As if `later` had committed first and been sent: the stream starts past `late`.
-    const s = reader(stream(hub, policy, { since: later!, params: { q: `account:${acme}` } }));
-    await sleep(100);
-    await database.db.execute(sql`select pg_notify('trunkline_audit', ${String(late)})`);
-    await s.waitFor(() => s.rows().length === 1, "the late entry");
-    await database.db.execute(sql`select pg_notify('trunkline_audit', ${String(late)})`);
+    const counted = countingDb();
+    const s = reader(
+      openLiveStream({
+        db: counted.db,
+        hub,
+        policy,
+        params: parseAuditPageParams({ q: `account:${acme}` }),
+        since: await maxId(),
+        recheck: async () => policy,
+        batch: 3,
+      }),
+    );
+    await sleep(150);
+    const ids = await writeTogether(Array.from({ length: 7 }, (_, i) => event(acme, `big ${i}`)));
+    await s.waitFor(() => s.rows().length === 7, "the burst");
     await sleep(300);
-    expect(s.rows().map((r) => r[0])).toEqual([late]);
+    expect(counted.count()).toBe(3);
+    expect(s.rows().map((r) => r[0])).toEqual([
+      ...ids.slice(0, 3).reverse(),
+      ...ids.slice(3, 6).reverse(),
+      ids[6],
+    ]);
+    expect(s.events.at(-1)?.id).toBe(ids[6]);
   });
 
   it("ends when the viewer's session ends, and stops reading", async () => {

@@ -1,56 +1,47 @@
 /**
- * One per app instance: hears about new audit entries and wakes the open live tails.
+ * One per app instance: finds out that new audit entries are there and wakes the open live tails.
  *
- * Cost, which is the point of this design: the database sends each new entry's id once per
- * instance (one LISTEN connection, see notifications.ts), ids are gathered for `coalesceMs`, and
- * each open stream then runs ONE query for its own search, within its viewer policy, for the
- * whole batch. With nothing written, no stream queries anything: the only work is the fallback
- * poll, one `select max(id)` per instance every `pollMs` while at least one stream is open, which
- * wakes the streams if an entry arrived without its notification (a LISTEN connection lost for
- * a while). With no stream open, the hub stops listening and polling altogether.
+ * Cost, which is the point of this design: writers pay nothing for it (no trigger, no NOTIFY,
+ * whose commit-time lock would serialise every audited write for a feature few have open). While
+ * at least one stream is open, the hub asks for the settled horizon (settledHorizon in
+ * lib/audit/chain/seal.ts: every id at or below it is final) once every `pollMs`, ONE cheap query
+ * per instance whatever the number of streams. When the horizon moves, each stream runs ONE query
+ * for its own search, within its viewer policy, for the ids past what it sent up to the horizon.
+ * With nothing written, no stream queries anything; with no stream open, the hub queries nothing.
+ *
+ * Because only settled ids are read, an entry can never commit below what a stream has passed:
+ * a stream (and a reconnect resuming after its last id) misses nothing and sends nothing twice.
  */
 
-/** Where the hub hears of new entries. */
-export type LiveSource = {
-  /** Starts listening; each committed entry's id is passed to `onId`. Resolves to stop. */
-  listen: (onId: (id: number) => void) => Promise<() => Promise<void>>;
-  /** The highest entry id now, for the fallback poll. */
-  maxId: () => Promise<number>;
-};
+/** The settled horizon now: no entry at or below it is still to commit. */
+export type HorizonSource = () => Promise<number>;
 
-/**
- * A stream's wake-up: the ids announced since the last one (empty when the poll found entries
- * whose notifications were missed; the stream then reads past what it sent).
- */
-export type LiveSubscriber = (ids: readonly number[]) => void;
+/** A stream's wake-up: the new horizon, up to which it may read. */
+export type LiveSubscriber = (horizon: number) => void;
 
-export type HubOptions = { coalesceMs?: number; pollMs?: number; onError?: (err: unknown) => void };
+export type HubOptions = { pollMs?: number; onError?: (err: unknown) => void };
 
 export class AuditLiveHub {
   private readonly subscribers = new Set<LiveSubscriber>();
-  private buffer: number[] = [];
-  private flushTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private starting: Promise<void> | null = null;
-  private unlisten: (() => Promise<void>) | null = null;
-  /** The highest id heard of or polled: the poll wakes the streams only past it. */
-  private highest = 0;
-  private readonly coalesceMs: number;
+  /** Bumped at each stop, so a poll still running from before never schedules another. */
+  private generation = 0;
+  private known = 0;
   private readonly pollMs: number;
   private readonly onError: (err: unknown) => void;
 
   constructor(
-    private readonly source: LiveSource,
+    private readonly horizonNow: HorizonSource,
     options: HubOptions = {},
   ) {
-    this.coalesceMs = options.coalesceMs ?? 500;
-    this.pollMs = options.pollMs ?? 5000;
+    this.pollMs = options.pollMs ?? 1000;
     this.onError = options.onError ?? ((err) => console.error("audit live tail:", err));
   }
 
   /**
-   * Adds a stream. Resolves once the hub is listening, so an entry committed after that is
-   * announced to it: a stream reads what it missed only after this (no gap in between).
+   * Adds a stream. Resolves once the hub knows a horizon (`horizon`) and polls past it, so the
+   * stream reads up to `horizon` itself and is woken for everything after (no gap in between).
    */
   async subscribe(subscriber: LiveSubscriber): Promise<() => void> {
     this.subscribers.add(subscriber);
@@ -61,25 +52,20 @@ export class AuditLiveHub {
     };
   }
 
+  /** The highest settled horizon this hub has seen. */
+  get horizon(): number {
+    return this.known;
+  }
+
   get size(): number {
     return this.subscribers.size;
   }
 
   private start(): Promise<void> {
     this.starting ??= (async () => {
-      try {
-        this.unlisten = await this.source.listen((id) => this.heard(id));
-      } catch (err) {
-        // The poll still finds new entries, a few seconds late.
-        this.onError(err);
-      }
-      try {
-        this.highest = Math.max(this.highest, await this.source.maxId());
-      } catch (err) {
-        this.onError(err);
-      }
-      this.pollTimer = setInterval(() => void this.poll(), this.pollMs);
-      this.pollTimer.unref();
+      // No wake-up here: each new subscriber reads up to `horizon` itself once this resolves.
+      await this.poll(false);
+      this.schedule(this.generation);
     })();
     return this.starting;
   }
@@ -91,58 +77,38 @@ export class AuditLiveHub {
     // A stream may have subscribed while this one was leaving.
     if (this.subscribers.size > 0 || this.starting !== started) return;
     this.starting = null;
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.pollTimer = this.flushTimer = null;
-    this.buffer = [];
-    const unlisten = this.unlisten;
-    this.unlisten = null;
-    await unlisten?.().catch(this.onError);
+    this.generation++;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
   }
 
-  private heard(id: number) {
-    if (!Number.isSafeInteger(id)) return;
-    this.buffer.push(id);
-    this.flushTimer ??= setTimeout(() => this.flush(), this.coalesceMs);
+  /** The next poll once this one is done: a poll waiting on a writer never overlaps another. */
+  private schedule(generation: number) {
+    if (generation !== this.generation) return;
+    this.pollTimer = setTimeout(() => {
+      void this.poll(true).then(() => this.schedule(generation));
+    }, this.pollMs);
+    this.pollTimer.unref();
   }
 
-  private flush() {
-    this.flushTimer = null;
-    const ids = this.buffer;
-    this.buffer = [];
-    if (ids.length === 0) return;
-    this.highest = maxOf(this.highest, ids);
-    this.wakeAll(ids);
-  }
-
-  private async poll() {
+  private async poll(wake: boolean) {
     try {
-      const max = await this.source.maxId();
-      // Ids still waiting in the buffer are as good as heard: their flush wakes the streams.
-      const heard = maxOf(this.highest, this.buffer);
-      if (max > heard) {
-        this.highest = max;
-        this.wakeAll([]);
-      }
+      const horizon = await this.horizonNow();
+      if (horizon <= this.known) return;
+      this.known = horizon;
+      if (wake) this.wakeAll(horizon);
     } catch (err) {
       this.onError(err);
     }
   }
 
-  private wakeAll(ids: readonly number[]) {
+  private wakeAll(horizon: number) {
     for (const subscriber of this.subscribers) {
       try {
-        subscriber(ids);
+        subscriber(horizon);
       } catch (err) {
         this.onError(err);
       }
     }
   }
-}
-
-/** A burst can hold more ids than a spread may pass as arguments. */
-function maxOf(start: number, ids: readonly number[]): number {
-  let max = start;
-  for (const id of ids) if (id > max) max = id;
-  return max;
 }

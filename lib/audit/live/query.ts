@@ -1,5 +1,6 @@
-import type { SQL } from "drizzle-orm";
+import { and, lte, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { auditLog } from "@/db/schema";
 import {
   DEFAULT_SORT,
   findAuditEntriesAfter,
@@ -32,12 +33,12 @@ const shape = (view: LiveView, rows: AuditListRow[]): AuditRowView[] => {
   return rows.map((row) => auditRowView(row, columns, view.policy.viewer.timeZone));
 };
 
-/** Entries past `afterId` (and the late `alsoIds`) that the view shows, oldest first. */
+/** Entries past `afterId` up to the settled `upTo` that the view shows, oldest first. */
 export async function readLiveRows(
   db: DbOrTx,
   view: LiveView,
   afterId: number,
-  alsoIds: readonly number[],
+  upTo: number,
   limit: number,
 ): Promise<AuditRowView[]> {
   const { scope, visible } = view.policy;
@@ -45,23 +46,27 @@ export async function readLiveRows(
     scope,
     where: view.where,
     afterId,
-    alsoIds,
+    upTo,
     limit,
     columns: visible,
   });
   return shape(view, rows);
 }
 
-/** The newest entries the view shows, oldest first: a one-off answer's content without `since`. */
+/**
+ * The newest entries up to the settled `upTo` the view shows, oldest first: a one-off answer's
+ * content without `since` (none above the horizon, so resuming after it misses nothing).
+ */
 export async function readNewestRows(
   db: DbOrTx,
   view: LiveView,
+  upTo: number,
   limit: number,
 ): Promise<AuditRowView[]> {
   const { scope, visible } = view.policy;
   const page = await findAuditPage(db, {
     scope,
-    where: view.where,
+    where: and(view.where, lte(auditLog.id, upTo)),
     sort: DEFAULT_SORT,
     cursor: null,
     direction: "next",

@@ -1,7 +1,6 @@
-import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb, type Db } from "@/db/client";
-import { queryRows } from "@/db/raw";
+import { getDb } from "@/db/client";
+import { settledHorizon } from "@/lib/audit/chain/seal";
 import { getSessionIds } from "@/lib/auth/session";
 import { findSessionUserUnseen } from "@/lib/auth/user-sessions";
 import { parseAuditPageParams, type RawSearchParams } from "@/lib/search/audit-page-params";
@@ -62,17 +61,20 @@ export async function auditLiveResponse(
   const params = parseAuditPageParams(rawParams(url.searchParams));
   const db = await getDb();
 
+  // Only settled ids are sent, so resuming after the id an answer ends on misses nothing.
+  const horizon = await settledHorizon(db);
   if (!req.headers.get("accept")?.includes("text/event-stream")) {
     const view = liveViewOf(policy, params);
     const rows = since
-      ? await readLiveRows(db, view, since.data, [], ONE_OFF_LIMIT)
-      : await readNewestRows(db, view, ONE_OFF_LIMIT);
-    const last = rows.at(-1)?.[0] ?? since?.data;
+      ? await readLiveRows(db, view, since.data, horizon, ONE_OFF_LIMIT)
+      : await readNewestRows(db, view, horizon, ONE_OFF_LIMIT);
+    // A full answer from `since` may have more behind it: resume after its last row then.
+    const last = since && rows.length === ONE_OFF_LIMIT ? rows.at(-1)![0] : horizon;
     const body = rows.length > 0 ? [sseEvent("entries", { rows: rows.reverse() }, last)] : [];
     return new Response(new Blob([sseRetry(3000), ...body]), { headers: SSE_HEADERS });
   }
 
-  const start = since ? since.data : await currentMaxId(db);
+  const start = since ? since.data : horizon;
   const recheck = async (): Promise<AuditViewerPolicy | null> => {
     const now = await findSessionUserUnseen(db, session.sessionId, session.userId);
     if (!now || now.status !== "active") return null;
@@ -89,13 +91,4 @@ export async function auditLiveResponse(
     signal: req.signal,
   });
   return new Response(stream, { headers: SSE_HEADERS });
-}
-
-/** Where a stream without `since` starts: after the newest entry now. */
-async function currentMaxId(db: Db): Promise<number> {
-  const [row] = await queryRows<{ id: string | number | null }>(
-    db,
-    sql`select max(id) as id from audit_log`,
-  );
-  return Number(row?.id ?? 0);
 }

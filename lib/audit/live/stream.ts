@@ -11,7 +11,10 @@ export type LiveStreamOptions = {
   hub: AuditLiveHub;
   policy: AuditViewerPolicy;
   params: AuditPageParams;
-  /** Entries after this id are sent (the client's Last-Event-ID or `since`). */
+  /**
+   * Entries after this id are sent (the client's Last-Event-ID or `since`, else the settled
+   * horizon when the stream was asked for).
+   */
   since: number;
   /**
    * The viewer's policy again, from their session without marking it seen; null once the
@@ -26,23 +29,20 @@ export type LiveStreamOptions = {
   onError?: (err: unknown) => void;
 };
 
-/** Late ids remembered as sent, so a late announcement is never sent twice. */
-const SENT_MEMORY = 5000;
-
 /**
  * One viewer's live tail as an event stream: `entries` events (rows newest first, in the table's
- * own row shape, `id:` the highest entry id sent so a reconnect resumes after it), comment
- * heartbeats, and an `end` event when the session ends. Each wake-up from the hub costs one
- * query for this viewer, whatever the number of entries behind it; a wake-up arriving while a
- * query runs is merged into the next one.
+ * own row shape, `id:` the horizon read up to, so a reconnect resumes after it), comment
+ * heartbeats, and an `end` event when the session ends. Each wake-up from the hub (a new settled
+ * horizon) costs one query for this viewer, whatever the number of entries behind it (more only
+ * past `batch` rows); a wake-up arriving while a query runs is merged into the next one.
  */
 export function openLiveStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
   const { db, hub, params } = options;
   const batch = options.batch ?? 200;
   const onError = options.onError ?? ((err) => console.error("audit live tail:", err));
   let view: LiveView = liveViewOf(options.policy, params);
+  /** Every id up to here is read (sent, or not the viewer's): only settled ids ever are. */
   let lastSent = options.since;
-  const sent = new Set<number>();
   let closed = false;
   let unsubscribe: (() => void) | null = null;
   const timers: NodeJS.Timeout[] = [];
@@ -72,35 +72,23 @@ export function openLiveStream(options: LiveStreamOptions): ReadableStream<Uint8
   }
   const onAbort = () => close();
 
-  function send(rows: AuditRowView[]) {
-    const fresh = rows.filter((row) => !sent.has(row[0]));
-    if (fresh.length === 0) return;
-    for (const [id] of fresh) {
-      sent.add(id);
-      if (id > lastSent) lastSent = id;
-    }
-    for (const id of sent) {
-      if (sent.size <= SENT_MEMORY) break;
-      sent.delete(id);
-    }
-    write(sseEvent("entries", { rows: fresh.reverse() }, lastSent));
+  function send(rows: AuditRowView[], upTo: number) {
+    lastSent = upTo;
+    if (rows.length > 0) write(sseEvent("entries", { rows: rows.reverse() }, upTo));
   }
 
-  // One query at a time; ids announced meanwhile wait for the next one, merged.
+  // One query at a time; a horizon arriving meanwhile waits for the next one.
   let running = false;
-  let pending: number[] | null = null;
-  async function run(ids: readonly number[]) {
+  let pending: number | null = null;
+  async function run(horizon: number) {
     running = true;
     try {
-      // Announced ids at or below what was sent came late (committed after a higher id): ask for
-      // them by id. Those above are read anyway, past lastSent.
-      let late = ids.filter((id) => id <= lastSent && !sent.has(id));
-      for (;;) {
-        const rows = await readLiveRows(db, view, lastSent, late, batch);
+      while (lastSent < horizon) {
+        const rows = await readLiveRows(db, view, lastSent, horizon, batch);
         if (closed) return;
-        send(rows);
-        if (rows.length < batch) break;
-        late = [];
+        // A full batch may have more behind it; otherwise everything up to the horizon is read,
+        // including the entries this viewer may not see.
+        send(rows, rows.length < batch ? horizon : rows.at(-1)![0]);
       }
     } catch (err) {
       onError(err);
@@ -112,13 +100,13 @@ export function openLiveStream(options: LiveStreamOptions): ReadableStream<Uint8
       if (next && !closed) void run(next);
     }
   }
-  const wake = (ids: readonly number[]) => {
-    if (closed) return;
+  const wake = (horizon: number) => {
+    if (closed || horizon <= lastSent) return;
     if (running) {
-      (pending ??= []).push(...ids);
+      pending = Math.max(pending ?? 0, horizon);
       return;
     }
-    void run(ids);
+    void run(horizon);
   };
 
   async function recheck() {
@@ -145,8 +133,8 @@ export function openLiveStream(options: LiveStreamOptions): ReadableStream<Uint8
         setInterval(() => write(sseComment("heartbeat")), options.heartbeatMs ?? 15_000),
         setInterval(() => void recheck(), options.recheckMs ?? 15_000),
       );
-      // Listening now: read what came since `since`, then follow the announcements.
-      wake([]);
+      // The hub polls past its horizon now: read up to it, then follow the wake-ups.
+      wake(hub.horizon);
     },
     cancel() {
       close();

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { queryRows } from "@/db/raw";
 import { auditLog } from "@/db/schema";
@@ -232,8 +232,8 @@ export async function findAuditPage(db: DbOrTx, params: AuditPageParams): Promis
 }
 
 /**
- * The live tail's read (lib/audit/live): entries past `afterId`, plus `alsoIds` (announced late:
- * committed after a higher id was already sent), oldest first, with the page's selection.
+ * The live tail's read (lib/audit/live): entries past `afterId` up to `upTo` (the settled
+ * horizon), oldest first, with the page's selection.
  */
 export function findAuditEntriesAfter(
   db: DbOrTx,
@@ -241,12 +241,11 @@ export function findAuditEntriesAfter(
     scope: AuditScope;
     where?: SQL;
     afterId: number;
-    alsoIds: readonly number[];
+    upTo: number;
     limit: number;
     columns: readonly AuditColumnKey[];
   },
 ): Promise<AuditListRow[]> {
-  const newer = gt(auditLog.id, params.afterId);
   return db
     .select(selection(params.columns, false))
     .from(auditLog)
@@ -254,7 +253,8 @@ export function findAuditEntriesAfter(
       and(
         scopeCondition(params.scope),
         params.where,
-        params.alsoIds.length > 0 ? or(newer, inArray(auditLog.id, [...params.alsoIds])) : newer,
+        gt(auditLog.id, params.afterId),
+        lte(auditLog.id, params.upTo),
       ),
     )
     .orderBy(asc(auditLog.id))
