@@ -25,7 +25,14 @@ import {
 import { pgErrorOf } from "@/db/errors";
 import { migrateDatabase } from "@/db/migrate";
 import { queryRows } from "@/db/raw";
-import { accounts, auditRetentionCuts, auditSigningStart, auditVerifications } from "@/db/schema";
+import {
+  accounts,
+  auditRetentionCuts,
+  auditSigningStart,
+  auditStreamDestinations,
+  auditVerifications,
+  watches,
+} from "@/db/schema";
 import { seedDemo } from "@/seed/demo/demo";
 import { GENESIS_HASH } from "@/lib/audit/chain/links";
 import { sealAuditLog } from "@/lib/audit/chain/seal";
@@ -98,6 +105,7 @@ describe.skipIf(!binaries)("exportToPostgres", { timeout: 60_000 }, () => {
     await seedDemo(source.db, SEED);
     await addAwkwardRows(source.db);
     await fillChainTables(source.db);
+    await fillAuditOperationsTables(source.db);
     report = await exportToPostgres(source, cluster.url);
     target = await open(cluster.url);
   }, 120_000);
@@ -305,6 +313,63 @@ async function fillChainTables(db: Db) {
     removedEntries: 0,
     removedBefore: new Date("2020-01-01T00:00:00Z"),
   });
+}
+
+/**
+ * Two-factor sign-in, watches and SIEM streaming as their use leaves them (the demo seed has
+ * none: a demo user with a second factor could not sign in with the printed password).
+ */
+async function fillAuditOperationsTables(db: Db) {
+  const actor = systemActor("test");
+  await auditedMutation(db, actor, {
+    table: "watches",
+    action: "CREATE",
+    change: async (tx) => {
+      const [row] = await tx
+        .insert(watches)
+        .values({
+          ownerUserId: sql`(select min(id) from users)`,
+          name: AWKWARD_NAME,
+          query: 'table:accounts "quoted phrase" ip:10.0.0.0/8',
+          channel: "webhook",
+          webhookUrl: "https://hooks.example.test/a?b=c",
+          webhookSecret: "whsec-test",
+        })
+        .returning({ id: watches.id });
+      return row!.id;
+    },
+  });
+  await auditedMutation(db, actor, {
+    table: "audit_stream_destinations",
+    action: "CREATE",
+    change: async (tx) => {
+      const [row] = await tx
+        .insert(auditStreamDestinations)
+        .values({ name: "SIEM", kind: "syslog", target: { host: "siem.example.test", port: 6514 } })
+        .returning({ id: auditStreamDestinations.id });
+      return row!.id;
+    },
+  });
+  await db.execute(
+    sql`insert into watch_state (watch_id, last_notified_id, last_error, failures)
+        select id, 3, 'HTTP 503', 2 from watches`,
+  );
+  await db.execute(
+    sql`insert into audit_stream_state (destination_id, delivered_through, last_error)
+        select id, 2, 'connect ECONNREFUSED' from audit_stream_destinations`,
+  );
+  await db.execute(
+    sql`insert into user_recovery_codes (user_id, code_hash, used_at)
+        select id, 'hash-' || n, case when n = 1 then '2026-06-01 12:00:00+00'::timestamptz end
+        from users, generate_series(1, 2) n where id = (select min(id) from users)`,
+  );
+  await db.execute(
+    sql`insert into user_remembered_devices (user_id, token_hash, user_agent, expires_at)
+        select min(id), 'device-hash', 'Mozilla/5.0 "quoted"', '2026-07-01 12:00:00+00' from users`,
+  );
+  await db.execute(
+    sql`insert into user_totp_steps (user_id, last_step) select min(id), 59000000 from users`,
+  );
 }
 
 async function addAwkwardRows(db: Db) {

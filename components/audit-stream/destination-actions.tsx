@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { ConfirmDialog } from "@/components/forms/confirm-dialog";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
@@ -64,6 +65,7 @@ export function DestinationActions({
       <div className="flex flex-wrap items-center gap-2">
         <form action={test} aria-label={`Send a test to ${name}`}>
           <input type="hidden" name="id" value={id} />
+          <AuditCommentField state={testState} />
           <SubmitButton variant="secondary" pendingText="Sending…">
             Send test
           </SubmitButton>
@@ -71,6 +73,7 @@ export function DestinationActions({
         <form action={setEnabled} aria-label={`${enabled ? "Pause" : "Enable"} ${name}`}>
           <input type="hidden" name="id" value={id} />
           <input type="hidden" name="enabled" value={enabled ? "false" : "true"} />
+          <AuditCommentField state={enableState} />
           <SubmitButton variant="secondary" pendingText="Saving…">
             {enabled ? "Pause" : "Enable"}
           </SubmitButton>
@@ -90,7 +93,9 @@ export function DestinationActions({
           description="Nothing more is sent to it. Entries already delivered stay where they are."
           confirmLabel="Delete destination"
           formId={removeFormId}
-        />
+        >
+          <AuditCommentField state={removeState} form={removeFormId} />
+        </ConfirmDialog>
       </div>
       <Outcome state={testState} />
       <Outcome state={enableState} />
@@ -116,6 +121,7 @@ export function DestinationActions({
             className="mt-1 block w-40 rounded-md border border-slate-300 px-3 py-2 shadow-sm"
           />
         </div>
+        <AuditCommentField state={replayState} />
         <SubmitButton variant="secondary" pendingText="Replaying…">
           Replay
         </SubmitButton>

@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { Field, SelectField } from "@/components/forms/field";
+import { AuditCommentField } from "@/components/forms/audit-comment-field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { IDLE, type ActionResult, type FormAction } from "@/lib/actions/result";
@@ -143,6 +144,7 @@ export function DestinationForm<T>({
           />
         ) : null}
       </div>
+      <AuditCommentField state={state} />
       <FormStatus state={state} />
       <SubmitButton pendingText="Saving…">
         {editing ? "Save destination" : "Add destination"}
