@@ -96,7 +96,7 @@ describe("the audit-log export's GENERATE entry", () => {
     expect(counter.end()).toBe(ENTRIES);
     expect(await generateEntriesAfter(before)).toEqual([
       {
-        message: `Generated CSV export of the audit log (narrowed by Action): ${ENTRIES} rows`,
+        message: `Generated CSV export of the audit log (narrowed by Action): 1,250 rows`,
         actorId: admin.id,
       },
     ]);
@@ -114,7 +114,7 @@ describe("the audit-log export's GENERATE entry", () => {
     await reader.cancel();
     expect(await settledEntries(before)).toEqual([
       {
-        message: "Cancelled NDJSON export of the audit log (narrowed by Action) after 1000 rows",
+        message: "Cancelled NDJSON export of the audit log (narrowed by Action) after 1,000 rows",
         actorId: admin.id,
       },
     ]);
@@ -133,7 +133,7 @@ describe("the audit-log export's GENERATE entry", () => {
     client.abort();
     await reader.cancel();
     const [entry] = await settledEntries(before);
-    expect(entry?.message).toMatch(/^Cancelled CSV export of the audit log after \d+ rows$/);
+    expect(entry?.message).toMatch(/^Cancelled CSV export of the audit log after [\d,]+ rows$/);
   });
 
   it("is not written for a refused export", async () => {

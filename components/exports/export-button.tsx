@@ -67,14 +67,14 @@ export function ExportButton({
   const abort = useRef<AbortController | null>(null);
   const running = status.kind === "running";
 
-  async function run() {
+  async function run(target: string) {
     const controller = new AbortController();
     abort.current = controller;
     const counter = recordCounter(format);
     let rows = 0;
     setStatus({ kind: "running", rows });
     try {
-      const res = await fetch(href, { signal: controller.signal, credentials: "same-origin" });
+      const res = await fetch(target, { signal: controller.signal, credentials: "same-origin" });
       if (!res.ok || !res.body) {
         setStatus({ kind: "failed", message: await refusalOf(res) });
         return;
@@ -110,7 +110,7 @@ export function ExportButton({
   }
 
   return (
-    <span className="inline-flex items-center gap-2">
+    <span className="inline-flex items-center gap-2" data-testid={`export-${format}`}>
       <a
         href={href}
         className={className}
@@ -120,7 +120,8 @@ export function ExportButton({
           // Modified clicks (new tab, save as) stay the browser's.
           if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
           e.preventDefault();
-          if (!running) void run();
+          // The link as drawn (its href is the export's whole query).
+          if (!running) void run(e.currentTarget.href);
         }}
       >
         {label}

@@ -11,6 +11,6 @@ export function auditExportMessage(
   const what =
     `${format.toUpperCase()} export of the audit log` +
     (narrowedBy.length > 0 ? ` (narrowed by ${narrowedBy.join(", ")})` : "");
-  const rows = `${outcome.rows} ${outcome.rows === 1 ? "row" : "rows"}`;
+  const rows = `${outcome.rows.toLocaleString("en")} ${outcome.rows === 1 ? "row" : "rows"}`;
   return outcome.cancelled ? `Cancelled ${what} after ${rows}` : `Generated ${what}: ${rows}`;
 }
