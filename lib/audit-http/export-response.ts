@@ -1,5 +1,5 @@
 import { csvText } from "@/lib/http/csv";
-import { downloadResponse, exportRefused } from "@/lib/http/download";
+import { downloadResponse, exportRefused, recordedExportBody } from "@/lib/http/download";
 import { getDb } from "@/db/client";
 import { decodeCursor, findAuditPage, type AuditListRow } from "@/lib/audit/queries/audit-log";
 import { recordAuditEvent } from "@/lib/audit/core";
@@ -79,32 +79,12 @@ export async function auditExportResponse(
   const { scope, visible } = policy;
   // Taken now: the entry may be written after the request has gone (a cancelled download).
   const actor = await actorFor(user);
-  let rows = 0;
-  let recorded = false;
-  // One GENERATE entry per export, written when it ends so it can say how many rows left: a
-  // completed export before its last byte (a failed write fails the download, which then never
-  // completes unrecorded), a cancelled one with the rows already written. Every staff member
-  // reads it: it names what narrowed the export, never the values (an admin's IP search must
-  // not show the IP to support). A server killed mid-export writes nothing (see README).
-  const record = (cancelled: boolean) => {
-    if (recorded) return Promise.resolve();
-    recorded = true;
-    return recordAuditEvent(db, actor, {
-      action: "GENERATE",
-      tableName: "audit_log",
-      accountId: scope.kind === "account" ? scope.accountId : null,
-      message: auditExportMessage(format, narrowedBy, { rows, cancelled }),
-    }).then(() => undefined);
-  };
-  const recordCancel = () =>
-    record(true).catch((err: unknown) => console.error("audit export: cancel not recorded", err));
-
   const headers = AUDIT_COLUMNS.filter((c) => visible.includes(c.key));
-  const encoder = new TextEncoder();
   let cursor: string | null = null;
   let first = true;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
+  const body = recordedExportBody({
+    signal: req.signal,
+    async nextPage() {
       const page = await findAuditPage(db, {
         scope,
         where,
@@ -115,12 +95,11 @@ export async function auditExportResponse(
         columns: visible,
         withData: true,
       });
-      if (recorded) return; // cancelled while the page was read
-      const pageRows = page.rows.map((r) => cellValues(r, visible, policy));
-      let chunk: string;
+      const rows = page.rows.map((r) => cellValues(r, visible, policy));
+      let text: string;
       if (format === "csv") {
-        chunk = csvText(
-          pageRows.map((r) =>
+        text = csvText(
+          rows.map((r) =>
             headers.map((h) => {
               const v = r[h.key];
               return typeof v === "string" ? v : v === undefined ? "" : JSON.stringify(v);
@@ -129,21 +108,21 @@ export async function auditExportResponse(
           first ? headers.map((h) => h.header) : undefined,
         );
       } else {
-        chunk = pageRows.map((r) => JSON.stringify(r)).join("\n") + (pageRows.length ? "\n" : "");
+        text = rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
       }
       first = false;
-      if (chunk) controller.enqueue(encoder.encode(chunk));
-      rows += pageRows.length;
       cursor = page.nextCursor;
-      if (!cursor) {
-        await record(false);
-        controller.close();
-      }
+      return { text, rows: rows.length, last: !cursor };
     },
-    // The client went away (a Cancel button, a closed tab): Next cancels the body it pipes.
-    cancel: recordCancel,
+    // Every staff member reads this entry: it names what narrowed the export, never the values
+    // (an admin's IP search must not show the IP to support).
+    record: (outcome) =>
+      recordAuditEvent(db, actor, {
+        action: "GENERATE",
+        tableName: "audit_log",
+        accountId: scope.kind === "account" ? scope.accountId : null,
+        message: auditExportMessage(format, narrowedBy, outcome),
+      }),
   });
-  // Belt and braces: the request's signal also says the client is gone.
-  req.signal.addEventListener("abort", () => void recordCancel(), { once: true });
-  return downloadResponse(stream, "audit-log", format);
+  return downloadResponse(body, "audit-log", format);
 }
