@@ -127,7 +127,7 @@ test("[admin] filters by account and exports the same view as CSV", async ({ pag
     where action = 'GENERATE' and table_name = 'cdrs' and occurred_at >= ${started}
     order by id desc limit 1`;
   expect(entry).toEqual({
-    message: "Generated CSV export of CDRs (narrowed by account)",
+    message: `Generated CSV export of CDRs (narrowed by account): ${(lines.length - 1).toLocaleString("en")} rows`,
     account_id: null,
   });
 });

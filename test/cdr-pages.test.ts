@@ -488,7 +488,7 @@ describe("export", () => {
     expect(entry).toMatchObject({
       accountId: acme,
       actorUserId: viewers.customer.id,
-      message: "Generated CSV export of CDRs (narrowed by connected only)",
+      message: "Generated CSV export of CDRs (narrowed by connected only): 32 rows",
     });
   });
 
@@ -511,9 +511,33 @@ describe("export", () => {
       .orderBy(sql`id desc`)
       .limit(1);
     expect(entry).toEqual({
-      message: "Generated CSV export of CDRs (narrowed by account, number)",
+      message: "Generated CSV export of CDRs (narrowed by account, number): 3,041 rows",
       accountId: null,
     });
+  });
+
+  it("[admin] a cancelled export's entry says so, with the rows written before the cancel", async () => {
+    const res = await streamCdrExport(
+      database.db,
+      policies.admin,
+      actorForUser(viewers.admin, REQUEST),
+      { from: "2026-10-31T12:00", account: String(acme), number: "4915" },
+    );
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false); // the first batch, 1,000 rows
+    await reader.cancel();
+    const latest = () =>
+      database.db
+        .select({ message: auditLog.message })
+        .from(auditLog)
+        .where(eq(auditLog.tableName, "cdrs"))
+        .orderBy(sql`id desc`)
+        .limit(1);
+    await vi.waitFor(async () =>
+      expect(await latest()).toEqual([
+        { message: "Cancelled CSV export of CDRs (narrowed by account, number) after 1,000 rows" },
+      ]),
+    );
   });
 
   it("refuses a hidden filter or a bad range as problem+json, writing no entry", async () => {

@@ -258,9 +258,12 @@ function candidates(e: Entry, earlier: Entry[]): string[] {
     }
     case "audit_log:GENERATE": {
       // The names come from the exporter's query; each must be one the product gives.
-      const names = /\(narrowed by (.+)\)$/.exec(e.message)?.[1]?.split(", ") ?? [];
-      if (names.every((n) => AUDIT_NARROWING_NAMES.includes(n))) {
-        out.push(auditExportMessage("csv", names), auditExportMessage("ndjson", names));
+      const names = /\(narrowed by (.+)\):/.exec(e.message)?.[1]?.split(", ") ?? [];
+      const rows = Number(/: ([\d,]+) rows?$/.exec(e.message)?.[1]?.replace(/,/g, "") ?? NaN);
+      if (Number.isInteger(rows) && names.every((n) => AUDIT_NARROWING_NAMES.includes(n))) {
+        for (const format of ["csv", "ndjson"] as const) {
+          out.push(auditExportMessage(format, names, { rows, cancelled: false }));
+        }
       }
       break;
     }

@@ -12,6 +12,7 @@ import { AUDIT_COLUMNS, type AuditColumnKey } from "@/lib/visibility/audit-colum
 import type { AuditViewerPolicy } from "@/lib/visibility/viewer-policy";
 import { AuditTable } from "./audit-table";
 import { ColumnChooser } from "@/components/ui/column-chooser";
+import { ExportButton } from "@/components/exports/export-button";
 import { saveAuditColumnsAction } from "@/lib/visibility/save-columns-action";
 import { ColumnHeader, type ColumnFilter } from "./column-header";
 import { LiveControls, LiveTail } from "./live-tail";
@@ -122,20 +123,18 @@ export function AuditLogView({
             />
             {policy.canExport ? (
               <>
-                <a
+                <ExportButton
                   href={`${basePath}/export?format=csv${exportQuery ? `&${exportQuery}` : ""}`}
+                  format="csv"
+                  label="Export CSV"
                   className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
-                  download
-                >
-                  Export CSV
-                </a>
-                <a
+                />
+                <ExportButton
                   href={`${basePath}/export?format=ndjson${exportQuery ? `&${exportQuery}` : ""}`}
+                  format="ndjson"
+                  label="NDJSON"
                   className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
-                  download
-                >
-                  NDJSON
-                </a>
+                />
               </>
             ) : null}
             <Link

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ExportButton } from "@/components/exports/export-button";
 import { cdrPageHref, cdrPageQuery, type CdrPageParams } from "@/lib/cdrs/page-params";
 import type { CdrFilterOptions, CdrNames, CdrPageResult } from "@/lib/cdrs/queries";
 import { destFieldOf } from "@/lib/cdrs/queries";
@@ -62,13 +63,12 @@ export function CdrListView({
           visible={policy.fields.visible}
         />
         {result.ok ? (
-          <a
+          <ExportButton
             href={`${basePath}/export${exportQuery ? `?${exportQuery}` : ""}`}
+            format="csv"
+            label="Export CSV"
             className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50"
-            download
-          >
-            Export CSV
-          </a>
+          />
         ) : null}
       </div>
       <CdrFilterForm

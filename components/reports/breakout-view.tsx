@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ExportButton } from "@/components/exports/export-button";
 import { SortIcon } from "@/components/ui/icons";
 import type {
   BreakoutCell,
@@ -46,13 +47,12 @@ export function BreakoutView({
           visible={policy.breakout.visible}
         />
         {result.ok ? (
-          <a
+          <ExportButton
             href={exportHref}
+            format="csv"
+            label="Export CSV"
             className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50"
-            download
-          >
-            Export CSV
-          </a>
+          />
         ) : null}
       </div>
 

@@ -1,5 +1,5 @@
 import { csvText } from "@/lib/http/csv";
-import { downloadResponse, exportRefused } from "@/lib/http/download";
+import { downloadResponse, exportRefused, recordedExportBody } from "@/lib/http/download";
 import { getDb } from "@/db/client";
 import { decodeCursor, findAuditPage, type AuditListRow } from "@/lib/audit/queries/audit-log";
 import { recordAuditEvent } from "@/lib/audit/core";
@@ -77,23 +77,14 @@ export async function auditExportResponse(
 
   const db = await getDb();
   const { scope, visible } = policy;
-  // Every staff member reads this entry: it names what narrowed the export, never the values
-  // (an admin's IP search must not show the IP to support).
-  await recordAuditEvent(db, await actorFor(user), {
-    action: "GENERATE",
-    tableName: "audit_log",
-    accountId: scope.kind === "account" ? scope.accountId : null,
-    message: auditExportMessage(format, narrowedBy),
-  });
-
+  // Taken now: the entry may be written after the request has gone (a cancelled download).
+  const actor = await actorFor(user);
   const headers = AUDIT_COLUMNS.filter((c) => visible.includes(c.key));
-  const encoder = new TextEncoder();
   let cursor: string | null = null;
   let first = true;
-  let done = false;
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (done) return controller.close();
+  const body = recordedExportBody({
+    signal: req.signal,
+    async nextPage() {
       const page = await findAuditPage(db, {
         scope,
         where,
@@ -105,9 +96,9 @@ export async function auditExportResponse(
         withData: true,
       });
       const rows = page.rows.map((r) => cellValues(r, visible, policy));
-      let chunk: string;
+      let text: string;
       if (format === "csv") {
-        chunk = csvText(
+        text = csvText(
           rows.map((r) =>
             headers.map((h) => {
               const v = r[h.key];
@@ -117,13 +108,21 @@ export async function auditExportResponse(
           first ? headers.map((h) => h.header) : undefined,
         );
       } else {
-        chunk = rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
+        text = rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
       }
       first = false;
-      if (chunk) controller.enqueue(encoder.encode(chunk));
       cursor = page.nextCursor;
-      if (!cursor) done = true;
+      return { text, rows: rows.length, last: !cursor };
     },
+    // Every staff member reads this entry: it names what narrowed the export, never the values
+    // (an admin's IP search must not show the IP to support).
+    record: (outcome) =>
+      recordAuditEvent(db, actor, {
+        action: "GENERATE",
+        tableName: "audit_log",
+        accountId: scope.kind === "account" ? scope.accountId : null,
+        message: auditExportMessage(format, narrowedBy, outcome),
+      }),
   });
-  return downloadResponse(stream, "audit-log", format);
+  return downloadResponse(body, "audit-log", format);
 }

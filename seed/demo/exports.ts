@@ -4,6 +4,7 @@
  * export as the exporter's viewer policy reads their query; the seed asks the same functions.
  */
 import { auditExportMessage } from "@/lib/audit-http/export-message";
+import { countAuditEntries } from "@/lib/audit/queries/audit-log";
 import { parseAuditPageParams } from "@/lib/search/audit-page-params";
 import { auditQueryFor, auditViewerPolicy } from "@/lib/visibility/viewer-policy";
 import { officeTime } from "./clock";
@@ -60,12 +61,14 @@ function planExport(
       accountId: null,
     });
     if (!policy?.canExport) throw new Error(`seed: ${user.email} may not export the audit log`);
-    const { narrowedBy } = auditQueryFor(policy, parseAuditPageParams({ q }));
+    const { narrowedBy, where } = auditQueryFor(policy, parseAuditPageParams({ q }));
+    // The product writes the entry when the export ends, with the rows it wrote.
+    const { count: rows } = await countAuditEntries(ctx.write.db, policy.scope, where);
     await ctx.write.event(ctx.actors.user(user, at), {
       action: "GENERATE",
       tableName: "audit_log",
       accountId: null,
-      message: auditExportMessage(format, narrowedBy),
+      message: auditExportMessage(format, narrowedBy, { rows, cancelled: false }),
     });
   });
 }
