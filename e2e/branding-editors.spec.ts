@@ -108,11 +108,11 @@ test("[admin] JavaScript with a syntax error: shown while typing, refused with l
 
   await typeCode(page, "Custom JavaScript", "const ok = 1;\nif (ok {}");
   await expect(page.getByTestId("code-check-customJs")).toHaveText(
-    "Syntax error: Line 2, column 7: Unexpected token",
+    "Syntax error: Line 2, column 8: Unexpected token",
   );
   await save(page);
   await expect(page.locator("#field-customJs-error")).toHaveText(
-    "Line 2, column 7: Unexpected token",
+    "Line 2, column 8: Unexpected token",
   );
   expect(await stored()).toEqual(before);
 

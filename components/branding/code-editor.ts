@@ -132,6 +132,9 @@ export function mountCodeEditor(options: CodeEditorOptions): CodeEditorHandle {
         EditorState.readOnly.of(readOnly),
         EditorView.contentAttributes.of({
           "aria-label": options.label,
+          // Editable content is focusable anyway; the explicit tabindex tells checkers such as
+          // axe that the scrolling area around it can be reached by keyboard.
+          tabindex: "0",
           ...(readOnly ? { "aria-readonly": "true" } : {}),
         }),
         described.of([]),
