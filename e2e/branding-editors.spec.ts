@@ -151,6 +151,17 @@ test("[branding] the editors pass axe, leave focus on Tab, and keep the script r
   await expect(js).toHaveText(before ?? "");
 });
 
+test("[branding] only the preview may be framed, and only by this origin", async ({ page }) => {
+  await signInAs(page, "branding");
+  const preview = await page.request.get("/branding-preview");
+  expect(preview.status()).toBe(200);
+  expect(preview.headers()["x-frame-options"]).toBe("SAMEORIGIN");
+  expect(preview.headers()["content-security-policy"]).toContain("frame-ancestors 'self'");
+  const branding = await page.request.get("/branding");
+  expect(branding.headers()["x-frame-options"]).toBe("DENY");
+  expect(branding.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+});
+
 test("[branding] without JavaScript the textareas are the form: a syntax error is refused, valid CSS saves", async ({
   browser,
 }) => {
