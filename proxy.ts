@@ -45,7 +45,7 @@ export default function proxy(req: NextRequest) {
   // Hashed images and custom code set their own headers (an SVG's sandbox policy among them).
   if (pathname.startsWith("/portal-assets/")) return NextResponse.next();
   const nonce = newNonce();
-  const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development");
+  const policy = contentSecurityPolicy(nonce, process.env.NODE_ENV === "development", pathname);
   const headers = new Headers(req.headers);
   headers.set(NONCE_HEADER, nonce);
   headers.set("content-security-policy", policy);

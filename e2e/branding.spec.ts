@@ -58,7 +58,9 @@ test("[branding] colour and CSS: save, preview, publish, audit, restore", async 
   await signInAs(page, "branding");
   await page.goto("/branding");
   await page.getByLabel("Primary colour", { exact: true }).fill(colour);
-  await page.getByLabel("Custom CSS", { exact: true }).fill(css);
+  // The code editor (CodeMirror) stands in for the textarea once loaded.
+  await expect(page.locator(".cm-editor")).toHaveCount(3);
+  await page.getByRole("textbox", { name: "Custom CSS" }).fill(css);
   await page.getByRole("button", { name: "Save draft" }).click();
   await expect(page.getByText("Draft saved")).toBeVisible();
   await expect(page.getByTestId("branding-status")).toContainText(
@@ -171,14 +173,24 @@ test("[branding] sees the custom JavaScript read-only; [admin] can edit it", asy
 }) => {
   await signInAs(page, "branding");
   await page.goto("/branding");
-  const js = page.getByLabel("Custom JavaScript");
-  await expect(js).toHaveAttribute("readonly", "");
+  // The textarea (the form field) and the editor shown in its place are both read-only.
+  await expect(page.locator('textarea[name="customJs"]')).toHaveAttribute("readonly", "");
+  await expect(page.getByRole("textbox", { name: "Custom JavaScript" })).toHaveAttribute(
+    "aria-readonly",
+    "true",
+  );
   await expect(page.getByText("Read-only for your role")).toBeVisible();
-  await expect(page.getByLabel("Custom CSS")).not.toHaveAttribute("readonly", "");
+  await expect(page.locator('textarea[name="customCss"]')).not.toHaveAttribute("readonly", "");
+  await expect(page.getByRole("textbox", { name: "Custom CSS" })).not.toHaveAttribute(
+    "aria-readonly",
+  );
 
   const adminPage = await pageAs(browser, "admin");
   await adminPage.goto("/branding");
-  await expect(adminPage.getByLabel("Custom JavaScript")).not.toHaveAttribute("readonly", "");
+  await expect(adminPage.locator('textarea[name="customJs"]')).not.toHaveAttribute("readonly", "");
+  await expect(adminPage.getByRole("textbox", { name: "Custom JavaScript" })).not.toHaveAttribute(
+    "aria-readonly",
+  );
   await adminPage.context().close();
 });
 

@@ -210,7 +210,8 @@ async function main() {
       trusted,
       config.APP_URL,
     );
-    for (const [name, value] of securityHeaders(https)) res.setHeader(name, value);
+    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+    for (const [name, value] of securityHeaders(https, pathname)) res.setHeader(name, value);
     // Whatever a client sends in these headers is replaced: they are facts about this connection,
     // sealed so the app can tell them from a client's copy (lib/http/peer-seal.ts).
     sealPeerHeaders(req.headers, req.socket.remoteAddress ?? "", randomUUID());

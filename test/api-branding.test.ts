@@ -172,6 +172,28 @@ describe("PUT /branding", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("answers 422 naming the line and column of a CSS or JavaScript syntax error, writing nothing", async () => {
+    const before = await counts();
+    const row = await draft();
+    const res = await callApi(db(), brandingEndpoints.save, {
+      key: adminKey,
+      body: await body({
+        portalName: "Broken Code Portal",
+        customCss: "a { color: red; }\n\nb { color: blue;\n",
+        customJs: "const a = 1;\nif (a {}",
+      }),
+      headers: await ifMatch(),
+    });
+    expect(res.status).toBe(422);
+    const { errors } = await problemOf(res);
+    expect(errors).toEqual({
+      customCss: ["Line 3, column 1: Unclosed block"],
+      customJs: ["Line 2, column 7: Unexpected token"],
+    });
+    expect(await counts()).toEqual(before);
+    expect(await draft()).toEqual(row);
+  });
+
   it("refuses a custom JavaScript change by a role without branding:custom-js (403)", async () => {
     const before = await counts();
     const res = await callApi(db(), brandingEndpoints.save, {

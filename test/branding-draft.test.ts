@@ -192,6 +192,70 @@ describe("save draft", () => {
     expect(await draft()).toEqual(row);
   });
 
+  it.each([
+    [
+      "CSS with a missing brace",
+      "customCss",
+      "a { color: red; }\n\nb { color: blue;\n",
+      "Line 3, column 1: Unclosed block",
+    ],
+    ["CSS with a stray brace", "customCss", "a {}\n}", "Line 2, column 1: Unexpected }"],
+    [
+      "JavaScript with a syntax error",
+      "customJs",
+      "const a = 1;\nif (a {}",
+      "Line 2, column 7: Unexpected token",
+    ],
+  ])(
+    "refuses %s with its line and column, writing nothing",
+    async (_label, field, code, message) => {
+      const before = await counts();
+      const row = await draft();
+      const result = await run(
+        saveDraftOperation,
+        admin,
+        await form({ [field]: code, portalName: "Syntax Portal" }),
+      );
+      expect(result).toMatchObject({ status: "error", fieldErrors: { [field]: [message] } });
+      // What was typed comes back, so the editor keeps it for fixing.
+      expect(result.status === "error" && result.values?.[field]).toBe(code);
+      expect(await counts()).toEqual(before);
+      expect(await draft()).toEqual(row);
+    },
+  );
+
+  it("does not check code the editor left as loaded: stored code cannot block other fields", async () => {
+    const broken = "a { color: red";
+    await auditedMutation(database.db, systemActor("test"), {
+      table: "portal_branding",
+      action: "UPDATE",
+      id: 1,
+      change: async (tx) => {
+        await tx.update(portalBranding).set({ customCss: broken, customJs: "let = ;" });
+      },
+    });
+    const loaded = await form();
+    const base = Object.fromEntries(Object.entries(loaded).map(([k, v]) => [`base_${k}`, v]));
+    const result = await run(saveDraftOperation, brander, {
+      ...loaded,
+      ...base,
+      portalName: "Kept Portal",
+    });
+    expect(result).toMatchObject({ status: "ok", message: "Draft saved." });
+    expect(await draft()).toMatchObject({ portalName: "Kept Portal", customCss: broken });
+    // Changing it is checked, though.
+    const changed = await run(saveDraftOperation, admin, {
+      ...loaded,
+      ...base,
+      customCss: `${broken};`,
+    });
+    expect(changed).toMatchObject({
+      status: "error",
+      fieldErrors: { customCss: ["Line 1, column 1: Unclosed block"] },
+    });
+    await run(saveDraftOperation, admin, { ...(await form()), customCss: "", customJs: "" });
+  });
+
   it("keeps a colleague's change to a field this editor did not touch", async () => {
     const mine = await form({ portalName: "Mine Portal" });
     await run(saveDraftOperation, admin, await form({ customJs: "console.log('theirs');" }));

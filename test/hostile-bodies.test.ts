@@ -82,7 +82,8 @@ describe("branding texts over their limits", () => {
     const at = {
       portalName: "P".repeat(BRANDING_LIMITS.portalName),
       footerHtml: "f".repeat(BRANDING_LIMITS.footerHtml),
-      customCss: "c".repeat(BRANDING_LIMITS.code),
+      // Valid code (a long comment): code is syntax-checked too.
+      customCss: `/*${"c".repeat(BRANDING_LIMITS.code - 4)}*/`,
       customJs: "j".repeat(BRANDING_LIMITS.code),
     };
     const result = await run(saveDraftOperation, admin, {

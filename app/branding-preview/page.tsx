@@ -42,7 +42,8 @@ export default async function BrandingPreviewPage() {
       >
         <strong>Preview of the draft branding — not published.</strong>
         <span>Figures are samples. Custom JavaScript runs only in the published portal.</span>
-        <Link href="/branding" className="ml-auto underline">
+        {/* _top: shown inside the Branding page's frame, the way back leaves the frame. */}
+        <Link href="/branding" target="_top" className="ml-auto underline">
           Back to Branding
         </Link>
       </div>

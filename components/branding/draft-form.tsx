@@ -1,18 +1,15 @@
 "use client";
 
 import { AuditCommentField } from "@/components/forms/audit-comment-field";
-import { Field, TextAreaField } from "@/components/forms/field";
+import { Field } from "@/components/forms/field";
 import { FormStatus } from "@/components/forms/form-status";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useActionState, useState } from "react";
 import type { FormAction } from "@/lib/actions/result";
 import { IDLE, type ActionResult } from "@/lib/actions/result";
 import { baseFieldName, BRANDING_LIMITS, DRAFT_FORM_FIELDS } from "@/lib/branding/schemas";
+import { CodeField } from "./code-field";
 import { ColourField } from "./colour-field";
-
-// The form kit's input look plus monospace: code is read in columns.
-const codeClass =
-  "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs shadow-sm focus:border-brand focus:ring-2 focus:ring-brand/30 focus:outline-none aria-invalid:border-red-400";
 
 /**
  * The branding draft form. Hidden base_* fields carry what each field showed when it was loaded,
@@ -80,42 +77,39 @@ export function DraftForm<T>({
           defaultValue={values.accentColor ?? ""}
         />
         <div className="sm:col-span-2">
-          <TextAreaField
+          <CodeField
             name="footerHtml"
             label="Footer (HTML)"
+            language="html"
             state={state}
             defaultValue={values.footerHtml}
             rows={4}
-            spellCheck={false}
-            className={codeClass}
             hint={`Up to ${BRANDING_LIMITS.footerHtml.toLocaleString("en-US")} characters. Scripts, event handlers and other unsafe markup are removed when saving.`}
           />
         </div>
         <div className="sm:col-span-2">
-          <TextAreaField
+          <CodeField
             name="customCss"
             label="Custom CSS"
+            language="css"
             state={state}
             defaultValue={values.customCss}
             rows={8}
-            spellCheck={false}
-            className={codeClass}
-            hint="Loaded after the portal's own styles on every portal page."
+            hint="Loaded after the portal's own styles on every portal page. Checked for syntax errors before saving."
           />
         </div>
         <div className="sm:col-span-2">
-          <TextAreaField
+          <CodeField
             name="customJs"
             label="Custom JavaScript"
+            language="js"
             state={state}
             defaultValue={values.customJs}
             rows={8}
-            spellCheck={false}
-            className={customJsEditable ? codeClass : `${codeClass} bg-slate-50 text-slate-600`}
             readOnly={!customJsEditable}
             hint={
               customJsEditable
-                ? "Runs in the browser of every portal user, on every portal page, once published. It is not run in the preview."
+                ? "Runs in the browser of every portal user, on every portal page, once published. It is not run in the preview. Checked for syntax errors before saving."
                 : "Read-only for your role: custom JavaScript runs in every portal user's browser, so only admins change it."
             }
           />

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { versionField } from "@/lib/accounts/schemas";
+import { checkCodeSyntax, describeSyntaxError, type CodeLanguage } from "./code-syntax";
 import { fieldLabel } from "@/lib/audit/messages";
 import { HEX_COLOR } from "./colors";
 import type { BrandingField } from "./fields";
@@ -36,6 +37,28 @@ const codeField = (max: number) =>
     .max(max, `At most ${max.toLocaleString("en-US")} characters.`)
     .optional()
     .transform((v) => (v ?? "").replace(/\r\n?/g, "\n"));
+
+/** Code fields checked for syntax (code-syntax.ts); footer HTML is sanitised instead. */
+const CODE_LANGUAGES = { customCss: "css", customJs: "js" } as const satisfies Record<
+  string,
+  CodeLanguage
+>;
+
+// Checks the code fields in `values` (all of them, or those in `only`): the first syntax error of
+// each becomes that field's error, with its line and column.
+const checkCode =
+  (only?: (values: Record<string, unknown>, field: string) => boolean) =>
+  (values: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    for (const [field, language] of Object.entries(CODE_LANGUAGES)) {
+      const code = values[field];
+      // Over the limit is its own error already; the parser need not read a huge input.
+      if (typeof code !== "string" || code.length > BRANDING_LIMITS.code) continue;
+      if (only && !only(values, field)) continue;
+      const error = checkCodeSyntax(language, code);
+      if (error)
+        ctx.addIssue({ code: "custom", path: [field], message: describeSyntaxError(error) });
+    }
+  };
 
 const idField = (message: string) =>
   z.coerce.number({ error: message }).int(message).positive(message);
@@ -76,6 +99,9 @@ export const saveDraftSchema = z
     ...draftFields,
     ...Object.fromEntries(DRAFT_FORM_FIELDS.map((f) => [baseFieldName(f), draftFields[f]])),
   })
+  // Only code the editor changed: code stored before the check existed (or a colleague's, when
+  // the save will merge) must not block saving the portal name, nor a role that cannot edit it.
+  .superRefine(checkCode((v, f) => v[f] !== v[baseFieldName(f as DraftFormField)]))
   .transform((v) => {
     const all = v as Record<string, unknown>;
     const pick = (key: (f: DraftFormField) => string) =>
@@ -92,6 +118,7 @@ export type SaveDraftInput = z.infer<typeof saveDraftSchema>;
  */
 export const replaceDraftSchema = z
   .object({ ...draftFields, version: versionField() })
+  .superRefine(checkCode())
   .transform(({ version, ...edited }) => ({ edited, version }));
 export type ReplaceDraftInput = z.infer<typeof replaceDraftSchema>;
 

@@ -23,6 +23,17 @@ describe("contentSecurityPolicy", () => {
     expect(directive(policy, "object-src")).toEqual(["'none'"]);
   });
 
+  it("lets this origin frame the branding preview, and nothing else", () => {
+    expect(
+      directive(contentSecurityPolicy("n", false, "/branding-preview"), "frame-ancestors"),
+    ).toEqual(["'self'"]);
+    for (const path of ["/branding", "/branding-preview/x", "/branding-previewx", "/portal", "/"]) {
+      expect(directive(contentSecurityPolicy("n", false, path), "frame-ancestors"), path).toEqual([
+        "'none'",
+      ]);
+    }
+  });
+
   it("allows eval only for the dev server", () => {
     expect(contentSecurityPolicy("n")).not.toContain("unsafe-eval");
     expect(directive(contentSecurityPolicy("n", true), "script-src")).toContain("'unsafe-eval'");

@@ -6,7 +6,7 @@
  * away: CSP has no directive against that, which is why custom JavaScript is an audited,
  * role-restricted setting.)
  */
-export function contentSecurityPolicy(nonce: string, dev = false): string {
+export function contentSecurityPolicy(nonce: string, dev = false, pathname = ""): string {
   return [
     "default-src 'self'",
     // Next's dev server evaluates modules with eval(); production never needs it.
@@ -22,9 +22,18 @@ export function contentSecurityPolicy(nonce: string, dev = false): string {
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${framedBySameOrigin(pathname) ? "'self'" : "'none'"}`,
   ].join("; ");
 }
+
+/**
+ * Pages the app frames itself: the branding draft's preview, shown beside the editors on the
+ * Branding page. Same origin only, and no other page: framing is how clickjacking starts.
+ */
+const SAME_ORIGIN_FRAMED = new Set(["/branding-preview"]);
+
+/** Whether the page at `pathname` may be framed by this origin (all others by none). */
+export const framedBySameOrigin = (pathname: string) => SAME_ORIGIN_FRAMED.has(pathname);
 
 /** A fresh, unguessable nonce for one response. */
 export function newNonce(): string {

@@ -19,6 +19,15 @@ describe("securityHeaders", () => {
     expect(headers["Permissions-Policy"]).not.toContain("clipboard");
   });
 
+  it("lets only this origin frame only the branding preview", () => {
+    const framing = (path: string) =>
+      Object.fromEntries(securityHeaders(false, path))["X-Frame-Options"];
+    expect(framing("/branding-preview")).toBe("SAMEORIGIN");
+    for (const path of ["/branding", "/api/v1/branding", "/portal", "/branding-preview/x"]) {
+      expect(framing(path), path).toBe("DENY");
+    }
+  });
+
   it("sends HSTS only over HTTPS", () => {
     expect(Object.keys(Object.fromEntries(securityHeaders(false)))).not.toContain(
       "Strict-Transport-Security",

@@ -1,4 +1,5 @@
 import { isTrustedPeer, type TrustedProxies } from "./client-ip";
+import { framedBySameOrigin } from "./csp";
 
 /**
  * The headers every response carries, whatever answers it: pages, route handlers, the REST API,
@@ -33,8 +34,11 @@ const DENIED_FEATURES = [
 // operator's other host names (a plain-HTTP SIP provisioning server, say) are not ours to pin.
 const HSTS = "max-age=31536000";
 
-/** The header names and values for one response; HSTS only when it was served over HTTPS. */
-export function securityHeaders(https: boolean): [string, string][] {
+/**
+ * The header names and values for one response; HSTS only when it was served over HTTPS. The
+ * request's path decides framing: the branding preview may be framed by this origin.
+ */
+export function securityHeaders(https: boolean, pathname = ""): [string, string][] {
   const headers: [string, string][] = [
     // "same-origin": within the app the full URL goes along (and, per the Fetch standard, the
     // Origin header of a same-origin POST, which Next's server actions check — "no-referrer"
@@ -47,7 +51,7 @@ export function securityHeaders(https: boolean): [string, string][] {
     ["X-Content-Type-Options", "nosniff"],
     // The pages' CSP already says frame-ancestors 'none' (lib/http/csp.ts); this covers what the
     // CSP is not sent with (API answers, exports, assets) and browsers that predate it.
-    ["X-Frame-Options", "DENY"],
+    ["X-Frame-Options", framedBySameOrigin(pathname) ? "SAMEORIGIN" : "DENY"],
   ];
   if (https) headers.push(["Strict-Transport-Security", HSTS]);
   return headers;

@@ -102,14 +102,31 @@ export default async function BrandingPage() {
         </div>
       </header>
 
-      <section className="space-y-3" data-testid="branding-draft">
-        <h2 className="font-semibold">Draft</h2>
-        <DraftForm
-          action={saveDraftAction}
-          values={draftFormValues(draft)}
-          customJsEditable={can(user.role, "branding:custom-js")}
-        />
-      </section>
+      <div className="grid grid-cols-1 gap-8 xl:grid-cols-2">
+        <section className="min-w-0 space-y-3" data-testid="branding-draft">
+          <h2 className="font-semibold">Draft</h2>
+          <DraftForm
+            action={saveDraftAction}
+            values={draftFormValues(draft)}
+            customJsEditable={can(user.role, "branding:custom-js")}
+          />
+        </section>
+        <section className="min-w-0 space-y-3" aria-labelledby="branding-preview-heading">
+          <h2 id="branding-preview-heading" className="font-semibold">
+            Preview of the saved draft
+          </h2>
+          {/* Keyed on the draft's version: each save loads the preview afresh. The preview page
+              never runs the draft's script (app/branding-preview). */}
+          <iframe
+            key={draft.version}
+            src="/branding-preview"
+            title={`Preview of the saved branding draft, version ${draft.version}`}
+            data-testid="branding-preview-frame"
+            data-version={draft.version}
+            className="h-[48rem] w-full rounded-md border border-slate-300 bg-white"
+          />
+        </section>
+      </div>
 
       <section className="space-y-3">
         <h2 className="font-semibold">Logo and favicon</h2>
