@@ -43,7 +43,7 @@ async function expectColumnsOnScreen(page: Page, headers: string[], width: numbe
     expect(box!.x + box!.width, `${headers[i]} header's right edge`).toBeLessThanOrEqual(width);
     // Its title, sort and menu controls fit inside it (they wrap rather than spill over).
     const [scroll, client] = await ths.nth(i).evaluate((th) => [th.scrollWidth, th.clientWidth]);
-    expect(scroll, `${headers[i]} header's content width`).toBeLessThanOrEqual(client!);
+    expect(scroll, `${headers[i]} header's content width`).toBeLessThanOrEqual(client);
   }
   // The first row with before/after data (a LOGIN, say, has none).
   const view = table(page).getByRole("button", { name: "View Difference" }).first();
