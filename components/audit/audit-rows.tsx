@@ -1,10 +1,10 @@
 "use client";
 
-import { CommentIcon } from "@/components/ui/icons";
 import type { AuditRowView } from "@/lib/audit/row-view";
 import type { AuditColumnKey } from "@/lib/visibility/audit-columns";
 import { DiffDialog, useDiffDialog } from "./diff-dialog";
 import { useLiveRows } from "./live-tail";
+import { AuditMessage } from "./audit-message";
 
 /** Colour per action; the shapes are in globals.css (.audit-table). */
 const ACTION_TONES: Record<string, string> = {
@@ -19,7 +19,11 @@ const ACTION_TONES: Record<string, string> = {
   SEND: "tone-indigo",
 };
 
-/** The table's body and its one View Difference dialog. Cells are styled by column in CSS. */
+/**
+ * The table's body and its one View Difference dialog. Cells are styled by column in CSS, which
+ * also gives each cell its label when the table is stacked into cards (so the labels are not
+ * repeated in every row's markup).
+ */
 export function AuditRows({
   rows,
   columns,
@@ -39,10 +43,10 @@ export function AuditRows({
   const fresh = live.filter((row) => !shown.has(row[0]));
   const all = fresh.length > 0 ? [...fresh, ...rows] : rows;
   return (
-    <tbody>
+    <tbody role="rowgroup">
       {all.length === 0 ? (
-        <tr>
-          <td colSpan={columns.length} className="py-10 text-center text-slate-500">
+        <tr role="row">
+          <td role="cell" colSpan={columns.length} className="py-10 text-center text-slate-500">
             {emptyText}
           </td>
         </tr>
@@ -53,13 +57,14 @@ export function AuditRows({
           diff.show(`${entryBase}${id}`, `Entry #${id}${message ? `: ${message}` : ""}`, opener);
         return (
           <tr
+            role="row"
             key={id}
             data-entry-id={id}
             data-live={index < fresh.length ? "" : undefined}
             className={index < fresh.length ? "bg-emerald-50" : undefined}
           >
             {columns.map((column) => (
-              <td key={column} data-column={column}>
+              <td role="cell" key={column} data-column={column}>
                 {cell(column, row, openDiff)}
               </td>
             ))}
@@ -81,18 +86,14 @@ function cell(
   row: AuditRowView,
   openDiff: (opener: HTMLElement) => void,
 ): React.ReactNode {
-  const [, user, ip, at, when, pk, action, table, message, comment, hasData] = row;
+  const [, user, ip, at, when, pk, action, table, message, comment, hasData, whenFull] = row;
   switch (column) {
     case "user":
       return user;
     case "ip":
       return ip ?? "—";
     case "occurredAt":
-      return at ? (
-        <time dateTime={at} title={at}>
-          {when}
-        </time>
-      ) : null;
+      return at && when ? <AuditTime at={at} when={when} full={whenFull ?? when} /> : null;
     case "recordPk":
       return pk ?? "—";
     case "action":
@@ -102,18 +103,7 @@ function cell(
     case "tableName":
       return table;
     case "message":
-      return (
-        <>
-          {message}
-          {comment ? (
-            <small title={comment} data-testid="audit-comment">
-              <CommentIcon className="mr-1 inline size-3.5 align-[-2px]" />
-              <span className="sr-only">Reason for this change: </span>
-              {comment}
-            </small>
-          ) : null}
-        </>
-      );
+      return <AuditMessage message={message} comment={comment} />;
     case "data":
       return hasData ? (
         <button
@@ -127,4 +117,20 @@ function cell(
         "—"
       );
   }
+}
+
+/**
+ * The short time, which may wrap between the date and the time of day but not inside either;
+ * screen readers get the full time (with the zone) instead, and hovering shows it.
+ */
+function AuditTime({ at, when, full }: { at: string; when: string; full: string }) {
+  const split = when.lastIndexOf(" ");
+  return (
+    <time dateTime={at} title={full}>
+      <span aria-hidden="true">
+        <span>{when.slice(0, split)}</span> <span>{when.slice(split + 1)}</span>
+      </span>
+      <span className="sr-only">{full}</span>
+    </time>
+  );
 }

@@ -1,3 +1,4 @@
+import { auditTimeLabels } from "@/lib/audit/audit-time";
 import type { AuditListRow } from "@/lib/audit/queries/audit-log";
 import type { AuditColumnKey } from "@/lib/visibility/audit-columns";
 
@@ -14,7 +15,7 @@ export type AuditRowView = [
   ip: string | null,
   /** The exact time (ISO, UTC), shown on hover. */
   at: string | null,
-  /** The same time in the viewer's time zone, formatted on the server. */
+  /** The same time in the viewer's time zone, short (see auditTimeLabels), formatted on the server. */
   when: string | null,
   pk: string | null,
   action: string | null,
@@ -23,23 +24,9 @@ export type AuditRowView = [
   comment: string | null,
   /** 1: the entry has before/after data (fetched by View Difference, never embedded). */
   hasData: 0 | 1,
+  /** The time in full (weekday, milliseconds, zone): on hover and for screen readers. */
+  whenFull: string | null,
 ];
-
-/** One formatter per time zone: building an Intl.DateTimeFormat costs more than formatting. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatDateTime(at: Date, timeZone: string) {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      dateStyle: "medium",
-      timeStyle: "medium",
-      timeZone,
-    });
-    formatters.set(timeZone, format);
-  }
-  return format.format(at);
-}
 
 /**
  * A row for the browser: the visible columns' values and nothing else (a hidden column's slot is
@@ -49,21 +36,24 @@ export function auditRowView(
   row: AuditListRow,
   columns: ReadonlySet<AuditColumnKey>,
   timeZone: string,
+  now: Date = new Date(),
 ): AuditRowView {
   const shown = <T>(column: AuditColumnKey, value: T | null | undefined): T | null =>
     columns.has(column) && value ? value : null;
   const at = shown("occurredAt", row.occurredAt);
+  const labels = at ? auditTimeLabels(at, timeZone, now) : null;
   return [
     row.id,
     shown("user", row.user),
     shown("ip", row.ip),
     at ? row.cursorAt : null,
-    at ? formatDateTime(at, timeZone) : null,
+    labels ? labels.short : null,
     shown("recordPk", row.recordPk),
     shown("action", row.action),
     shown("tableName", row.tableName),
     shown("message", row.message),
     shown("message", row.comment),
     columns.has("data") && row.hasData ? 1 : 0,
+    labels ? labels.full : null,
   ];
 }
