@@ -9,6 +9,7 @@ import type { FormAction } from "@/lib/actions/result";
 import { IDLE, type ActionResult } from "@/lib/actions/result";
 import { baseFieldName, BRANDING_LIMITS, DRAFT_FORM_FIELDS } from "@/lib/branding/schemas";
 import { ColourField } from "./colour-field";
+import { FeatureSwitches } from "./feature-switches";
 
 // The form kit's input look plus monospace: code is read in columns.
 const codeClass =
@@ -79,6 +80,7 @@ export function DraftForm<T>({
           state={state}
           defaultValue={values.accentColor ?? ""}
         />
+        <FeatureSwitches state={state} values={values} />
         <div className="sm:col-span-2">
           <TextAreaField
             name="footerHtml"
