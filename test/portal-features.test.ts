@@ -33,12 +33,8 @@ import { deliverQueued, fromHeader, type MailTransport } from "@/lib/email/deliv
 import { queueEmail } from "@/lib/email/outbox";
 import { invitationEmail } from "@/lib/email/templates";
 import { updateContactOperation } from "@/lib/portal/contact";
-import {
-  HIDDEN_SECTION_MESSAGE,
-  hiddenPortalFeatureResponse,
-  portalFeatures,
-  requirePortalFeature,
-} from "@/lib/portal/features";
+import { hiddenPortalFeatureResponse, requirePortalFeature } from "@/lib/portal/feature-gate";
+import { HIDDEN_SECTION_MESSAGE, portalFeatures } from "@/lib/portal/features";
 import { invitePortalUserOperation, setPortalUserStatusOperation } from "@/lib/portal/users";
 import { saveAuditColumnsOperation } from "@/lib/visibility/save-preference";
 import {

@@ -5,7 +5,7 @@ import { AuditLogView } from "@/components/audit/audit-log-view";
 import { getDb } from "@/db/client";
 import { findAuditLogView } from "@/lib/audit/queries/audit-log-view";
 import { requirePortalUser } from "@/lib/auth/session";
-import { requirePortalFeature } from "@/lib/portal/features";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import type { RawSearchParams } from "@/lib/search/audit-page-params";
 import { getAuditPolicy } from "@/lib/visibility/current-policy";
 

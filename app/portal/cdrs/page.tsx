@@ -4,7 +4,7 @@ import { connection } from "next/server";
 import { CdrListView } from "@/components/cdrs/cdr-list-view";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
-import { requirePortalFeature } from "@/lib/portal/features";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { parseCdrPageParams, type RawSearchParams } from "@/lib/cdrs/page-params";
 import { findCdrListView } from "@/lib/cdrs/queries";
 import { getCdrPolicy } from "@/lib/cdrs/viewer-policy";

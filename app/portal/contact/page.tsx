@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
-import { requirePortalFeature } from "@/lib/portal/features";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { contactFormValues, findContact } from "@/lib/portal/contact";
 import { ContactForm } from "./_components/contact-form";
 import { updateContactAction } from "./actions";

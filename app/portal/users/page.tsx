@@ -3,7 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
-import { requirePortalFeature } from "@/lib/portal/features";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { listPortalUsers } from "@/lib/portal/users";
 import { formatSignIn, STATUS_STYLE } from "./_components/format";
 import { InviteForm } from "./_components/invite-form";

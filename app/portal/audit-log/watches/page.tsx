@@ -3,7 +3,7 @@ import { connection } from "next/server";
 import { WatchesView } from "@/components/watches/watches-view";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
-import { requirePortalFeature } from "@/lib/portal/features";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import type { RawSearchParams } from "@/lib/search/audit-page-params";
 import { watchQueryOf } from "@/lib/watches/page-query";
 import { listWatches } from "@/lib/watches/watches";

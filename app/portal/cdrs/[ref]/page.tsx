@@ -4,7 +4,7 @@ import { connection } from "next/server";
 import { CdrRecord } from "@/components/cdrs/cdr-record";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
-import { requirePortalFeature } from "@/lib/portal/features";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { findCdr, findCdrNames } from "@/lib/cdrs/queries";
 import { getCdrPolicy } from "@/lib/cdrs/viewer-policy";
 

@@ -4,7 +4,7 @@ import { connection } from "next/server";
 import { BreakoutView } from "@/components/reports/breakout-view";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
-import { requirePortalFeature } from "@/lib/portal/features";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { getCdrPolicy } from "@/lib/cdrs/viewer-policy";
 import { loadBreakoutView } from "@/lib/reports/breakout";
 import type { RawSearchParams } from "@/lib/reports/breakout-params";

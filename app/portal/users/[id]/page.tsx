@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
-import { requirePortalFeature } from "@/lib/portal/features";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { findPortalUser } from "@/lib/portal/users";
 import { formatSignIn, STATUS_STYLE } from "../_components/format";
 import { StatusButton } from "../_components/status-button";

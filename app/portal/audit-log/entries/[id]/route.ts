@@ -1,5 +1,5 @@
 import { auditEntryResponse } from "@/lib/audit-http/entry-response";
-import { hiddenPortalFeatureResponse } from "@/lib/portal/features";
+import { hiddenPortalFeatureResponse } from "@/lib/portal/feature-gate";
 
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
   return (

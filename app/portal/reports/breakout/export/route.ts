@@ -1,4 +1,4 @@
-import { hiddenPortalFeatureResponse } from "@/lib/portal/features";
+import { hiddenPortalFeatureResponse } from "@/lib/portal/feature-gate";
 import { breakoutExportResponse } from "@/lib/reports/breakout-export";
 
 export async function GET(req: Request) {
