@@ -42,6 +42,17 @@ export default async function BrandingPreviewPage() {
       >
         <strong>Preview of the draft branding — not published.</strong>
         <span>Figures are samples. Custom JavaScript runs only in the published portal.</span>
+        <span data-testid="preview-email-sender">
+          Portal emails from:{" "}
+          {branding.emailSender
+            ? [
+                branding.emailSender.name,
+                branding.emailSender.address && `<${branding.emailSender.address}>`,
+              ]
+                .filter(Boolean)
+                .join(" ") + (branding.emailSender.address ? "" : " (platform's address)")
+            : "the platform's sender"}
+        </span>
         {/* _top: shown inside the Branding page's frame, the way back leaves the frame. */}
         <Link href="/branding" target="_top" className="ml-auto underline">
           Back to Branding
@@ -49,7 +60,7 @@ export default async function BrandingPreviewPage() {
       </div>
       <PortalShell
         branding={branding}
-        nav={portalNavFor({ portalAdmin: true })}
+        nav={portalNavFor({ portalAdmin: true }, branding.features)}
         person={{ name: "Sample User", role: "Customer", accountName: "Sample Telecom" }}
         preview
       >
@@ -57,12 +68,14 @@ export default async function BrandingPreviewPage() {
           <h1 className="text-xl font-semibold">Sample Telecom</h1>
           <p className="text-sm text-slate-600">Account 1001 · customer · active</p>
           <dl className="mt-6 grid grid-cols-2 gap-4 md:grid-cols-5">
-            {SAMPLE_STATS.map((s) => (
-              <div key={s.label} className="rounded-lg border border-slate-200 bg-white p-4">
-                <dt className="text-xs text-slate-500 uppercase">{s.label}</dt>
-                <dd className="mt-1 text-lg font-semibold">{s.value}</dd>
-              </div>
-            ))}
+            {SAMPLE_STATS.filter((s) => s.label !== "Balance" || branding.features.balance).map(
+              (s) => (
+                <div key={s.label} className="rounded-lg border border-slate-200 bg-white p-4">
+                  <dt className="text-xs text-slate-500 uppercase">{s.label}</dt>
+                  <dd className="mt-1 text-lg font-semibold">{s.value}</dd>
+                </div>
+              ),
+            )}
           </dl>
           <button
             type="button"

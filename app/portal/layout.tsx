@@ -35,7 +35,7 @@ export default async function PortalLayout({ children }: { children: React.React
   return (
     <PortalShell
       branding={branding}
-      nav={portalNavFor(user)}
+      nav={portalNavFor(user, branding.features)}
       person={{ name: user.name, role: ROLE_LABELS[user.role], accountName: account?.name }}
       signOutAction={signOutAction}
     >

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { findAccountSummary, findTodayTraffic } from "@/lib/portal/account-summary";
 import { requirePortalUser } from "@/lib/auth/session";
+import { portalFeatures } from "@/lib/portal/features";
 
 export const metadata: Metadata = { title: "Home" };
 
@@ -15,11 +16,14 @@ export default async function PortalHome() {
   const db = await getDb();
   const account = await findAccountSummary(db, user.accountId);
   if (!account) notFound();
-  const traffic = await findTodayTraffic(db, account.id, account.type);
+  const [traffic, shown] = await Promise.all([
+    findTodayTraffic(db, account.id, account.type),
+    portalFeatures(db),
+  ]);
   const asr =
     traffic.attempts > 0 ? ((traffic.connected / traffic.attempts) * 100).toFixed(1) : "—";
   const stats = [
-    ...(account.balance === null
+    ...(account.balance === null || !shown.balance
       ? []
       : [{ label: "Balance", value: money(account.balance, account.currency) }]),
     { label: "Credit limit", value: money(account.creditLimit, account.currency) },

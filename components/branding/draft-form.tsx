@@ -10,6 +10,7 @@ import { IDLE, type ActionResult } from "@/lib/actions/result";
 import { baseFieldName, BRANDING_LIMITS, DRAFT_FORM_FIELDS } from "@/lib/branding/schemas";
 import { CodeField } from "./code-field";
 import { ColourField } from "./colour-field";
+import { FeatureSwitches } from "./feature-switches";
 
 /**
  * The branding draft form. Hidden base_* fields carry what each field showed when it was loaded,
@@ -76,6 +77,7 @@ export function DraftForm<T>({
           state={state}
           defaultValue={values.accentColor ?? ""}
         />
+        <FeatureSwitches state={state} values={values} />
         <div className="sm:col-span-2">
           <CodeField
             name="footerHtml"

@@ -1,5 +1,6 @@
 import {
   bigint,
+  boolean,
   customType,
   index,
   integer,
@@ -26,6 +27,16 @@ export const portalBranding = pgTable("portal_branding", {
   customJs: text().notNull().default(""),
   footerHtml: text().notNull().default(""),
   supportEmail: text(),
+  // Which portal sections portal users are offered and served (lib/portal/features.ts).
+  showBalance: boolean().notNull().default(true),
+  showCdrs: boolean().notNull().default(true),
+  showBreakout: boolean().notNull().default(true),
+  showAuditLog: boolean().notNull().default(true),
+  showUsers: boolean().notNull().default(true),
+  showContact: boolean().notNull().default(true),
+  // The From of portal users' emails; null: the platform's configured sender (SMTP_FROM).
+  emailSenderName: text(),
+  emailSenderAddress: text(),
   ...version,
   ...timestamps,
 });

@@ -7,7 +7,9 @@ import { RecordNotFoundError } from "@/lib/audit/core";
 import { StaleEditError } from "@/lib/audit/stale-edit";
 import { can, type Permission } from "@/lib/auth/permissions";
 import type { CurrentUser } from "@/lib/auth/session";
+import type { PortalFeature } from "@/lib/branding/fields";
 import { AppError } from "@/lib/errors";
+import { HIDDEN_SECTION_MESSAGE, portalFeatures } from "@/lib/portal/features";
 import {
   AUDIT_COMMENT_FIELD,
   auditCommentModeFor,
@@ -68,6 +70,11 @@ export type Operation<S extends z.ZodType, T> = {
    * getSignedInUser): the enrolment itself. Every other operation refuses them as signed out.
    */
   beforeEnrolment?: true;
+  /**
+   * The portal section the operation belongs to: while the published branding hides it, portal
+   * users are refused as if it did not exist (lib/portal/features.ts). Staff are unaffected.
+   */
+  portalFeature?: PortalFeature;
 };
 
 /** Declares an operation (an identity function: it only fixes the types). */
@@ -192,6 +199,13 @@ export async function performOperation<S extends z.ZodType, T>(
       result: { status: "error", error: "Your role does not allow this action." },
       failure: "forbidden",
     };
+  }
+  if (
+    op.portalFeature &&
+    user.accountId !== null &&
+    !(await portalFeatures(caller.db))[op.portalFeature]
+  ) {
+    return { result: { status: "error", error: HIDDEN_SECTION_MESSAGE }, failure: "not_found" };
   }
   const commentField = caller.auditComment?.field ?? AUDIT_COMMENT_FIELD;
   if (caller.auditComment?.encoding === "plain" && caller.auditComment.value !== null) {

@@ -13,8 +13,10 @@ import type { ApiKeyRow } from "@/lib/api-keys/keys";
 import type { ActorContext } from "@/lib/audit/actor";
 import type { Permission } from "@/lib/auth/permissions";
 import type { CurrentUser } from "@/lib/auth/session";
+import type { PortalFeature } from "@/lib/branding/fields";
 import { readConfig } from "@/lib/config";
 import { problem } from "@/lib/http/problem";
+import { HIDDEN_SECTION_MESSAGE, portalFeatures } from "@/lib/portal/features";
 import { requestContextFrom, type RequestContext } from "@/lib/http/request-context";
 import { authenticateApiRequest } from "./authenticate";
 import { readJsonObject, type JsonObject } from "./body";
@@ -118,6 +120,8 @@ export function readEndpoint<Q extends Record<string, unknown>>(def: {
   description?: string;
   /** Who may read: any one of these permission and audience pairs. */
   access: readonly { permission: Permission; audience: Audience }[];
+  /** The portal section this reads: a portal key gets 404 while the branding hides it. */
+  portalFeature?: PortalFeature;
   params?: AnyObject;
   query?: z.ZodType<Q>;
   response: z.ZodType;
@@ -143,6 +147,13 @@ export function readEndpoint<Q extends Record<string, unknown>>(def: {
     handle: async (_req, ctx, params) => {
       if (!def.access.some((a) => allows(ctx.user, a.permission, a.audience))) {
         return problem({ status: 403, detail: "The key's owner may not read this." });
+      }
+      if (
+        def.portalFeature &&
+        ctx.user.accountId !== null &&
+        !(await portalFeatures(ctx.db))[def.portalFeature]
+      ) {
+        return problem({ status: 404, detail: HIDDEN_SECTION_MESSAGE });
       }
       let query = {} as Q;
       if (def.query) {

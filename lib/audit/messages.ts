@@ -21,6 +21,14 @@ const FIELD_LABELS: Record<string, string> = {
   accentColor: "accent colour",
   logoAssetId: "logo",
   faviconAssetId: "favicon",
+  showBalance: "portal balance shown",
+  showCdrs: "portal CDRs shown",
+  showBreakout: "portal breakout report shown",
+  showAuditLog: "portal audit log shown",
+  showUsers: "portal users shown",
+  showContact: "portal contact details shown",
+  emailSenderName: "email sender name",
+  emailSenderAddress: "email sender address",
 };
 
 /** "creditLimit" → "credit limit"; acronyms a reader expects are kept upper-case. */

@@ -17,9 +17,37 @@ export const BRANDING_FIELDS = [
   "customJs",
   "footerHtml",
   "supportEmail",
+  "showBalance",
+  "showCdrs",
+  "showBreakout",
+  "showAuditLog",
+  "showUsers",
+  "showContact",
+  "emailSenderName",
+  "emailSenderAddress",
 ] as const;
 
 export type BrandingField = (typeof BRANDING_FIELDS)[number];
+
+/** The portal sections an operator can hide, each with the branding field that shows it. */
+const PORTAL_FEATURE_FIELDS = {
+  balance: "showBalance",
+  cdrs: "showCdrs",
+  breakout: "showBreakout",
+  auditLog: "showAuditLog",
+  users: "showUsers",
+  contact: "showContact",
+} as const satisfies Record<string, BrandingField>;
+export type PortalFeature = keyof typeof PORTAL_FEATURE_FIELDS;
+export type PortalSwitchField = (typeof PORTAL_FEATURE_FIELDS)[PortalFeature];
+export const PORTAL_SWITCH_FIELDS = Object.values(PORTAL_FEATURE_FIELDS);
+export type PortalFeatures = Record<PortalFeature, boolean>;
+
+/** Which sections a branding shows, by section. */
+export const featuresOf = (b: BrandingSnapshot): PortalFeatures =>
+  Object.fromEntries(
+    Object.entries(PORTAL_FEATURE_FIELDS).map(([feature, field]) => [feature, b[field]]),
+  ) as PortalFeatures;
 
 export type BrandingSnapshot = {
   portalName: string;
@@ -31,6 +59,15 @@ export type BrandingSnapshot = {
   customJs: string;
   footerHtml: string;
   supportEmail: string | null;
+  showBalance: boolean;
+  showCdrs: boolean;
+  showBreakout: boolean;
+  showAuditLog: boolean;
+  showUsers: boolean;
+  showContact: boolean;
+  /** The From of portal users' emails; null: the platform's configured sender. */
+  emailSenderName: string | null;
+  emailSenderAddress: string | null;
 };
 
 /** What the portal shows before anything was ever published. */
@@ -44,9 +81,20 @@ export const DEFAULT_BRANDING: BrandingSnapshot = {
   customJs: "",
   footerHtml: "",
   supportEmail: null,
+  showBalance: true,
+  showCdrs: true,
+  showBreakout: true,
+  showAuditLog: true,
+  showUsers: true,
+  showContact: true,
+  emailSenderName: null,
+  emailSenderAddress: null,
 };
 
-/** The content fields of a draft row or a stored snapshot, missing ones filled from defaults. */
+/**
+ * The content fields of a draft row or a stored snapshot, missing ones filled from defaults:
+ * versions published before a field existed read as its default (every portal section shown).
+ */
 export function snapshotOf(row: Record<string, unknown>): BrandingSnapshot {
   const pick = <K extends BrandingField>(key: K): BrandingSnapshot[K] =>
     (row[key] ?? DEFAULT_BRANDING[key]) as BrandingSnapshot[K];

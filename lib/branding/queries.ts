@@ -1,7 +1,7 @@
 import { desc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import { RecordNotFoundError } from "@/lib/audit/core";
-import { BRANDING_ID } from "./fields";
+import { BRANDING_ID, PORTAL_SWITCH_FIELDS } from "./fields";
 import { baseFieldName, DRAFT_FORM_FIELDS, type DraftFormField } from "./schemas";
 import { brandingAssets, brandingVersions, portalBranding, users } from "@/db/schema";
 
@@ -99,7 +99,7 @@ export async function findAssetInfo(
 
 /**
  * The draft form's values as strings, each twice: as shown, and as loaded (base_*), which the
- * save compares with what is stored then.
+ * save compares with what is stored then. Switches are "on" or "off" (lib/branding/schemas.ts).
  */
 export function draftFormValues(row: BrandingDraft): Record<string, string> {
   const shown: Record<DraftFormField, string> = {
@@ -110,6 +110,12 @@ export function draftFormValues(row: BrandingDraft): Record<string, string> {
     footerHtml: row.footerHtml,
     customCss: row.customCss,
     customJs: row.customJs,
+    emailSenderName: row.emailSenderName ?? "",
+    emailSenderAddress: row.emailSenderAddress ?? "",
+    ...(Object.fromEntries(PORTAL_SWITCH_FIELDS.map((f) => [f, row[f] ? "on" : "off"])) as Record<
+      (typeof PORTAL_SWITCH_FIELDS)[number],
+      string
+    >),
   };
   return {
     ...shown,

@@ -3,7 +3,7 @@ import { versionField } from "@/lib/accounts/schemas";
 import { checkCodeSyntax, describeSyntaxError, type CodeLanguage } from "./code-syntax";
 import { fieldLabel } from "@/lib/audit/messages";
 import { HEX_COLOR } from "./colors";
-import type { BrandingField } from "./fields";
+import { PORTAL_SWITCH_FIELDS, type BrandingField, type PortalSwitchField } from "./fields";
 import type { BrandingImageKind } from "./image-limits";
 
 /**
@@ -17,6 +17,7 @@ export const describeBrandingFields = (fields: readonly BrandingField[]): string
 
 export const BRANDING_LIMITS = {
   portalName: 80,
+  senderName: 80,
   footerHtml: 10_000,
   code: 100_000,
 } as const;
@@ -63,7 +64,15 @@ const checkCode =
 const idField = (message: string) =>
   z.coerce.number({ error: message }).int(message).positive(message);
 
-const draftFields = {
+const optionalEmail = () =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : null))
+    .pipe(z.email("Enter a valid email address.").nullable());
+
+const textFields = {
   portalName: z
     .string()
     .trim()
@@ -71,16 +80,40 @@ const draftFields = {
     .max(BRANDING_LIMITS.portalName, `At most ${BRANDING_LIMITS.portalName} characters.`),
   primaryColor: colourField(),
   accentColor: colourField(),
-  supportEmail: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v ? v : null))
-    .pipe(z.email("Enter a valid email address.").nullable()),
+  supportEmail: optionalEmail(),
   footerHtml: codeField(BRANDING_LIMITS.footerHtml),
   customCss: codeField(BRANDING_LIMITS.code),
   customJs: codeField(BRANDING_LIMITS.code),
+  emailSenderName: z
+    .string()
+    .trim()
+    // A line break in a From header would let the name add headers of its own.
+    .regex(/^[^\r\n<>"]*$/, "Use a name without line breaks, quotes or angle brackets.")
+    .max(BRANDING_LIMITS.senderName, `At most ${BRANDING_LIMITS.senderName} characters.`)
+    .optional()
+    .transform((v) => (v ? v : null)),
+  emailSenderAddress: optionalEmail(),
 };
+
+const switchesOf = <S extends z.ZodType>(schema: S) =>
+  Object.fromEntries(PORTAL_SWITCH_FIELDS.map((f) => [f, schema])) as Record<PortalSwitchField, S>;
+
+/**
+ * A checkbox is sent only when ticked, so absent means hidden. Its base_* hidden field says "on"
+ * or "off" explicitly: the base must tell "was hidden" from "not on this form".
+ */
+const formSwitch = z
+  .enum(["on", "off"], { error: "Tick or clear the box." })
+  .optional()
+  .transform((v) => v === "on");
+
+/** JSON says true or false; a switch left out (or null) is shown, as before switches existed. */
+const apiSwitch = z
+  .boolean({ error: "Send true or false." })
+  .optional()
+  .transform((v) => v ?? true);
+
+const draftFields = { ...textFields, ...switchesOf(formSwitch) };
 
 /** The draft fields the form edits (logo and favicon have their own forms). */
 export const DRAFT_FORM_FIELDS = Object.keys(draftFields) as (keyof typeof draftFields)[];
@@ -111,19 +144,30 @@ export const saveDraftSchema = z
 type DraftFormValues = { [F in DraftFormField]: z.output<(typeof draftFields)[F]> };
 export type SaveDraftInput = z.infer<typeof saveDraftSchema>;
 
+const apiDraftFields = () => ({ ...textFields, ...switchesOf(apiSwitch) });
+
 /**
  * The REST API's PUT of the draft: every field as the draft should be, checked against the
  * draft's version (If-Match) instead of the form's per-field base values. The same fields and
  * rules as the form: a field left out is cleared, as an emptied form field is.
  */
 export const replaceDraftSchema = z
-  .object({ ...draftFields, version: versionField() })
+  .object({ ...apiDraftFields(), version: versionField() })
   .superRefine(checkCode())
   .transform(({ version, ...edited }) => ({ edited, version }));
 export type ReplaceDraftInput = z.infer<typeof replaceDraftSchema>;
 
 /** The fields a client sends to replace the draft (what the API documents as its body). */
-export const draftBodySchema = z.object(draftFields);
+export const draftBodySchema = z.object({
+  ...textFields,
+  ...switchesOf(apiSwitch.describe("Whether portal users see the section; left out: shown")),
+  emailSenderName: textFields.emailSenderName.describe(
+    "The From name of portal users' emails; null: the platform's sender",
+  ),
+  emailSenderAddress: textFields.emailSenderAddress.describe(
+    "The From address of portal users' emails; null: the platform's sender",
+  ),
+});
 
 export const publishSchema = z.object({
   // The draft version the publisher was looking at: publishing edits they have not seen is refused.

@@ -1,7 +1,13 @@
 import type { DbOrTx } from "@/db/client";
 import { customCodeUrlFor } from "./code-url";
 import { HEX_COLOR, readableTextOn } from "./colors";
-import { DEFAULT_BRANDING, snapshotOf, type BrandingSnapshot } from "./fields";
+import {
+  DEFAULT_BRANDING,
+  featuresOf,
+  snapshotOf,
+  type BrandingSnapshot,
+  type PortalFeatures,
+} from "./fields";
 import { findAssetInfo, getDraft, latestPublished } from "./queries";
 import { sanitizeFooterHtml } from "./sanitize";
 import { imageUrl } from "./urls";
@@ -18,6 +24,10 @@ export type BrandingView = {
   /** Sanitised again at render, whatever was stored. */
   footerHtml: string;
   supportEmail: string | null;
+  /** The sections shown (the portal's nav; pages and actions ask lib/portal/features.ts). */
+  features: PortalFeatures;
+  /** The From of portal users' emails, or null for the platform's sender. */
+  emailSender: { name: string | null; address: string | null } | null;
   /** The published version shown, or null for the draft (preview) or defaults. */
   versionNo: number | null;
 };
@@ -62,6 +72,11 @@ async function brandingView(
     jsUrl: customCodeUrlFor("js", b.customJs),
     footerHtml: sanitizedFooter(b.footerHtml),
     supportEmail: b.supportEmail,
+    features: featuresOf(b),
+    emailSender:
+      b.emailSenderName || b.emailSenderAddress
+        ? { name: b.emailSenderName, address: b.emailSenderAddress }
+        : null,
     versionNo,
   };
 }

@@ -16,6 +16,7 @@ function preferenceOperation(surface: ColumnSurface) {
     schema: z.object({ "visible[]": keyList }),
     permission: "cdr:read",
     audience: "any",
+    portalFeature: surface === "cdr" ? "cdrs" : "breakout",
     run: async (input, { db, user }) => {
       const policy = await cdrViewerPolicy(db, user);
       if (!policy) throw new AppError("Your role does not allow this action.", "forbidden");

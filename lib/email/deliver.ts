@@ -4,12 +4,41 @@ import type { Db } from "@/db/client";
 import { emailOutbox } from "@/db/schema";
 import { systemActor, type ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
+import { loadPublishedBranding } from "@/lib/branding/view";
 import { maskSetPasswordTokens } from "@/lib/users/tokens";
+
+/** The sender a portal's branding sets for its users' mail; either part may be left to the platform. */
+type BrandedSender = { name: string | null; address: string | null };
 
 /** What delivery needs from a mail library; tests pass a fake, production uses nodemailer. */
 export type MailTransport = {
-  send: (mail: { to: string; subject: string; text: string }) => Promise<void>;
+  /** `from`: the branding's sender, on mail to portal users; absent: the platform's sender. */
+  send: (mail: {
+    to: string;
+    subject: string;
+    text: string;
+    from?: BrandedSender;
+  }) => Promise<void>;
 };
+
+const PLATFORM_FROM = "Trunkline <no-reply@trunkline.invalid>";
+
+/**
+ * The From header: the platform's (SMTP_FROM), with the branding's name and address in place of
+ * its own where set. A name alone keeps the platform's address, so mail is still sent from a
+ * domain the SMTP server may send for.
+ */
+export function fromHeader(
+  platform: string,
+  branded?: BrandedSender,
+): string | { name: string; address: string } {
+  if (!branded || (!branded.name && !branded.address)) return platform;
+  const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(platform);
+  const platformAddress = match ? match[2]!.trim() : platform.trim();
+  const address = branded.address ?? platformAddress;
+  const name = branded.name ?? (branded.address ? "" : (match?.[1]?.trim() ?? ""));
+  return name ? { name, address } : address;
+}
 
 /** An SMTP transport when SMTP_URL is set; null means mail stays in the outbox (demo mode). */
 export async function smtpTransport(
@@ -18,10 +47,10 @@ export async function smtpTransport(
   const url = env.SMTP_URL?.trim();
   if (!url) return null;
   const transporter = createTransport(url);
-  const from = env.SMTP_FROM?.trim() || "Trunkline <no-reply@trunkline.invalid>";
+  const platform = env.SMTP_FROM?.trim() || PLATFORM_FROM;
   return {
-    send: async (mail) => {
-      await transporter.sendMail({ from, ...mail });
+    send: async ({ from, ...mail }) => {
+      await transporter.sendMail({ ...mail, from: fromHeader(platform, from) });
     },
   };
 }
@@ -83,9 +112,18 @@ export async function deliverQueued(
   const counts = { sent: 0, failed: 0 };
   if (!transport) return counts;
   const actor = systemActor("Mailer");
-  for (const mail of await claimQueued(db, actor, limit)) {
+  const claimed = await claimQueued(db, actor, limit);
+  // Mail to a portal account's users goes out under the portal's published sender.
+  const portal = claimed.some((m) => m.accountId !== null) ? await loadPublishedBranding(db) : null;
+  for (const mail of claimed) {
+    const from = mail.accountId !== null ? (portal?.emailSender ?? undefined) : undefined;
     try {
-      await transport.send({ to: mail.toAddress, subject: mail.subject, text: mail.bodyText });
+      await transport.send({
+        to: mail.toAddress,
+        subject: mail.subject,
+        text: mail.bodyText,
+        ...(from ? { from } : {}),
+      });
       counts.sent++;
       continue;
     } catch (err) {

@@ -82,6 +82,7 @@ export const updateContactOperation = operation({
   schema: updateContactSchema,
   permission: "portal:self",
   audience: "portal",
+  portalFeature: "contact",
   run: async (input, { db, actor, user }) => {
     const { version, changed } = await updateContact(db, actor, user, input);
     return {

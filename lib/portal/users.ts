@@ -115,6 +115,7 @@ export const invitePortalUserOperation = operation({
   schema: invitePortalUserSchema,
   permission: "portal:self",
   audience: "portal",
+  portalFeature: "users",
   run: async (input, { db, actor, user, baseUrl }) => {
     const id = await invitePortalUser(db, actor, user, input, await baseUrl());
     await deliverQueuedSoon(db);
@@ -130,6 +131,7 @@ export const setPortalUserStatusOperation = operation({
   schema: setPortalUserStatusSchema,
   permission: "portal:self",
   audience: "portal",
+  portalFeature: "users",
   run: async (input, { db, actor, user }) => {
     await setPortalUserStatus(db, actor, user, input.userId, input.status);
     return {

@@ -37,6 +37,7 @@ export const saveAuditColumnsOperation = operation({
   }),
   permission: "audit:read",
   audience: "any",
+  portalFeature: "auditLog",
   run: async (input, { db, user }) => {
     const hidden = AUDIT_COLUMN_KEYS.filter((k) => !input["visible[]"].includes(k));
     await saveHiddenColumns(db, user.id, "audit", hidden);

@@ -211,6 +211,7 @@ export const createWatchOperation = operation({
   schema: createWatchSchema,
   permission: "audit:read",
   audience: "any",
+  portalFeature: "auditLog",
   run: async (input, { db, actor, user }) => {
     const data = await createWatch(db, actor, user, input);
     return { data, message: `Watch ${input.name} saved.` };
@@ -222,6 +223,7 @@ export const updateWatchOperation = operation({
   schema: updateWatchSchema,
   permission: "audit:read",
   audience: "any",
+  portalFeature: "auditLog",
   run: async (input, { db, actor, user }) => {
     const data = await updateWatch(db, actor, user, input);
     return { data, message: `Watch ${input.name} saved.` };
@@ -233,6 +235,7 @@ export const deleteWatchOperation = operation({
   schema: deleteWatchSchema,
   permission: "audit:read",
   audience: "any",
+  portalFeature: "auditLog",
   run: async (input, { db, actor, user }) => {
     await deleteWatch(db, actor, user, input.id);
     return { data: input.id, message: "Watch deleted." };

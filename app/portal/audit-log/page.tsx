@@ -5,6 +5,7 @@ import { AuditLogView } from "@/components/audit/audit-log-view";
 import { getDb } from "@/db/client";
 import { findAuditLogView } from "@/lib/audit/queries/audit-log-view";
 import { requirePortalUser } from "@/lib/auth/session";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import type { RawSearchParams } from "@/lib/search/audit-page-params";
 import { getAuditPolicy } from "@/lib/visibility/current-policy";
 
@@ -20,6 +21,7 @@ export default async function PortalAuditLogPage({
   const policyLookup = getAuditPolicy();
   policyLookup.catch(() => {}); // awaited below unless the guard redirects first
   await requirePortalUser();
+  await requirePortalFeature("auditLog");
   const policy = await policyLookup;
   if (!policy) forbidden();
   const view = await findAuditLogView(await getDb(), policy, await searchParams);

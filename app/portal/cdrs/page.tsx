@@ -4,6 +4,7 @@ import { connection } from "next/server";
 import { CdrListView } from "@/components/cdrs/cdr-list-view";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { parseCdrPageParams, type RawSearchParams } from "@/lib/cdrs/page-params";
 import { findCdrListView } from "@/lib/cdrs/queries";
 import { getCdrPolicy } from "@/lib/cdrs/viewer-policy";
@@ -18,6 +19,7 @@ export default async function PortalCdrsPage({
 }) {
   await connection();
   await requirePortalUser();
+  await requirePortalFeature("cdrs");
   const policy = await getCdrPolicy();
   if (!policy || policy.scope.kind === "all") forbidden();
   const view = await findCdrListView(await getDb(), policy, parseCdrPageParams(await searchParams));

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { contactFormValues, findContact } from "@/lib/portal/contact";
 import { ContactForm } from "./_components/contact-form";
 import { updateContactAction } from "./actions";
@@ -36,6 +37,7 @@ function Facts({ items }: { items: readonly [string, React.ReactNode][] }) {
 export default async function PortalContactPage() {
   await connection();
   const user = await requirePortalUser();
+  await requirePortalFeature("contact");
   const contact = await findContact(await getDb(), user.accountId);
   if (!contact) notFound();
   return (

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { listPortalUsers } from "@/lib/portal/users";
 import { formatSignIn, STATUS_STYLE } from "./_components/format";
 import { InviteForm } from "./_components/invite-form";
@@ -14,6 +15,7 @@ export const metadata: Metadata = { title: "Users" };
 export default async function PortalUsersPage() {
   await connection();
   const user = await requirePortalUser();
+  await requirePortalFeature("users");
   const rows = await listPortalUsers(await getDb(), user.accountId);
   const manage = user.portalAdmin;
   return (

@@ -7,6 +7,7 @@ import { createAccountSchema, updateAccountSchema } from "@/lib/accounts/schemas
 import { updateAccountOperation } from "@/lib/accounts/update-account";
 import { can } from "@/lib/auth/permissions";
 import type { CurrentUser } from "@/lib/auth/session";
+import { portalFeatures } from "@/lib/portal/features";
 import { mutationEndpoint, readEndpoint, type ApiContext } from "../endpoint";
 import { cursorParam, idParams, notFoundProblem, pageBody, pageOf } from "./common";
 
@@ -43,11 +44,17 @@ type ReadableAccount = NonNullable<Awaited<ReturnType<typeof findReadableAccount
 
 /**
  * An account as this caller may see it: the balance and private notes only where the role
- * allows (and then they were the only ones selected: readableAccountColumns).
+ * allows (and then they were the only ones selected: readableAccountColumns), and for a portal
+ * key only while the portal's branding shows the balance.
  */
-function accountResource(row: ReadableAccount, user: CurrentUser): z.infer<typeof accountSchema> {
+function accountResource(
+  row: ReadableAccount,
+  user: CurrentUser,
+  portalBalanceShown: boolean,
+): z.infer<typeof accountSchema> {
   const balanceVisible =
-    can(user.role, "accounts:read-balance") && (user.accountId === null || row.type === "customer");
+    can(user.role, "accounts:read-balance") &&
+    (user.accountId === null || (row.type === "customer" && portalBalanceShown));
   return {
     id: row.id,
     type: row.type,
@@ -68,6 +75,9 @@ function accountResource(row: ReadableAccount, user: CurrentUser): z.infer<typeo
   };
 }
 
+const portalBalanceShown = async (ctx: ApiContext) =>
+  ctx.user.accountId === null || (await portalFeatures(ctx.db)).balance;
+
 /** The account when this caller may see it, else null (a 404 to them). */
 async function visibleAccount(ctx: ApiContext, id: number) {
   if (ctx.user.accountId !== null && ctx.user.accountId !== id) return null;
@@ -77,7 +87,10 @@ async function visibleAccount(ctx: ApiContext, id: number) {
 async function accountReply(ctx: ApiContext, id: number) {
   const row = await visibleAccount(ctx, id);
   if (!row) return notFoundProblem();
-  return { body: accountResource(row, ctx.user), version: row.version };
+  return {
+    body: accountResource(row, ctx.user, await portalBalanceShown(ctx)),
+    version: row.version,
+  };
 }
 
 const listQuery = z.object({
@@ -103,7 +116,8 @@ const listAccountsEndpoint = readEndpoint({
       { ...query, id: own, after: query.cursor },
       ctx.user,
     );
-    return { body: pageBody(page, (r) => accountResource(r, ctx.user)) };
+    const balanceShown = await portalBalanceShown(ctx);
+    return { body: pageBody(page, (r) => accountResource(r, ctx.user, balanceShown)) };
   },
 });
 

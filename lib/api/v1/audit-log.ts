@@ -164,6 +164,7 @@ const listAuditLogEndpoint = readEndpoint({
     "and sorts, the caller's scope, columns and masks. Newest first unless sorted; follow " +
     "`nextCursor` with the same parameters. Writes one GET entry per call.",
   access: ACCESS,
+  portalFeature: "auditLog",
   query: auditLogQuery,
   response: pageOf(auditEntrySchema).meta({ id: "AuditEntryPage" }),
   bulk: true,
@@ -216,6 +217,7 @@ const getAuditEntryEndpoint = readEndpoint({
     "One entry with its details, as the page's details popup shows it to the caller. An entry " +
     "outside the caller's scope is a 404. Single reads write no entry.",
   access: ACCESS,
+  portalFeature: "auditLog",
   params: idParams,
   response: auditEntryDetailsSchema,
   read: async (ctx, { params }) => {

@@ -37,6 +37,14 @@ const contentFields = {
   footerHtml: z.string().describe("Sanitised on save and again when the portal renders it"),
   customCss: z.string(),
   customJs: z.string(),
+  showBalance: z.boolean().describe("Portal sections: false hides it and its API reads"),
+  showCdrs: z.boolean(),
+  showBreakout: z.boolean(),
+  showAuditLog: z.boolean(),
+  showUsers: z.boolean(),
+  showContact: z.boolean(),
+  emailSenderName: z.string().nullable().describe("null: the platform's sender"),
+  emailSenderAddress: z.string().nullable().describe("null: the platform's sender"),
   logo: imageSchema.nullable(),
   favicon: imageSchema.nullable(),
 };
@@ -72,6 +80,14 @@ async function contentOf(ctx: ApiContext, b: BrandingSnapshot) {
     footerHtml: b.footerHtml,
     customCss: b.customCss,
     customJs: b.customJs,
+    showBalance: b.showBalance,
+    showCdrs: b.showCdrs,
+    showBreakout: b.showBreakout,
+    showAuditLog: b.showAuditLog,
+    showUsers: b.showUsers,
+    showContact: b.showContact,
+    emailSenderName: b.emailSenderName,
+    emailSenderAddress: b.emailSenderAddress,
     logo: imageOf(b.logoAssetId),
     favicon: imageOf(b.faviconAssetId),
   };
@@ -115,7 +131,8 @@ const saveDraftEndpoint = mutationEndpoint({
   summary: "Replace the branding draft",
   tag: "Branding",
   description:
-    "Every field as the draft should be (a field left out is cleared); the logo and favicon are " +
+    "Every field as the draft should be (a field left out is cleared; a show* switch left out " +
+    "is shown); the logo and favicon are " +
     "uploaded in the Control Panel. Changing customJs needs a role with branding:custom-js: send " +
     "it as read to leave it alone. Publish to make the draft live.",
   operation: replaceDraftOperation,

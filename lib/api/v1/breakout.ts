@@ -94,6 +94,7 @@ const breakoutEndpoint = readEndpoint({
     "The report page's figures for the same parameters, with the caller's columns only. Writes " +
     "one GET entry per call.",
   access: [{ permission: "cdr:read", audience: "any" }],
+  portalFeature: "breakout",
   query: breakoutQuery,
   response: breakoutReportSchema,
   bulk: true,

@@ -92,6 +92,7 @@ const listCdrsEndpoint = readEndpoint({
     "parameters, and the `from` and `to` of the first page so that the range stays put. Writes " +
     "one GET entry per call.",
   access: READ,
+  portalFeature: "cdrs",
   query: cdrQuery,
   response: cdrPageSchema,
   bulk: true,

@@ -80,6 +80,7 @@ const listUsersEndpoint = readEndpoint({
   tag: "Users",
   description: "50 a page by id; a portal key lists its own account's users only.",
   access: [STAFF_READ, PORTAL_READ],
+  portalFeature: "users",
   query: listQuery,
   response: pageOf(userSchema),
   read: async (ctx, { query }) => {
@@ -121,6 +122,7 @@ const getUserEndpoint = readEndpoint({
   tag: "Users",
   description: "A portal key gets 404 for anyone outside its own account.",
   access: [STAFF_READ, PORTAL_READ],
+  portalFeature: "users",
   params: idParams,
   response: userSchema,
   read: (ctx, { params }) => userReply(ctx, params.id as number),

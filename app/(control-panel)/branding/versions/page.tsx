@@ -26,6 +26,7 @@ const formatWhen = (at: Date, timeZone: string) =>
 function asText(snapshot: BrandingSnapshot, field: BrandingField): string {
   const value = snapshot[field];
   if (value === null || value === "") return "";
+  if (typeof value === "boolean") return value ? "shown" : "hidden";
   if (field === "logoAssetId" || field === "faviconAssetId") return `image #${String(value)}`;
   return String(value);
 }

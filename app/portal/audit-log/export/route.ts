@@ -1,5 +1,6 @@
 import { auditExportResponse } from "@/lib/audit-http/export-response";
+import { hiddenPortalFeatureResponse } from "@/lib/portal/feature-gate";
 
-export function GET(req: Request) {
-  return auditExportResponse(req, "portal");
+export async function GET(req: Request) {
+  return (await hiddenPortalFeatureResponse("auditLog")) ?? auditExportResponse(req, "portal");
 }

@@ -1,5 +1,6 @@
 import { auditLiveResponse } from "@/lib/audit/live/response";
+import { hiddenPortalFeatureResponse } from "@/lib/portal/feature-gate";
 
-export function GET(req: Request) {
-  return auditLiveResponse(req, "portal");
+export async function GET(req: Request) {
+  return (await hiddenPortalFeatureResponse("auditLog")) ?? auditLiveResponse(req, "portal");
 }

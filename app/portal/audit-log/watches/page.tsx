@@ -3,6 +3,7 @@ import { connection } from "next/server";
 import { WatchesView } from "@/components/watches/watches-view";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import type { RawSearchParams } from "@/lib/search/audit-page-params";
 import { watchQueryOf } from "@/lib/watches/page-query";
 import { listWatches } from "@/lib/watches/watches";
@@ -22,6 +23,7 @@ export default async function PortalWatchesPage({
 }) {
   await connection();
   const user = await requirePortalUser();
+  await requirePortalFeature("auditLog");
   const watches = await listWatches(await getDb(), user.id);
   return (
     <WatchesView

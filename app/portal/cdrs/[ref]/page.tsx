@@ -4,6 +4,7 @@ import { connection } from "next/server";
 import { CdrRecord } from "@/components/cdrs/cdr-record";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { findCdr, findCdrNames } from "@/lib/cdrs/queries";
 import { getCdrPolicy } from "@/lib/cdrs/viewer-policy";
 
@@ -16,6 +17,7 @@ export default async function PortalCdrRecordPage({
 }) {
   await connection();
   await requirePortalUser();
+  await requirePortalFeature("cdrs");
   const policy = await getCdrPolicy();
   if (!policy || policy.scope.kind === "all") forbidden();
   const db = await getDb();

@@ -1,5 +1,6 @@
 import { cdrExportResponse } from "@/lib/cdrs/export-response";
+import { hiddenPortalFeatureResponse } from "@/lib/portal/feature-gate";
 
-export function GET(req: Request) {
-  return cdrExportResponse(req, "portal");
+export async function GET(req: Request) {
+  return (await hiddenPortalFeatureResponse("cdrs")) ?? cdrExportResponse(req, "portal");
 }

@@ -4,6 +4,7 @@ import { connection } from "next/server";
 import { BreakoutView } from "@/components/reports/breakout-view";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { getCdrPolicy } from "@/lib/cdrs/viewer-policy";
 import { loadBreakoutView } from "@/lib/reports/breakout";
 import type { RawSearchParams } from "@/lib/reports/breakout-params";
@@ -20,6 +21,7 @@ export default async function PortalBreakoutReportPage({
   const policyLookup = getCdrPolicy();
   policyLookup.catch(() => {}); // awaited below unless the guard redirects first
   await requirePortalUser();
+  await requirePortalFeature("breakout");
   const policy = await policyLookup;
   if (!policy || policy.audience === "staff") forbidden();
   const view = await loadBreakoutView(await getDb(), policy, await searchParams);

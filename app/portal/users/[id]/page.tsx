@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { getDb } from "@/db/client";
 import { requirePortalUser } from "@/lib/auth/session";
+import { requirePortalFeature } from "@/lib/portal/feature-gate";
 import { findPortalUser } from "@/lib/portal/users";
 import { formatSignIn, STATUS_STYLE } from "../_components/format";
 import { StatusButton } from "../_components/status-button";
@@ -14,6 +15,7 @@ export const metadata: Metadata = { title: "User" };
 export default async function PortalUserPage({ params }: { params: Promise<{ id: string }> }) {
   await connection();
   const viewer = await requirePortalUser();
+  await requirePortalFeature("users");
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id) || id <= 0) notFound();
   // Scoped to the viewer's account: another account's user (or staff) is simply not found.

@@ -1,5 +1,6 @@
+import { hiddenPortalFeatureResponse } from "@/lib/portal/feature-gate";
 import { breakoutExportResponse } from "@/lib/reports/breakout-export";
 
-export function GET(req: Request) {
-  return breakoutExportResponse(req, "portal");
+export async function GET(req: Request) {
+  return (await hiddenPortalFeatureResponse("breakout")) ?? breakoutExportResponse(req, "portal");
 }
