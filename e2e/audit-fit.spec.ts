@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { expectNoAxeViolations } from "./axe";
-import { signInAs } from "./fixtures";
+import { createCustomerAccount, signInAs } from "./fixtures";
 
 /*
  * The audit table at the widths people use it: at 1440 × 900 (sidebar and all) every column and
@@ -89,13 +89,7 @@ test("[admin] a long message is cut to two lines with its full text on hover, an
   const name = `Long Name ${tag} ${"Interconnect Telecommunications Carrier ".repeat(3)}`
     .slice(0, 120)
     .trim();
-  await page.goto("/accounts/new");
-  await page.getByLabel("Type").selectOption("customer");
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByLabel("Currency").fill("USD");
-  await page.getByLabel("Credit limit").fill("500");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/accounts\/\d+$/);
+  await createCustomerAccount(page, name);
 
   await page.goto("/audit-log");
   const cell = table(page).locator('td[data-column="message"]').filter({ hasText: tag }).first();

@@ -83,3 +83,15 @@ export async function pageAs(browser: Browser, role: DemoRole): Promise<Page> {
   await signInAs(page, role);
   return page;
 }
+
+/** Creates a customer account through the Control Panel's form (as a signed-in admin); its id. */
+export async function createCustomerAccount(page: Page, name: string): Promise<number> {
+  await page.goto("/accounts/new");
+  await page.getByLabel("Type").selectOption("customer");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Currency").fill("USD");
+  await page.getByLabel("Credit limit").fill("500");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/accounts\/\d+$/);
+  return Number(new URL(page.url()).pathname.split("/").pop());
+}

@@ -1,23 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { createCustomerAccount, signInAs } from "./fixtures";
 
 /**
  * Watches end to end (issue 15 item 4): a search saved from the audit page as a watch; a
  * matching change then arrives as an email in the outbox within the notifier's interval
  * (WATCH_INTERVAL_SECONDS, short in the harness), and a change outside the search does not.
  */
-
-async function createAccount(page: Page, name: string): Promise<number> {
-  await page.goto("/accounts/new");
-  await page.getByLabel("Type").selectOption("customer");
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByLabel("Currency").fill("USD");
-  await page.getByLabel("Credit limit").fill("500");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/accounts\/\d+$/);
-  return Number(new URL(page.url()).pathname.split("/").pop());
-}
 
 async function setCreditLimit(page: Page, id: number, limit: string) {
   await page.goto(`/accounts/${id}`);
@@ -32,8 +21,8 @@ test("[admin] saves a search as a watch; a matching change is emailed, another i
   test.setTimeout(120_000);
   const tag = randomBytes(4).toString("hex");
   await signInAs(page, "admin");
-  const watched = await createAccount(page, `Watched ${tag}`);
-  const other = await createAccount(page, `Unwatched ${tag}`);
+  const watched = await createCustomerAccount(page, `Watched ${tag}`);
+  const other = await createCustomerAccount(page, `Unwatched ${tag}`);
 
   // The audit page's search and its Action filter, carried to the watches page.
   await page.goto(
