@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { pageAs, signInAs } from "./fixtures";
+import { createCustomerAccount, pageAs, signInAs } from "./fixtures";
 
 /** The account pages end to end: every change lands in the audit log and can be restored. */
 
@@ -21,14 +21,7 @@ test("[admin] create a customer → newest audit entry is CREATE on accounts wit
   await signInAs(page, "admin");
 
   // Create.
-  await page.goto("/accounts/new");
-  await page.getByLabel("Type").selectOption("customer");
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByLabel("Currency").fill("USD");
-  await page.getByLabel("Credit limit").fill("500");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/accounts\/\d+$/);
-  const id = Number(new URL(page.url()).pathname.split("/").pop());
+  const id = await createCustomerAccount(page, name);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
 
   await searchAuditLog(page, "table:accounts");
