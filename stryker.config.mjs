@@ -3,7 +3,7 @@
  * change to the code that no test notices. Not part of `npm test` (minutes per module); the
  * threshold fails the run below 90 % killed.
  */
-export default {
+const config = {
   testRunner: "vitest",
   vitest: { configFile: "mutation/vitest.config.ts" },
   // Client IP, the search language, redaction and the viewer policy (what a viewer may see).
@@ -21,3 +21,5 @@ export default {
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
 };
+
+export default config;
