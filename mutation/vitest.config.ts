@@ -24,6 +24,7 @@ export default defineConfig({
       "test/properties/redact.test.ts",
       "test/viewer-policy.test.ts",
       "test/visibility.test.ts",
+      "lib/visibility/*.test.ts",
     ],
     environment: "node",
     pool: "forks",
