@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { auditLog, columnPermissions } from "@/db/schema";
 import { systemActor } from "@/lib/audit/actor";
 import { saveHiddenColumns } from "@/lib/visibility/save-preference";
-import { resolveAuditColumns } from "@/lib/visibility/audit-columns";
+import {
+  AUDIT_COLUMN_KEYS,
+  resolveAuditColumns,
+  resolveAuditColumnsOf,
+} from "@/lib/visibility/audit-columns";
 import {
   clearUserColumnOverride,
   setAuditColumnPermissions,
@@ -54,6 +58,22 @@ describe("audit column visibility", () => {
     expect(visible).not.toContain("ip");
     expect(visible).not.toContain("message");
     expect(visible).toContain("user");
+  });
+
+  it("shows every allowed column to someone who hid them all, and says which role it read", async () => {
+    const auditor = await insertTestUser(database.db, { role: "auditor" });
+    await saveHiddenColumns(database.db, auditor.id, "audit", [...AUDIT_COLUMN_KEYS]);
+    const { allowed, visible } = await resolveAuditColumns(database.db, auditor);
+    expect(visible).toEqual(allowed);
+    expect(allowed).toEqual(AUDIT_COLUMN_KEYS);
+
+    await saveHiddenColumns(database.db, auditor.id, "audit", ["ip"]);
+    expect(await resolveAuditColumnsOf(database.db, auditor.id)).toEqual({
+      role: "auditor",
+      allowed: AUDIT_COLUMN_KEYS,
+      visible: AUDIT_COLUMN_KEYS.filter((k) => k !== "ip"),
+    });
+    expect(await resolveAuditColumnsOf(database.db, 987_654_321)).toBeNull();
   });
 
   it("records every permission change in the audit log, with before and after", async () => {

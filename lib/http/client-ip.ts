@@ -12,14 +12,16 @@ import ipaddr from "ipaddr.js";
 export const PEER_IP_HEADER = "x-trunkline-peer-ip";
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** A bare address in TRUSTED_PROXIES is a range of exactly that one address. */
+const ADDRESS_BITS = { ipv4: 32, ipv6: 128 } as const;
 export type TrustedProxies = Range[];
 
 /** Parses the normalised form: IPv4-mapped IPv6 (::ffff:1.2.3.4) becomes plain IPv4. */
 export function parseIp(text: string | null | undefined): ipaddr.IPv4 | ipaddr.IPv6 | null {
   if (!text) return null;
   const trimmed = text.trim().replace(/^\[(.*)\]$/, "$1");
-  if (!ipaddr.isValid(trimmed)) return null;
-  // ipaddr.isValid accepts shorthand like "10.1" that no proxy would send.
+  // Not ipaddr.isValid: it accepts IPv4 shorthand like "10.1" that no proxy would send.
   if (!ipaddr.IPv4.isValidFourPartDecimal(trimmed) && !ipaddr.IPv6.isValid(trimmed)) return null;
   const addr = ipaddr.parse(trimmed);
   return addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()
@@ -43,7 +45,7 @@ export function parseTrustedProxies(spec: string): TrustedProxies {
       }
       const addr = parseIp(entry);
       if (!addr) throw new Error(`TRUSTED_PROXIES: "${entry}" is not a valid IP address`);
-      return [addr, addr.kind() === "ipv4" ? 32 : 128];
+      return [addr, ADDRESS_BITS[addr.kind()]];
     });
 }
 
@@ -69,7 +71,7 @@ export function resolveClientIp(
   const peerAddr = parseIp(peer);
   if (!peerAddr) return null;
   if (!forwardedFor || !isTrusted(peerAddr, trusted)) return peerAddr.toString();
-  const hops = forwardedFor.split(",").map((h) => h.trim());
+  const hops = forwardedFor.split(","); // parseIp trims each
   let client = peerAddr;
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = parseIp(hops[i]);

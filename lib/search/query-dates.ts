@@ -68,13 +68,15 @@ function checkRange(key: string, value: string, time: number): Date {
   return new Date(time);
 }
 
-/** "Z", "+05:30", "-0500", "+01" → milliseconds east of UTC. */
+/**
+ * "Z", "+05:30", "-0500", "+01" → milliseconds east of UTC. "Z" needs no case of its own: it has
+ * no digits, and Number("") is 0.
+ */
 function parseOffset(zone: string): number | null {
-  if (zone === "Z" || zone === "z") return 0;
   const sign = zone[0] === "-" ? -1 : 1;
   const digits = zone.slice(1).replace(":", "");
   const hours = Number(digits.slice(0, 2));
-  const minutes = Number(digits.slice(2) || "0");
+  const minutes = Number(digits.slice(2));
   if (hours > 23 || minutes > 59) return null;
   return sign * (hours * HOUR + minutes * MINUTE);
 }
