@@ -52,7 +52,9 @@ const DRAFT_CSS = `/* authz-matrix ${Date.now()} */\n.portal-main { outline: 1px
 async function saveDraftCss(context: BrowserContext, css: string) {
   const page = await context.newPage();
   await page.goto("/branding");
-  await page.getByLabel("Custom CSS", { exact: true }).fill(css);
+  // The code editor replaces the textarea once its script has loaded; fill that.
+  await expect(page.locator(".cm-editor")).toHaveCount(3);
+  await page.getByRole("textbox", { name: "Custom CSS" }).fill(css);
   await page.getByRole("button", { name: "Save draft" }).click();
   await expect(page.getByText(/Draft saved|Nothing to save/)).toBeVisible();
   await page.close();

@@ -350,8 +350,13 @@ test("[admin] markup in the portal name shows as text in the preview; the footer
   await signInAs(page, "admin");
   await page.goto("/branding");
   const name = page.getByLabel("Portal name", { exact: true });
-  const footer = page.getByLabel("Footer (HTML)", { exact: true });
-  const original = { name: await name.inputValue(), footer: await footer.inputValue() };
+  // The code editor (once loaded, in place of the textarea that still holds the value).
+  const footer = page.getByRole("textbox", { name: "Footer (HTML)" });
+  await expect(page.locator(".cm-editor")).toHaveCount(3);
+  const original = {
+    name: await name.inputValue(),
+    footer: await page.locator('textarea[name="footerHtml"]').inputValue(),
+  };
   try {
     await name.fill(text);
     await footer.fill(`<p>Footer ${stamp}</p>${text}`);
@@ -369,6 +374,7 @@ test("[admin] markup in the portal name shows as text in the preview; the footer
     expect(fired).toEqual([]);
   } finally {
     await page.goto("/branding");
+    await expect(page.locator(".cm-editor")).toHaveCount(3);
     await name.fill(original.name);
     await footer.fill(original.footer);
     await page.getByRole("button", { name: "Save draft" }).click();

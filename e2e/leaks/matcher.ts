@@ -79,6 +79,11 @@ function standsAlone(text: string, start: number, end: number, v: ForbiddenValue
     if (/^%2f\d/.test(text.slice(end, end + 4))) return false;
     return true;
   }
+  // A number right after "hh:mm:" is a clock time's seconds ("08:10:35.713 GMT-5"), not a
+  // value: a field's number is written after a quote or a key's colon ("profit_pct":35.713).
+  if (/^[\d.]+$/.test(found) && /\d\d:\d\d:$/.test(text.slice(Math.max(0, start - 6), start))) {
+    return false;
+  }
   // A value starting or ending with a letter or digit must not be the inside of a longer word.
   if (isWordChar(found[0]) && isWordChar(before)) return false;
   if (isWordChar(found[found.length - 1]) && isWordChar(after)) return false;
