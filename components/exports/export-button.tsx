@@ -1,7 +1,7 @@
 "use client";
 
 import { useRef, useState } from "react";
-import { recordCounter } from "@/lib/http/record-counter";
+import { recordCounter, rowsText } from "@/lib/http/record-counter";
 
 type Status =
   | { kind: "idle" }
@@ -9,8 +9,6 @@ type Status =
   | { kind: "done"; rows: number; filename: string }
   | { kind: "cancelled"; rows: number }
   | { kind: "failed"; message: string };
-
-const rowsText = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "row" : "rows"}`;
 
 function statusText(status: Status): string {
   switch (status.kind) {

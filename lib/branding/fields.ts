@@ -49,6 +49,13 @@ export const featuresOf = (b: BrandingSnapshot): PortalFeatures =>
     Object.entries(PORTAL_FEATURE_FIELDS).map(([feature, field]) => [feature, b[field]]),
   ) as PortalFeatures;
 
+/** The sender a branding sets for portal users' mail, or null for the platform's. */
+export type EmailSender = { name: string | null; address: string | null };
+export const emailSenderOf = (b: BrandingSnapshot): EmailSender | null =>
+  b.emailSenderName || b.emailSenderAddress
+    ? { name: b.emailSenderName, address: b.emailSenderAddress }
+    : null;
+
 export type BrandingSnapshot = {
   portalName: string;
   logoAssetId: number | null;

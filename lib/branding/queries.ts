@@ -1,7 +1,13 @@
 import { desc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx, Tx } from "@/db/client";
 import { RecordNotFoundError } from "@/lib/audit/core";
-import { BRANDING_ID, PORTAL_SWITCH_FIELDS } from "./fields";
+import {
+  BRANDING_ID,
+  DEFAULT_BRANDING,
+  PORTAL_SWITCH_FIELDS,
+  snapshotOf,
+  type BrandingSnapshot,
+} from "./fields";
 import { baseFieldName, DRAFT_FORM_FIELDS, type DraftFormField } from "./schemas";
 import { brandingAssets, brandingVersions, portalBranding, users } from "@/db/schema";
 
@@ -39,6 +45,16 @@ export async function latestPublished(db: DbOrTx): Promise<BrandingVersion | nul
     .orderBy(desc(brandingVersions.versionNo))
     .limit(1);
   return row ?? null;
+}
+
+/** The published branding's content (defaults before anything was published) and its number. */
+export async function publishedSnapshot(
+  db: DbOrTx,
+): Promise<{ snapshot: BrandingSnapshot; versionNo: number | null }> {
+  const published = await latestPublished(db);
+  return published
+    ? { snapshot: snapshotOf(published.snapshot), versionNo: published.versionNo }
+    : { snapshot: DEFAULT_BRANDING, versionNo: null };
 }
 
 export type VersionListRow = BrandingVersion & { publisherName: string | null };

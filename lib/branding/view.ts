@@ -3,12 +3,14 @@ import { customCodeUrlFor } from "./code-url";
 import { HEX_COLOR, readableTextOn } from "./colors";
 import {
   DEFAULT_BRANDING,
+  emailSenderOf,
   featuresOf,
   snapshotOf,
   type BrandingSnapshot,
+  type EmailSender,
   type PortalFeatures,
 } from "./fields";
-import { findAssetInfo, getDraft, latestPublished } from "./queries";
+import { findAssetInfo, getDraft, publishedSnapshot } from "./queries";
 import { sanitizeFooterHtml } from "./sanitize";
 import { imageUrl } from "./urls";
 
@@ -27,16 +29,15 @@ export type BrandingView = {
   /** The sections shown (the portal's nav; pages and actions ask lib/portal/features.ts). */
   features: PortalFeatures;
   /** The From of portal users' emails, or null for the platform's sender. */
-  emailSender: { name: string | null; address: string | null } | null;
+  emailSender: EmailSender | null;
   /** The published version shown, or null for the draft (preview) or defaults. */
   versionNo: number | null;
 };
 
 /** The branding the portal shows: the latest published version, or defaults before any. */
 export async function loadPublishedBranding(db: DbOrTx): Promise<BrandingView> {
-  const published = await latestPublished(db);
-  const snapshot = published ? snapshotOf(published.snapshot) : DEFAULT_BRANDING;
-  return brandingView(db, snapshot, published?.versionNo ?? null);
+  const { snapshot, versionNo } = await publishedSnapshot(db);
+  return brandingView(db, snapshot, versionNo);
 }
 
 /** The draft as the portal would show it once published (the preview). */
@@ -73,10 +74,7 @@ async function brandingView(
     footerHtml: sanitizedFooter(b.footerHtml),
     supportEmail: b.supportEmail,
     features: featuresOf(b),
-    emailSender:
-      b.emailSenderName || b.emailSenderAddress
-        ? { name: b.emailSenderName, address: b.emailSenderAddress }
-        : null,
+    emailSender: emailSenderOf(b),
     versionNo,
   };
 }

@@ -4,21 +4,14 @@ import type { Db } from "@/db/client";
 import { emailOutbox } from "@/db/schema";
 import { systemActor, type ActorContext } from "@/lib/audit/actor";
 import { auditedMutation } from "@/lib/audit/core";
-import { loadPublishedBranding } from "@/lib/branding/view";
+import { emailSenderOf, type EmailSender } from "@/lib/branding/fields";
+import { publishedSnapshot } from "@/lib/branding/queries";
 import { maskSetPasswordTokens } from "@/lib/users/tokens";
-
-/** The sender a portal's branding sets for its users' mail; either part may be left to the platform. */
-type BrandedSender = { name: string | null; address: string | null };
 
 /** What delivery needs from a mail library; tests pass a fake, production uses nodemailer. */
 export type MailTransport = {
   /** `from`: the branding's sender, on mail to portal users; absent: the platform's sender. */
-  send: (mail: {
-    to: string;
-    subject: string;
-    text: string;
-    from?: BrandedSender;
-  }) => Promise<void>;
+  send: (mail: { to: string; subject: string; text: string; from?: EmailSender }) => Promise<void>;
 };
 
 const PLATFORM_FROM = "Trunkline <no-reply@trunkline.invalid>";
@@ -30,7 +23,7 @@ const PLATFORM_FROM = "Trunkline <no-reply@trunkline.invalid>";
  */
 export function fromHeader(
   platform: string,
-  branded?: BrandedSender,
+  branded?: EmailSender,
 ): string | { name: string; address: string } {
   if (!branded || (!branded.name && !branded.address)) return platform;
   const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(platform);
@@ -114,9 +107,12 @@ export async function deliverQueued(
   const actor = systemActor("Mailer");
   const claimed = await claimQueued(db, actor, limit);
   // Mail to a portal account's users goes out under the portal's published sender.
-  const portal = claimed.some((m) => m.accountId !== null) ? await loadPublishedBranding(db) : null;
+  // Only the sender is needed: the snapshot, not the portal's whole view (images and all).
+  const portalSender = claimed.some((m) => m.accountId !== null)
+    ? emailSenderOf((await publishedSnapshot(db)).snapshot)
+    : null;
   for (const mail of claimed) {
-    const from = mail.accountId !== null ? (portal?.emailSender ?? undefined) : undefined;
+    const from = mail.accountId !== null ? (portalSender ?? undefined) : undefined;
     try {
       await transport.send({
         to: mail.toAddress,

@@ -1,4 +1,5 @@
 import { problem } from "./problem";
+import { rowsText } from "./record-counter";
 
 /** What every export route answers with: a problem document when refused, a private download when not. */
 
@@ -75,6 +76,6 @@ export function exportMessage(
   outcome: ExportOutcome,
 ): string {
   const full = what + (narrowedBy.length > 0 ? ` (narrowed by ${narrowedBy.join(", ")})` : "");
-  const rows = `${outcome.rows.toLocaleString("en")} ${outcome.rows === 1 ? "row" : "rows"}`;
+  const rows = rowsText(outcome.rows);
   return outcome.cancelled ? `Cancelled ${full} after ${rows}` : `Generated ${full}: ${rows}`;
 }

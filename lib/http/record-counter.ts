@@ -1,3 +1,6 @@
+/** "1 row", "4,590 rows": how exports and their entries count rows. */
+export const rowsText = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "row" : "rows"}`;
+
 /**
  * Counts the records of a CSV or NDJSON download as its bytes arrive, for the progress of an
  * export. The client counts rather than the server reporting: a download is only its body, and

@@ -1,11 +1,6 @@
 import type { DbOrTx } from "@/db/client";
-import {
-  DEFAULT_BRANDING,
-  featuresOf,
-  snapshotOf,
-  type PortalFeatures,
-} from "@/lib/branding/fields";
-import { latestPublished } from "@/lib/branding/queries";
+import { featuresOf, type PortalFeatures } from "@/lib/branding/fields";
+import { publishedSnapshot } from "@/lib/branding/queries";
 
 /**
  * The one place that decides which portal sections exist for portal users: the PUBLISHED
@@ -14,8 +9,7 @@ import { latestPublished } from "@/lib/branding/queries";
  * modules: the operation pipeline imports it, and scripts (the seed) import operations.
  */
 export async function portalFeatures(db: DbOrTx): Promise<PortalFeatures> {
-  const published = await latestPublished(db);
-  return featuresOf(published ? snapshotOf(published.snapshot) : DEFAULT_BRANDING);
+  return featuresOf((await publishedSnapshot(db)).snapshot);
 }
 
 export const HIDDEN_SECTION_MESSAGE = "This section is not available in the portal.";
